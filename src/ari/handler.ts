@@ -25,6 +25,8 @@ export type HandlerResult =
   | {
       readonly status?: number;
       readonly body?: unknown;
+      /** A body already serialized as JSON (cached snapshots are spliced, not re-encoded). */
+      readonly json?: string;
       readonly headers?: Readonly<Record<string, string>>;
       /** Raw (non-JSON) body, e.g. a stored recording file. */
       readonly raw?: { readonly contentType: string; readonly data: Buffer };

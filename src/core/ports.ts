@@ -29,3 +29,45 @@ export interface StasisRegistry {
    */
   connect(apps: readonly string[], subscribeAll: boolean, sink: EventSink): StasisConnection | { error: string };
 }
+
+import type { Channel } from './channel/channel.js';
+
+/** What a driver is asked for when ARI or the dialplan wants an outbound channel (`ast_request`). */
+export interface ChannelRequest {
+  /** Unique id for the new (outbound) channel. */
+  readonly id: string;
+  /** Unique id for the second half of a Local channel (default `<id>;2`). */
+  readonly otherId?: string;
+  /** Requested formats, e.g. ['ulaw']. */
+  readonly formats?: readonly string[];
+  /** The channel on whose behalf the call is made (codec/linkedid source). */
+  readonly originator?: Channel;
+}
+
+/** A channel technology (Local, PJSIP, UnicastRTP, ...): makes outbound channels. */
+export interface ChannelDriver {
+  /** The technology name, as written in endpoints (`Local/...`, `PJSIP/...`). */
+  readonly technology: string;
+  /** Make (but do not call) the outbound channel for `resource`; an error text when the resource is invalid. */
+  request(resource: string, request: ChannelRequest): Channel | { error: string };
+  /** Ids that the request would create, to check them for duplicates before creating anything. */
+  idsFor?(request: ChannelRequest): readonly string[];
+}
+
+/** A dialplan location. */
+export interface DialplanTarget {
+  readonly context: string;
+  readonly exten: string;
+  readonly priority: number;
+}
+
+/** What the core needs from the dialplan (implemented in src/dialplan, wired in app.ts). */
+export interface DialplanPort {
+  exists(context: string, exten: string, priority: number): boolean;
+  /** Priority of a label (numeric labels are priorities); undefined when not found. */
+  findLabel(context: string, exten: string, label: string): number | undefined;
+  /** Run the dialplan on the channel from `target` until it ends, then hang the channel up. */
+  run(channel: Channel, target: DialplanTarget): Promise<void>;
+  /** `stasis-<app>`: `_.` → Stasis(<app>), `h` → NoOp() (res_stasis registers it with each app). */
+  addStasisContext(app: string): void;
+}

@@ -1,0 +1,50 @@
+import type { Channel } from '../../core/channel/channel.js';
+import type { Core } from '../../core/core.js';
+import type { ChannelDriver, ChannelRequest } from '../../core/ports.js';
+import { LocalPair } from './local-pair.js';
+
+/**
+ * `Local/<exten>@<context>[/options]`: a pair of channels joined back to back, `;2` running the dialplan
+ * at exten@context. Options (`/n`, `/j`, `/m`, `/b`) are accepted and have no effect here: Switchyard
+ * never optimizes Local channels away.
+ */
+export class LocalDriver implements ChannelDriver {
+  readonly technology = 'Local';
+  #seq = 0;
+
+  constructor(private readonly core: Core) {}
+
+  idsFor(request: ChannelRequest): readonly string[] {
+    return [request.id, request.otherId ?? `${request.id};2`];
+  }
+
+  request(resource: string, request: ChannelRequest): Channel | { error: string } {
+    const slash = resource.indexOf('/');
+    const target = slash === -1 ? resource : resource.slice(0, slash);
+    const at = target.indexOf('@');
+    const exten = at === -1 ? target : target.slice(0, at);
+    const context = at === -1 ? 'default' : target.slice(at + 1);
+    if (exten === '' || context === '') return { error: 'Invalid Local channel resource' };
+    // Names carry an 8-hex-digit sequence shared by both halves (ast_unreal_new_channels).
+    const suffix = (this.#seq++ & 0xffffffff).toString(16).padStart(8, '0');
+    const base = `Local/${exten}@${context}-${suffix}`;
+    const pair = new LocalPair(exten, context, () => this.core.dialplan);
+    const location = () => ({ context, exten, priority: 1, appName: '', appData: '' });
+    const outbound = this.core.newChannel({
+      id: request.id,
+      name: `${base};1`,
+      tech: pair.one,
+      state: 'Down',
+      location: location(),
+    });
+    const inbound = this.core.newChannel({
+      id: request.otherId ?? `${request.id};2`,
+      name: `${base};2`,
+      tech: pair.two,
+      state: 'Ring',
+      location: location(),
+    });
+    pair.link(outbound, inbound);
+    return outbound;
+  }
+}

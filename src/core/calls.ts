@@ -1,0 +1,172 @@
+import type { Channel } from './channel/channel.js';
+import { parseCallerId } from './channel/party-id.js';
+import type { Core } from './core.js';
+import { CoreError, badRequest } from './errors.js';
+import { dialChannel, parseEndpoint, requestChannel } from './outbound.js';
+import type { ContinueTarget } from './stasis/stasis-control.js';
+
+/** One entry of a `variables` body: `NAME: "value"` or `NAME: {value, report_events}`. */
+export interface VariableAssignment {
+  readonly name: string;
+  readonly value: string;
+  readonly reportEvents: boolean;
+}
+
+export interface OutboundParams {
+  readonly endpoint: string;
+  readonly app?: string;
+  readonly appArgs?: string;
+  readonly channelId?: string;
+  readonly otherChannelId?: string;
+  readonly originator?: string;
+  readonly formats?: readonly string[];
+  readonly variables?: readonly VariableAssignment[];
+}
+
+export interface OriginateParams extends OutboundParams {
+  readonly extension?: string;
+  readonly context?: string;
+  readonly priority?: number;
+  readonly label?: string;
+  readonly callerId?: string;
+  /** Seconds; -1 waits forever; 0 or other negatives mean the default 30 (§6.5). */
+  readonly timeout?: number;
+}
+
+/** Stasis `app_data` as the dialplan shows it: `app,args`. */
+function stasisAppData(app: string, appArgs: string | undefined): string {
+  return appArgs ? `${app},${appArgs}` : app;
+}
+
+function splitArgs(appArgs: string | undefined): string[] {
+  return appArgs ? appArgs.split(',') : [];
+}
+
+/** Checks shared by originate and create (resource_channels.c), in Asterisk's order. */
+function prepare(core: Core, p: OutboundParams): { originator?: Channel } {
+  if (p.originator && p.formats?.length) throw badRequest("Originator and formats can't both be specified");
+  if (!parseEndpoint(p.endpoint)) throw new CoreError('INVALID_ENDPOINT', 'Invalid endpoint specified');
+  let originator: Channel | undefined;
+  if (p.originator) {
+    originator = core.channels.getByIdOrName(p.originator);
+    if (!originator) throw badRequest('Provided originator channel was not found');
+  }
+  for (const format of p.formats ?? []) {
+    if (!KNOWN_FORMATS.has(format)) throw badRequest(`Provided format (${format}) was not found`);
+  }
+  return originator ? { originator } : {};
+}
+
+const KNOWN_FORMATS = new Set(['ulaw', 'alaw', 'gsm', 'g722', 'g729', 'slin', 'slin16', 'slin48', 'opus', 'h264']);
+
+function applyVariables(core: Core, channel: Channel, vars: readonly VariableAssignment[] | undefined): void {
+  for (const v of vars ?? []) core.variables.write(channel, v.name, v.value, v.reportEvents);
+}
+
+/**
+ * After Stasis: back to the application it had before, then either on into the dialplan (continue) or
+ * hung up — the owner of an ARI-made channel is this code, not a dialplan.
+ */
+async function runStasisThenFinish(core: Core, channel: Channel, app: string, appArgs?: string): Promise<void> {
+  const before = { appName: channel.location.appName, appData: channel.location.appData };
+  channel.setLocation({ appName: 'Stasis', appData: stasisAppData(app, appArgs) });
+  const outcome = await core.stasis.exec(channel, app, splitArgs(appArgs));
+  channel.setLocation(before, { silent: true });
+  if (outcome.status === 'SUCCESS' && outcome.continueAt && !channel.isHangupRequested) {
+    await core.dialplan.run(channel, outcome.continueAt);
+    return;
+  }
+  channel.destroy();
+}
+
+/** POST /channels: make the channel, answer 200 with its Down snapshot, dial in the background (§6.5). */
+export function originate(core: Core, p: OriginateParams): Channel {
+  const extra = prepare(core, p);
+  if (!p.app && !p.extension) throw badRequest('Application or extension must be specified');
+  let target: ContinueTarget | undefined;
+  if (!p.app && p.extension) {
+    const context = p.context || 'default';
+    let priority = p.priority && p.priority > 0 ? p.priority : 1;
+    if (p.label) {
+      const found = core.dialplan.findLabel(context, p.extension, p.label);
+      if (found === undefined) throw new CoreError('NOT_FOUND', 'Requested label not found');
+      priority = found;
+    }
+    target = { context, exten: p.extension, priority };
+  }
+  const id = p.channelId || core.channels.allocateId();
+  const channel = requestChannel(core, p.endpoint, {
+    id,
+    ...(p.otherChannelId ? { otherId: p.otherChannelId } : {}),
+    ...(p.formats ? { formats: p.formats } : {}),
+    ...extra,
+  });
+  channel.setLocation({ appName: 'AppDial2', appData: '(Outgoing Line)' });
+  if (p.callerId) {
+    const party = parseCallerId(p.callerId);
+    channel.setCaller(party);
+    channel.setConnected(party);
+  }
+  const app = p.app ? core.apps.get(p.app) : undefined;
+  if (app) {
+    core.stasis.subscribe(app, channel);
+    const peer = core.channels.get(p.otherChannelId || `${id};2`);
+    if (peer) core.stasis.subscribe(app, peer);
+  }
+  applyVariables(core, channel, p.variables);
+  const timeoutMs = p.timeout === -1 ? 0 : (p.timeout && p.timeout > 0 ? p.timeout : 30) * 1000;
+  const dialstring = parseEndpoint(p.endpoint)!.resource;
+  setImmediate(() => {
+    void dialChannel(core, channel, timeoutMs, dialstring).then(async (status) => {
+      if (status !== 'ANSWER') return channel.destroy();
+      if (p.app) return runStasisThenFinish(core, channel, p.app, p.appArgs);
+      return core.dialplan.run(channel, target!);
+    });
+  });
+  return channel;
+}
+
+/** POST /channels/create: the channel enters Stasis at once, Down, and waits for /dial (§6.6). */
+export function create(core: Core, p: OutboundParams & { app: string }): Channel {
+  const extra = prepare(core, p);
+  const id = p.channelId || core.channels.allocateId();
+  const channel = requestChannel(core, p.endpoint, {
+    id,
+    ...(p.otherChannelId ? { otherId: p.otherChannelId } : {}),
+    ...(p.formats ? { formats: p.formats } : {}),
+    ...extra,
+  });
+  channel.madeByCreate = true;
+  const app = core.apps.get(p.app);
+  if (app) {
+    core.stasis.subscribe(app, channel);
+    if (extra.originator) core.stasis.subscribe(app, extra.originator);
+  }
+  applyVariables(core, channel, p.variables);
+  setImmediate(() => void runStasisThenFinish(core, channel, p.app, p.appArgs));
+  return channel;
+}
+
+/** POST /channels/{id}/dial: call a channel made by /create; 409 unless it is Down and ours (§6.6). */
+export function dialCreated(core: Core, channelId: string, timeoutSec: number, callerId?: string): void {
+  const { channel, control } = core.requireInStasis(channelId);
+  if (channel.state !== 'Down' && channel.state !== 'Rsrvd') {
+    throw new CoreError('CHANNEL_NOT_DIALABLE', "Channel is not in the 'Down' state");
+  }
+  if (!channel.madeByCreate) throw new CoreError('CHANNEL_NOT_DIALABLE', 'Dialing a channel not created by ARI');
+  channel.madeByCreate = false;
+  const caller = callerId ? core.channels.getByIdOrName(callerId) : undefined;
+  if (caller) channel.setConnected({ name: caller.caller.name, number: caller.caller.number });
+  const dialstring = dialstringOf(channel);
+  void control.run(async () => {
+    const status = await dialChannel(core, channel, timeoutSec > 0 ? timeoutSec * 1000 : 0, dialstring);
+    if (status !== 'ANSWER' && !channel.isHangupRequested) channel.softHangup(32);
+  });
+}
+
+/** The resource part of a channel's name, e.g. `wait@default` for `Local/wait@default-00000002;1`. */
+function dialstringOf(channel: Channel): string {
+  const afterTech = channel.name.slice(channel.name.indexOf('/') + 1);
+  const dash = afterTech.lastIndexOf('-');
+  return dash > 0 ? afterTech.slice(0, dash) : afterTech;
+}

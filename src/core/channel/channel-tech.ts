@@ -1,0 +1,26 @@
+import type { Channel } from './channel.js';
+import type { ControlIndication, Frame } from '../frame.js';
+
+/**
+ * The technology side of one channel (chan_local, chan_pjsip, ... in Asterisk): what the core asks of the
+ * device. Drivers create one instance per channel; the channel calls it, never the other way round except
+ * through `channel.receive(frame)` for frames coming from the device.
+ */
+export interface ChannelTech {
+  /** Technology name as it prefixes channel names and endpoints: 'Local', 'PJSIP'. */
+  readonly technology: string;
+  /** Start the outbound call made by a driver's request (Asterisk `ast_call`). False when it cannot. */
+  call(channel: Channel, timeoutMs: number): { ok: true } | { ok: false; cause: number };
+  /** Answer an inbound call. */
+  answer(channel: Channel): void;
+  /** Release the device; the channel's hangupCause says why. Called once, from Channel.destroy(). */
+  hangup(channel: Channel): void;
+  /** Indicate a condition to the device (ringing, hold, ...). */
+  indicate(channel: Channel, indication: ControlIndication): void;
+  /** A frame toward the device: audio, DTMF, ... */
+  write(channel: Channel, frame: Frame): void;
+  /** Redirect the call elsewhere (SIP 302/REFER); technologies without transfer ignore it. */
+  transfer?(channel: Channel, destination: string): void;
+  /** Caller id of the outbound side copied to the device before a call (Local copies it to `;2`). */
+  updateCallerId?(channel: Channel): void;
+}

@@ -1,0 +1,230 @@
+import { causeText } from '../causes.js';
+import type { ControlIndication, Frame } from '../frame.js';
+import { RawJson } from '../events/raw-json.js';
+import type { EventRoute } from '../events/event-bus.js';
+import type { ChannelState } from './channel-state.js';
+import type { ChannelTech } from './channel-tech.js';
+import { emptyParty, type PartyId } from './party-id.js';
+import { snapshotJson, type DialplanLocation } from './channel-snapshot.js';
+
+/** What a channel needs from the core around it. */
+export interface ChannelHost {
+  publish(type: string, fields: Readonly<Record<string, unknown>>, route: EventRoute): void;
+  /** ari.conf `channelvars`: shown in every snapshot, "" when unset. */
+  readonly channelvarNames: readonly string[];
+  onDestroyed(channel: Channel): void;
+}
+
+/** The consumer of frames read from a channel: the running dialplan application or Stasis. */
+export type FrameReader = (frame: Frame) => void;
+
+/**
+ * One call leg (Asterisk `ast_channel`): identity, state, dialplan location, variables and the
+ * hangup lifecycle. Every observable change publishes the event Asterisk publishes for it.
+ */
+export class Channel {
+  state: ChannelState;
+  readonly caller: PartyId = emptyParty();
+  readonly connected: PartyId = emptyParty();
+  accountcode = '';
+  language = 'en';
+  protocolId = '';
+  readonly creationtime = Date.now();
+  readonly location: DialplanLocation;
+  readonly vars = new Map<string, string>();
+  /** Variables set with report_events=true: shown in `channelvars` of later snapshots. */
+  readonly reportedVars = new Set<string>();
+  hangupCause = 0;
+  isHangupRequested = false;
+  /** Whether the latest hangup request was a soft hangup (the dialplan adds its own otherwise). */
+  lastHangupWasSoft = false;
+  isDestroyed = false;
+  /** Made by POST /channels/create (only those can be dialed with /dial). */
+  madeByCreate = false;
+  /** True while a dialplan (PBX) runs on the channel. */
+  hasPbx = false;
+  mutedIn = false;
+  mutedOut = false;
+  /** The Stasis control while the channel is in a Stasis application (set by core/stasis). */
+  stasis: unknown = undefined;
+  reader: FrameReader | undefined = undefined;
+  /** Listeners for control frames coming from the device (used while dialing). */
+  readonly controlListeners = new Set<(indication: ControlIndication) => void>();
+
+  #snapshot: string | undefined;
+  #hangupPromise: Promise<void>;
+  #resolveHangup!: () => void;
+
+  constructor(
+    readonly host: ChannelHost,
+    readonly id: string,
+    readonly name: string,
+    readonly tech: ChannelTech,
+    state: ChannelState,
+    location: DialplanLocation,
+  ) {
+    this.state = state;
+    this.location = location;
+    this.#hangupPromise = new Promise((resolve) => (this.#resolveHangup = resolve));
+  }
+
+  /** The Channel model as cached JSON, rebuilt only after a change. */
+  snapshot(): RawJson {
+    this.#snapshot ??= snapshotJson(this);
+    return new RawJson(this.#snapshot);
+  }
+
+  toJSON(): unknown {
+    return JSON.parse(this.snapshot().json) as unknown;
+  }
+
+  /** Mark the snapshot stale after a direct change to a field. */
+  touch(): void {
+    this.#snapshot = undefined;
+  }
+
+  publish(type: string, fields: Readonly<Record<string, unknown>> = {}): void {
+    this.host.publish(type, { ...fields, channel: this.snapshot() }, { channels: [this] });
+  }
+
+  setState(state: ChannelState): void {
+    if (state === this.state) return;
+    this.state = state;
+    this.touch();
+    this.publish('ChannelStateChange');
+  }
+
+  /**
+   * Move to a dialplan location/application. ChannelDialplan fires when context, extension or priority
+   * changed, or the application went from none to some, and only when an application is set
+   * (res/stasis app.c channel_dialplan; traces s1/s5).
+   */
+  setLocation(next: Partial<DialplanLocation>, options: { silent?: boolean } = {}): void {
+    const loc = this.location;
+    const moved =
+      (next.context !== undefined && next.context !== loc.context) ||
+      (next.exten !== undefined && next.exten !== loc.exten) ||
+      (next.priority !== undefined && next.priority !== loc.priority);
+    const appStarted = loc.appName === '' && next.appName !== undefined && next.appName !== '';
+    Object.assign(loc, next);
+    this.touch();
+    if (!options.silent && (moved || appStarted) && loc.appName !== '') {
+      this.publish('ChannelDialplan', { dialplan_app: loc.appName, dialplan_app_data: loc.appData });
+    }
+  }
+
+  getVariable(name: string): string | undefined {
+    return this.vars.get(name);
+  }
+
+  /** Set (or, with undefined, unset) a channel variable; publishes ChannelVarset like pbx_builtin_setvar. */
+  setVariable(name: string, value: string | undefined, reportEvents = false): void {
+    if (value === undefined) this.vars.delete(name);
+    else this.vars.set(name, value);
+    if (reportEvents) this.reportedVars.add(name);
+    if (reportEvents || this.reportedVars.has(name) || this.host.channelvarNames.includes(name)) this.touch();
+    this.publish('ChannelVarset', { variable: name, value: value ?? '' });
+  }
+
+  setCaller(party: Partial<PartyId>): void {
+    Object.assign(this.caller, party);
+    this.touch();
+    this.publish('ChannelCallerId', {
+      caller_presentation: 0,
+      caller_presentation_txt: 'Presentation Allowed, Not Screened',
+    });
+  }
+
+  setConnected(party: Partial<PartyId>): void {
+    Object.assign(this.connected, party);
+    this.touch();
+    this.publish('ChannelConnectedLine');
+  }
+
+  /** Resolves once a hangup has been requested (or the channel is gone). */
+  whenHangup(): Promise<void> {
+    return this.#hangupPromise;
+  }
+
+  /**
+   * A hangup queued by the technology or the peer (`ast_queue_hangup_with_cause`): ChannelHangupRequest
+   * carries the Q.850 cause and no `soft` flag.
+   */
+  queueHangup(cause: number): void {
+    if (this.isDestroyed) return;
+    if (this.hangupCause === 0) this.hangupCause = cause;
+    this.lastHangupWasSoft = false;
+    this.publish('ChannelHangupRequest', { cause });
+    this.#requested();
+  }
+
+  /**
+   * A soft hangup (`ast_softhangup`): the event's `cause` is the soft-hangup flag (32 for an explicit
+   * ARI hangup, 16 when the dialplan ends the call), with `soft: true` (semantics.md §4.4).
+   */
+  softHangup(flag: number, cause?: number): void {
+    if (this.isDestroyed) return;
+    if (cause !== undefined) this.hangupCause = cause;
+    this.lastHangupWasSoft = true;
+    this.publish('ChannelHangupRequest', { cause: flag, soft: true });
+    this.#requested();
+  }
+
+  #requested(): void {
+    this.isHangupRequested = true;
+    this.#resolveHangup();
+  }
+
+  /** Release the channel: tell the technology, publish ChannelDestroyed, forget it. Idempotent. */
+  destroy(): void {
+    if (this.isDestroyed) return;
+    this.isDestroyed = true;
+    this.isHangupRequested = true;
+    this.reader = undefined;
+    this.controlListeners.clear();
+    this.tech.hangup(this);
+    this.publish('ChannelDestroyed', { cause: this.hangupCause, cause_txt: causeText(this.hangupCause) });
+    this.host.onDestroyed(this);
+    this.#resolveHangup();
+  }
+
+  /** A frame from the device (`ast_read`). DTMF ends are published as ChannelDtmfReceived when read. */
+  receive(frame: Frame): void {
+    if (this.isDestroyed) return;
+    switch (frame.kind) {
+      case 'voice':
+        if (!this.mutedIn) this.reader?.(frame);
+        return;
+      case 'dtmf-begin':
+        this.reader?.(frame);
+        return;
+      case 'dtmf-end':
+        if (this.reader) this.publish('ChannelDtmfReceived', { digit: frame.digit, duration_ms: frame.durationMs });
+        this.reader?.(frame);
+        return;
+      case 'control':
+        for (const listener of [...this.controlListeners]) listener(frame.indication);
+        this.reader?.(frame);
+        return;
+    }
+  }
+
+  /** A frame toward the device (`ast_write`). */
+  write(frame: Frame): void {
+    if (this.isDestroyed) return;
+    if (frame.kind === 'voice' && this.mutedOut) return;
+    this.tech.write(this, frame);
+  }
+
+  indicate(indication: ControlIndication): void {
+    if (!this.isDestroyed) this.tech.indicate(this, indication);
+  }
+
+  /** Answer (`ast_answer`): the device is told, the state goes Up. */
+  answer(): void {
+    if (this.isDestroyed || this.state === 'Up') return;
+    // The state changes before the far side hears of it: `;2 Up` precedes `;1 Up` in trace s1.
+    this.setState('Up');
+    this.tech.answer(this);
+  }
+}

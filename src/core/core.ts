@@ -1,0 +1,122 @@
+import { Channel, type ChannelHost } from './channel/channel.js';
+import { ChannelRegistry } from './channel/channel-registry.js';
+import type { ChannelState } from './channel/channel-state.js';
+import type { ChannelTech } from './channel/channel-tech.js';
+import type { DialplanLocation } from './channel/channel-snapshot.js';
+import { channelInvalidState, channelNotFound, channelNotInStasis } from './errors.js';
+import { EventBus, type EventRoute } from './events/event-bus.js';
+import type { ChannelDriver, DialplanPort } from './ports.js';
+import { Stasis, controlOf } from './stasis/stasis.js';
+import { StasisApps } from './stasis/stasis-apps.js';
+import type { StasisControl } from './stasis/stasis-control.js';
+import { SubscriptionIndex } from './stasis/subscription-index.js';
+import { Variables } from './variables.js';
+import { isUnansweredOutbound } from './channel/channel-state.js';
+
+export interface CoreOptions {
+  /** Entity id shown as `asterisk_id` on every event (MAC-like, e.g. 02:fc:00:00:00:01). */
+  readonly asteriskId: string;
+  /** ari.conf `channelvars`. */
+  readonly channelvars?: readonly string[];
+  /** ari.conf `pretty`. */
+  readonly pretty?: boolean;
+}
+
+/** A dialplan that knows nothing: used until app.ts wires the real one. */
+const NO_DIALPLAN: DialplanPort = {
+  exists: () => false,
+  findLabel: () => undefined,
+  run: (channel) => {
+    channel.destroy();
+    return Promise.resolve();
+  },
+  addStasisContext: () => {},
+};
+
+/**
+ * The telephony core: channels, Stasis applications, subscriptions and the event bus. It owns the
+ * interfaces (ports.ts) that channel drivers and the dialplan implement, and imports neither.
+ */
+export class Core {
+  readonly asteriskId: string;
+  readonly startedAt = Date.now();
+  readonly index = new SubscriptionIndex();
+  readonly bus: EventBus;
+  readonly apps: StasisApps;
+  readonly stasis: Stasis;
+  readonly channels = new ChannelRegistry();
+  readonly variables: Variables;
+  dialplan: DialplanPort = NO_DIALPLAN;
+  readonly #drivers = new Map<string, ChannelDriver>();
+  readonly #host: ChannelHost;
+
+  constructor(options: CoreOptions) {
+    this.asteriskId = options.asteriskId;
+    this.bus = new EventBus(options.asteriskId, this.index, options.pretty ?? false);
+    this.apps = new StasisApps(
+      this.index,
+      () => this.bus,
+      (name) => this.dialplan.addStasisContext(name),
+    );
+    this.stasis = new Stasis(this.apps, this.index, this.bus);
+    this.variables = new Variables(() => this.bus);
+    const channelvarNames = options.channelvars ?? [];
+    this.#host = {
+      publish: (type: string, fields: Readonly<Record<string, unknown>>, route: EventRoute) =>
+        this.bus.publish(type, fields, route),
+      channelvarNames,
+      onDestroyed: (channel: Channel) => {
+        this.channels.remove(channel);
+        this.index.drop('channel:' + channel.id);
+      },
+    };
+  }
+
+  registerDriver(driver: ChannelDriver): void {
+    this.#drivers.set(driver.technology.toLowerCase(), driver);
+  }
+
+  /** Technology names compare case-insensitively, as Asterisk's channel type lookup does. */
+  driver(technology: string): ChannelDriver | undefined {
+    return this.#drivers.get(technology.toLowerCase());
+  }
+
+  /** Create a channel and publish ChannelCreated. Drivers call this. */
+  newChannel(spec: {
+    id: string;
+    name: string;
+    tech: ChannelTech;
+    state: ChannelState;
+    location: DialplanLocation;
+  }): Channel {
+    const channel = new Channel(this.#host, spec.id, spec.name, spec.tech, spec.state, spec.location);
+    this.channels.add(channel);
+    channel.publish('ChannelCreated');
+    return channel;
+  }
+
+  /** 404 unless the channel exists; 409 unless it is in a Stasis application (§6.3). */
+  requireInStasis(id: string): { channel: Channel; control: StasisControl } {
+    const channel = this.channels.get(id);
+    if (!channel) throw channelNotFound();
+    const control = controlOf(channel);
+    if (!control) throw channelNotInStasis();
+    return { channel, control };
+  }
+
+  /** requireInStasis, plus 412 while the channel is Down, Rsrvd or Ringing. */
+  requireAnswerable(id: string): { channel: Channel; control: StasisControl } {
+    const found = this.requireInStasis(id);
+    if (isUnansweredOutbound(found.channel.state)) throw channelInvalidState();
+    return found;
+  }
+
+  /** Hang every channel up (shutdown): Stasis channels get StasisEnd on the way out. */
+  async hangupAll(cause = 16): Promise<void> {
+    const all = [...this.channels.list()];
+    for (const channel of all) channel.softHangup(32, cause);
+    // Let the owners (Stasis loops, dialplans) run their endings before the process goes.
+    for (let i = 0; i < 20 && this.channels.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
+    for (const channel of [...this.channels.list()]) channel.destroy();
+  }
+}

@@ -1,0 +1,81 @@
+import type { Channel } from '../channel/channel.js';
+import type { StasisApp } from '../stasis/stasis-app.js';
+import type { SubscriptionIndex } from '../stasis/subscription-index.js';
+import { nowTimestamp } from '../time.js';
+import { jsonMembers } from './raw-json.js';
+
+/** Which applications an event concerns (res/stasis app.c forwards, semantics.md §4.4). */
+export interface EventRoute {
+  /** Channels the event is about: apps subscribed to any of them (or to all channels) receive it. */
+  readonly channels?: readonly Channel[];
+  readonly bridgeIds?: readonly string[];
+  /** `tech/resource` of endpoints the event is about. */
+  readonly endpoints?: readonly string[];
+  readonly deviceName?: string;
+  /** Deliver to this one application only (StasisStart/End, ApplicationMoveFailed, user events...). */
+  readonly app?: StasisApp;
+}
+
+/**
+ * Serializes each event once and fans it out. Only `application` differs between recipients, and
+ * Asterisk puts it last, so the shared part is built once and each app appends its own name.
+ */
+export class EventBus {
+  readonly #asteriskIdJson: string;
+  readonly #targets = new Set<StasisApp>();
+
+  constructor(
+    asteriskId: string,
+    private readonly index: SubscriptionIndex,
+    private readonly pretty: boolean,
+  ) {
+    this.#asteriskIdJson = JSON.stringify(asteriskId);
+  }
+
+  publish(type: string, fields: Readonly<Record<string, unknown>>, route: EventRoute): void {
+    const targets = this.#collect(route);
+    if (targets.size === 0) return;
+    const members = jsonMembers(fields);
+    const head =
+      `{"type":${JSON.stringify(type)},"timestamp":"${nowTimestamp()}"` +
+      (members ? ',' + members : '') +
+      `,"asterisk_id":${this.#asteriskIdJson},"application":`;
+    for (const app of targets) {
+      if (!app.isActive || !app.allows(type)) continue;
+      const json = head + app.nameJson + '}';
+      app.deliver(this.pretty ? JSON.stringify(JSON.parse(json), null, 2) : json);
+    }
+    targets.clear();
+  }
+
+  #collect(route: EventRoute): Set<StasisApp> {
+    const targets = this.#targets;
+    targets.clear();
+    if (route.app) {
+      targets.add(route.app);
+      return targets;
+    }
+    const index = this.index;
+    if (route.channels) {
+      index.addSubscribers('channel:', targets);
+      for (const ch of route.channels) index.addSubscribers('channel:' + ch.id, targets);
+    }
+    if (route.bridgeIds) {
+      index.addSubscribers('bridge:', targets);
+      for (const id of route.bridgeIds) index.addSubscribers('bridge:' + id, targets);
+    }
+    if (route.endpoints) {
+      index.addSubscribers('endpoint:', targets);
+      for (const ep of route.endpoints) {
+        index.addSubscribers('endpoint:' + ep, targets);
+        const slash = ep.indexOf('/');
+        if (slash > 0) index.addSubscribers('endpoint:' + ep.slice(0, slash), targets);
+      }
+    }
+    if (route.deviceName !== undefined) {
+      index.addSubscribers('deviceState:', targets);
+      index.addSubscribers('deviceState:' + route.deviceName, targets);
+    }
+    return targets;
+  }
+}

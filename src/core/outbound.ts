@@ -1,0 +1,103 @@
+import type { Channel } from './channel/channel.js';
+import type { Core } from './core.js';
+import { CoreError } from './errors.js';
+import type { ChannelRequest } from './ports.js';
+
+/** `Tech/resource` split at the first slash; undefined when either part is missing. */
+export function parseEndpoint(endpoint: string): { tech: string; resource: string } | undefined {
+  const slash = endpoint.indexOf('/');
+  if (slash <= 0 || slash === endpoint.length - 1) return undefined;
+  return { tech: endpoint.slice(0, slash), resource: endpoint.slice(slash + 1) };
+}
+
+/**
+ * Make an outbound channel for `Tech/resource` (Asterisk `ast_request`): 400 for a malformed endpoint,
+ * 409 for ids in use, and — as Asterisk 22 does for an unknown technology — 500 "Allocation failed".
+ */
+export function requestChannel(core: Core, endpoint: string, request: ChannelRequest): Channel {
+  const parsed = parseEndpoint(endpoint);
+  if (!parsed) throw new CoreError('INVALID_ENDPOINT', 'Invalid endpoint specified');
+  const driver = core.driver(parsed.tech);
+  core.channels.assertIdsFree(driver?.idsFor?.(request) ?? [request.id]);
+  if (!driver) throw new CoreError('UNKNOWN_TECHNOLOGY', 'Allocation failed');
+  const made = driver.request(parsed.resource, request);
+  if ('error' in made) throw new CoreError('UNKNOWN_TECHNOLOGY', 'Allocation failed');
+  return made;
+}
+
+export type DialStatus = 'ANSWER' | 'BUSY' | 'CONGESTION' | 'NOANSWER' | 'CHANUNAVAIL' | 'CANCEL' | 'TIMEOUT';
+
+/** Publish a Dial event (members in Asterisk's order: dialstatus, forward, dialstring, peer). */
+export function publishDial(core: Core, peer: Channel, status: string, dialstring: string, caller?: Channel): void {
+  core.bus.publish(
+    'Dial',
+    {
+      caller: caller?.snapshot(),
+      dialstatus: status,
+      forward: '',
+      dialstring,
+      peer: peer.snapshot(),
+    },
+    { channels: caller ? [caller, peer] : [peer] },
+  );
+}
+
+/**
+ * Call an outbound channel and wait for the outcome (dial.c / ast_call + wait_for_answer): ringing and
+ * answer move its state and raise Dial events; a hangup before answer is NOANSWER; the timer expiring is
+ * TIMEOUT with cause 19 set and nothing published. The caller decides what to do with a failed channel.
+ */
+export function dialChannel(
+  core: Core,
+  channel: Channel,
+  timeoutMs: number,
+  dialstring: string,
+  caller?: Channel,
+): Promise<DialStatus> {
+  const placed = channel.tech.call(channel, timeoutMs);
+  if (!placed.ok) {
+    channel.hangupCause = placed.cause;
+    return Promise.resolve('CHANUNAVAIL');
+  }
+  publishDial(core, channel, '', dialstring, caller);
+  return new Promise<DialStatus>((resolve) => {
+    let done = false;
+    let timer: NodeJS.Timeout | undefined;
+    const finish = (status: DialStatus): void => {
+      if (done) return;
+      done = true;
+      if (timer) clearTimeout(timer);
+      channel.controlListeners.delete(onControl);
+      if (status === 'BUSY' || status === 'CONGESTION' || status === 'NOANSWER') {
+        if (!channel.isDestroyed) publishDial(core, channel, status, '', caller);
+      }
+      resolve(status);
+    };
+    const onControl = (indication: string): void => {
+      switch (indication) {
+        case 'ringing':
+          channel.setState('Ringing');
+          publishDial(core, channel, 'RINGING', '', caller);
+          return;
+        case 'answer':
+          channel.setState('Up');
+          publishDial(core, channel, 'ANSWER', '', caller);
+          return finish('ANSWER');
+        case 'busy':
+          if (channel.hangupCause === 0) channel.hangupCause = 17;
+          return finish('BUSY');
+        case 'congestion':
+          if (channel.hangupCause === 0) channel.hangupCause = 34;
+          return finish('CONGESTION');
+      }
+    };
+    channel.controlListeners.add(onControl);
+    void channel.whenHangup().then(() => finish('NOANSWER'));
+    if (timeoutMs > 0) {
+      timer = setTimeout(() => {
+        if (channel.hangupCause === 0) channel.hangupCause = 19;
+        finish('TIMEOUT');
+      }, timeoutMs);
+    }
+  });
+}

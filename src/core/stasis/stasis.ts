@@ -1,0 +1,91 @@
+import type { Channel } from '../channel/channel.js';
+import type { EventBus } from '../events/event-bus.js';
+import type { StasisApp } from './stasis-app.js';
+import type { StasisApps } from './stasis-apps.js';
+import { StasisControl, type ContinueTarget } from './stasis-control.js';
+import type { SubscriptionIndex } from './subscription-index.js';
+
+export type StasisOutcome = { status: 'FAILED' } | { status: 'SUCCESS'; continueAt?: ContinueTarget };
+
+/** The control of a channel that is in a Stasis application, if any. */
+export function controlOf(channel: Channel): StasisControl | undefined {
+  return channel.stasis instanceof StasisControl ? channel.stasis : undefined;
+}
+
+/**
+ * Running channels in Stasis applications (res_stasis.c stasis_app_exec): StasisStart, the stay with its
+ * queued commands, move between apps, and StasisEnd with STASISSTATUS.
+ */
+export class Stasis {
+  constructor(
+    readonly apps: StasisApps,
+    readonly index: SubscriptionIndex,
+    private readonly bus: EventBus,
+  ) {}
+
+  subscribe(app: StasisApp, channel: Channel): void {
+    if (!channel.isDestroyed) this.index.subscribe(app, 'channel:' + channel.id);
+  }
+
+  /** Put the channel in `appName` until it hangs up, continues in the dialplan or fails to enter. */
+  async exec(channel: Channel, appName: string, args: readonly string[]): Promise<StasisOutcome> {
+    // §3.2: STASISSTATUS is cleared first; an app that is unknown or whose socket closed fails at once.
+    channel.setVariable('STASISSTATUS', '');
+    const app = this.apps.get(appName);
+    if (!app?.isActive) {
+      channel.setVariable('STASISSTATUS', 'FAILED');
+      return { status: 'FAILED' };
+    }
+    const control = new StasisControl(channel, app, args);
+    channel.stasis = control;
+    const previousReader = channel.reader;
+    // In Stasis the channel is read (so DTMF is published) but audio goes nowhere until bridged.
+    channel.reader = () => {};
+    this.#start(control);
+    let continueAt: ContinueTarget | undefined;
+    for (;;) {
+      const wake = await control.next();
+      if (wake.kind === 'move') {
+        this.#end(control);
+        control.app = wake.app;
+        control.args = wake.args;
+        this.#start(control);
+        continue;
+      }
+      if (wake.kind === 'continue') continueAt = wake.target;
+      break;
+    }
+    channel.stasis = undefined;
+    channel.reader = previousReader;
+    this.#end(control);
+    channel.setVariable('STASISSTATUS', 'SUCCESS');
+    return continueAt ? { status: 'SUCCESS', continueAt } : { status: 'SUCCESS' };
+  }
+
+  /**
+   * §4.7: move to another app. When the target is not registered or not active the channel stays and its
+   * current app gets ApplicationMoveFailed.
+   */
+  move(control: StasisControl, appName: string, args: readonly string[]): void {
+    const target = this.apps.get(appName);
+    if (!target?.isActive) {
+      this.bus.publish(
+        'ApplicationMoveFailed',
+        { channel: control.channel.snapshot(), destination: appName, args },
+        { app: control.app },
+      );
+      return;
+    }
+    control.wake({ kind: 'move', app: target, args });
+  }
+
+  #start(control: StasisControl): void {
+    this.index.subscribe(control.app, 'channel:' + control.channel.id);
+    this.bus.publish('StasisStart', { args: control.args, channel: control.channel.snapshot() }, { app: control.app });
+  }
+
+  #end(control: StasisControl): void {
+    this.bus.publish('StasisEnd', { channel: control.channel.snapshot() }, { app: control.app });
+    if (!control.channel.isDestroyed) this.index.unsubscribe(control.app, 'channel:' + control.channel.id);
+  }
+}

@@ -1,0 +1,186 @@
+import type { Channel } from './channel/channel.js';
+import { parseCallerId } from './channel/party-id.js';
+import { CoreError } from './errors.js';
+import type { EventBus } from './events/event-bus.js';
+
+/** A dialplan function that ARI and the dialplan can read (and some can write): `NAME(args)`. */
+interface DialplanFunction {
+  read(channel: Channel | undefined, args: string): string;
+  write?(channel: Channel, args: string, value: string): void;
+}
+
+function needChannel(channel: Channel | undefined): Channel {
+  if (!channel) throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+  return channel;
+}
+
+/** func_callerid.c subset: name, num/number, all. */
+const CALLERID: DialplanFunction = {
+  read(channel, args) {
+    const party = needChannel(channel).caller;
+    switch (args.split(',')[0]!.trim().toLowerCase()) {
+      case 'name':
+        return party.name;
+      case 'num':
+      case 'number':
+        return party.number;
+      case 'all':
+        return party.name ? `"${party.name}" <${party.number}>` : party.number;
+      default:
+        throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+    }
+  },
+  write(channel, args, value) {
+    switch (args.split(',')[0]!.trim().toLowerCase()) {
+      case 'name':
+        return channel.setCaller({ name: value });
+      case 'num':
+      case 'number':
+        return channel.setCaller({ number: value });
+      case 'all':
+        return channel.setCaller(parseCallerId(value));
+      default:
+        throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+    }
+  },
+};
+
+const CONNECTEDLINE: DialplanFunction = {
+  read(channel, args) {
+    const party = needChannel(channel).connected;
+    return args.trim().toLowerCase().startsWith('name') ? party.name : party.number;
+  },
+  write(channel, args, value) {
+    if (args.trim().toLowerCase().startsWith('name')) channel.setConnected({ name: value });
+    else channel.setConnected({ number: value });
+  },
+};
+
+/** func_channel.c subset. */
+const CHANNEL: DialplanFunction = {
+  read(channel, args) {
+    const ch = needChannel(channel);
+    switch (args.trim()) {
+      case 'name':
+        return ch.name;
+      case 'uniqueid':
+        return ch.id;
+      case 'state':
+        return ch.state;
+      case 'language':
+        return ch.language;
+      case 'accountcode':
+        return ch.accountcode;
+      case 'channeltype':
+        return ch.tech.technology;
+      case 'context':
+        return ch.location.context;
+      case 'exten':
+        return ch.location.exten;
+      case 'priority':
+        return String(ch.location.priority);
+      case 'appname':
+        return ch.location.appName;
+      default:
+        throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+    }
+  },
+  write(channel, args, value) {
+    switch (args.trim()) {
+      case 'language':
+        channel.language = value;
+        return channel.touch();
+      case 'accountcode':
+        channel.accountcode = value;
+        return channel.touch();
+      default:
+        throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+    }
+  },
+};
+
+const LEN: DialplanFunction = { read: (_ch, args) => String(args.length) };
+
+const FUNCTIONS: Readonly<Record<string, DialplanFunction>> = { CALLERID, CONNECTEDLINE, CHANNEL, LEN };
+
+/** Split `NAME(args)`; undefined for a plain variable name. */
+export function splitFunctionCall(name: string): { func: string; args: string } | undefined {
+  if (!name.endsWith(')')) return undefined;
+  const open = name.indexOf('(');
+  if (open <= 0) return undefined;
+  return { func: name.slice(0, open).trim().toUpperCase(), args: name.slice(open + 1, -1) };
+}
+
+/**
+ * Channel and global variables with the dialplan's rules (pbx_retrieve_variable / pbx_builtin_setvar):
+ * names ending in `)` are functions; channel variables shadow globals; a few built-in names.
+ */
+export class Variables {
+  readonly globals = new Map<string, string>();
+
+  constructor(private readonly bus: () => EventBus) {}
+
+  hasFunction(name: string): boolean {
+    return name in FUNCTIONS;
+  }
+
+  callFunction(channel: Channel | undefined, func: string, args: string): string {
+    const fn = FUNCTIONS[func];
+    if (!fn) throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+    return fn.read(channel, args);
+  }
+
+  /** A variable or function value; undefined when a variable is not set. Throws FUNCTION_FAILED. */
+  read(channel: Channel | undefined, name: string): string | undefined {
+    const call = splitFunctionCall(name);
+    if (call) return this.callFunction(channel, call.func, call.args);
+    if (channel) {
+      const value = channel.getVariable(name) ?? builtin(channel, name);
+      if (value !== undefined) return value;
+    }
+    return this.globals.get(name);
+  }
+
+  /** Set (value undefined: unset) a channel variable or writable function. */
+  write(channel: Channel, name: string, value: string | undefined, reportEvents = false): void {
+    const call = splitFunctionCall(name);
+    if (call) {
+      const fn = FUNCTIONS[call.func];
+      if (!fn?.write) throw new CoreError('BAD_REQUEST', 'Failed to execute function');
+      fn.write(channel, call.args, value ?? '');
+      return;
+    }
+    channel.setVariable(name, value, reportEvents);
+  }
+
+  /** Global variables: a change is a ChannelVarset without a channel, seen by apps subscribed to all channels. */
+  writeGlobal(name: string, value: string | undefined): void {
+    if (value === undefined) this.globals.delete(name);
+    else this.globals.set(name, value);
+    this.bus().publish('ChannelVarset', { variable: name, value: value ?? '' }, { channels: [] });
+  }
+}
+
+/** Variables Asterisk computes rather than stores (pbx_retrieve_variable). */
+function builtin(channel: Channel, name: string): string | undefined {
+  switch (name) {
+    case 'CHANNEL':
+      return channel.name;
+    case 'UNIQUEID':
+      return channel.id;
+    case 'EXTEN':
+      return channel.location.exten;
+    case 'CONTEXT':
+      return channel.location.context;
+    case 'PRIORITY':
+      return String(channel.location.priority);
+    case 'HANGUPCAUSE':
+      return String(channel.hangupCause);
+    case 'LANGUAGE':
+      return channel.language;
+    case 'EPOCH':
+      return String(Math.floor(Date.now() / 1000));
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,73 @@
+import { splitAppArgs } from '../app-args.js';
+import { safeSleep, type AppContext, type AppResult } from './app.js';
+
+/** Answer([delay]) — app_answer: answer, then optionally wait `delay` ms. */
+export async function answer({ channel, data }: AppContext): Promise<AppResult> {
+  channel.answer();
+  const delay = Number.parseInt(data, 10);
+  if (delay > 0) await safeSleep(channel, delay);
+}
+
+/** Hangup([cause]) — pbx_builtin_hangup: a soft hangup with the cause (16 when none or not a number). */
+export function hangup({ channel, data }: AppContext): AppResult {
+  const cause = Number.parseInt(data.trim(), 10);
+  channel.softHangup(16, Number.isFinite(cause) && cause > 0 ? cause : 16);
+  return { hangup: true };
+}
+
+export function noOp(): AppResult {
+  return undefined;
+}
+
+/** Wait(seconds) — fractional seconds; frames are read meanwhile, so DTMF is still published. */
+export async function wait({ channel, data }: AppContext): Promise<AppResult> {
+  const seconds = Number.parseFloat(data);
+  if (!(seconds > 0)) return;
+  const previous = channel.reader;
+  channel.reader ??= () => {};
+  await safeSleep(channel, seconds * 1000);
+  if (!channel.isDestroyed) channel.reader = previous;
+}
+
+/** Set(name=value) — the name may be a writable function such as CALLERID(name). */
+export function set({ channel, core, data }: AppContext): AppResult {
+  const eq = data.indexOf('=');
+  if (eq <= 0) return;
+  const name = data.slice(0, eq).trim();
+  const value = data.slice(eq + 1);
+  try {
+    core.variables.write(channel, name, value);
+  } catch {
+    // pbx_builtin_setvar logs a failed function write and goes on.
+  }
+}
+
+export function ringing({ channel }: AppContext): AppResult {
+  channel.indicate('ringing');
+}
+
+export function progress({ channel }: AppContext): AppResult {
+  channel.indicate('progress');
+}
+
+/** Busy([timeout]) / Congestion([timeout]): indicate, set the cause, wait for the caller to hang up. */
+function indicateAndWait(indication: 'busy' | 'congestion', cause: number) {
+  return async ({ channel, data }: AppContext): Promise<AppResult> => {
+    channel.indicate(indication);
+    if (channel.hangupCause === 0) channel.hangupCause = cause;
+    const seconds = Number.parseFloat(splitAppArgs(data)[0] ?? '');
+    if (seconds > 0) await safeSleep(channel, seconds * 1000);
+    else await channel.whenHangup();
+    return { hangup: true };
+  };
+}
+
+export const busy = indicateAndWait('busy', 17);
+export const congestion = indicateAndWait('congestion', 34);
+
+/** Echo() — everything read is written back: audio and DTMF (app_echo). */
+export async function echo({ channel }: AppContext): Promise<AppResult> {
+  channel.reader = (frame) => channel.write(frame);
+  await channel.whenHangup();
+  return { hangup: true };
+}

@@ -1,0 +1,45 @@
+import { dialChannel, parseEndpoint, requestChannel } from '../../core/outbound.js';
+import { splitAppArgs } from '../app-args.js';
+import type { AppContext, AppResult } from './app.js';
+
+/**
+ * Dial(Tech/resource[&...][,timeout[,options]]) — app_dial subset: the first destination is called, on
+ * answer the two channels are joined back to back until either hangs up. Sets DIALSTATUS.
+ */
+export async function dial({ channel, core, data }: AppContext): Promise<AppResult> {
+  const [targets = '', timeoutText = ''] = splitAppArgs(data);
+  const endpoint = targets.split('&')[0]!.trim();
+  const parsed = parseEndpoint(endpoint);
+  if (!parsed) {
+    channel.setVariable('DIALSTATUS', 'CHANUNAVAIL');
+    return;
+  }
+  let callee;
+  try {
+    callee = requestChannel(core, endpoint, { id: core.channels.allocateId() });
+  } catch {
+    channel.setVariable('DIALSTATUS', 'CHANUNAVAIL');
+    return;
+  }
+  callee.setCaller({ ...channel.caller });
+  const timeoutSec = Number.parseFloat(timeoutText);
+  const status = await Promise.race([
+    dialChannel(core, callee, timeoutSec > 0 ? timeoutSec * 1000 : 0, parsed.resource, channel),
+    channel.whenHangup().then(() => 'CANCEL' as const),
+  ]);
+  channel.setVariable('DIALSTATUS', status === 'TIMEOUT' ? 'NOANSWER' : status);
+  if (status !== 'ANSWER') {
+    callee.destroy();
+    return;
+  }
+  channel.answer();
+  // Back to back: what one side reads, the other is written.
+  channel.reader = (frame) => callee.write(frame);
+  callee.reader = (frame) => channel.write(frame);
+  await Promise.race([channel.whenHangup(), callee.whenHangup()]);
+  if (!callee.isDestroyed) {
+    if (callee.hangupCause === 0) callee.hangupCause = channel.hangupCause || 16;
+    callee.destroy();
+  }
+  return { hangup: true };
+}
