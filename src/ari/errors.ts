@@ -17,6 +17,7 @@ const STATUS: Readonly<Record<CoreErrorCode, readonly [number, string?]>> = {
   VARIABLE_NOT_FOUND: [404, 'Variable Not Found'],
   FUNCTION_FAILED: [500, 'Error With Function'],
   APP_NOT_FOUND: [404],
+  INTERNAL: [500, 'Internal Error'],
 };
 
 /** Turn a core failure into the ARI error Asterisk would answer; anything else is rethrown. */

@@ -11,6 +11,8 @@ import { StasisApps } from './stasis/stasis-apps.js';
 import type { StasisControl } from './stasis/stasis-control.js';
 import { SubscriptionIndex } from './stasis/subscription-index.js';
 import { Variables } from './variables.js';
+import { Bridges } from './bridge/bridges.js';
+import { DeviceStates } from './device-states.js';
 import { isUnansweredOutbound } from './channel/channel-state.js';
 
 export interface CoreOptions {
@@ -46,6 +48,8 @@ export class Core {
   readonly stasis: Stasis;
   readonly channels = new ChannelRegistry();
   readonly variables: Variables;
+  readonly bridges: Bridges;
+  readonly deviceStates: DeviceStates;
   dialplan: DialplanPort = NO_DIALPLAN;
   readonly #drivers = new Map<string, ChannelDriver>();
   readonly #host: ChannelHost;
@@ -60,6 +64,9 @@ export class Core {
     );
     this.stasis = new Stasis(this.apps, this.index, this.bus);
     this.variables = new Variables(() => this.bus);
+    this.bridges = new Bridges(this.bus, this.stasis);
+    this.deviceStates = new DeviceStates(this.bus);
+    this.stasis.onLeave = (channel) => this.bridges.leave(channel);
     const channelvarNames = options.channelvars ?? [];
     this.#host = {
       publish: (type: string, fields: Readonly<Record<string, unknown>>, route: EventRoute) =>

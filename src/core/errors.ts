@@ -16,7 +16,8 @@ export type CoreErrorCode =
   | 'UNPROCESSABLE'
   | 'VARIABLE_NOT_FOUND'
   | 'FUNCTION_FAILED'
-  | 'APP_NOT_FOUND';
+  | 'APP_NOT_FOUND'
+  | 'INTERNAL';
 
 export class CoreError extends Error {
   constructor(

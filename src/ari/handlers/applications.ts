@@ -26,10 +26,12 @@ export function sourceExists(core: Core, scheme: string, id: string): boolean {
   switch (scheme) {
     case 'channel':
       return core.channels.get(id) !== undefined;
+    case 'bridge':
+      return core.bridges.get(id) !== undefined;
     case 'deviceState':
       return true;
     default:
-      // No bridges or endpoints exist without the media and SIP parts.
+      // No endpoints exist until the SIP stack registers its technology (Local has none).
       return false;
   }
 }

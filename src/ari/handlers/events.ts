@@ -24,7 +24,11 @@ export function eventHandlers(core: Core): Record<string, Handler> {
           const channel = core.channels.getByIdOrName(id);
           if (!channel) throw new AriError(422, 'Event source not found');
           snapshots.channel = channel.snapshot();
-        } else if (scheme === 'bridge' || scheme === 'endpoint') {
+        } else if (scheme === 'bridge') {
+          const bridge = core.bridges.get(id);
+          if (!bridge) throw new AriError(422, 'Event source not found');
+          snapshots.bridge = bridge.snapshot();
+        } else if (scheme === 'endpoint') {
           throw new AriError(422, 'Event source not found');
         } else {
           // deviceState: is refused although the API description lists it (quirk 8).

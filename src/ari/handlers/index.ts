@@ -4,6 +4,9 @@ import { toAriError } from '../errors.js';
 import type { Handler, HandlerTable } from '../handler.js';
 import { applicationHandlers } from './applications.js';
 import { asteriskHandlers, type ServerIdentity } from './asterisk.js';
+import { bridgeHandlers } from './bridges.js';
+import { deviceStateHandlers } from './device-states.js';
+import { mailboxHandlers } from './mailboxes.js';
 import { channelControlHandlers } from './channel-control.js';
 import { channelVariableHandlers } from './channel-variables.js';
 import { channelHandlers } from './channels.js';
@@ -35,6 +38,9 @@ export function buildHandlers(core: Core, identity: ServerIdentity): HandlerTabl
       ...channelControlHandlers(core),
       ...channelVariableHandlers(core),
     }),
+    bridges: mapCoreErrors(bridgeHandlers(core)),
+    deviceStates: mapCoreErrors(deviceStateHandlers(core)),
+    mailboxes: mapCoreErrors(mailboxHandlers()),
     applications: mapCoreErrors(applicationHandlers(core)),
     events: mapCoreErrors(eventHandlers(core)),
     endpoints: mapCoreErrors(endpointHandlers(core)),

@@ -47,6 +47,8 @@ export class Channel {
   mutedOut = false;
   /** The Stasis control while the channel is in a Stasis application (set by core/stasis). */
   stasis: unknown = undefined;
+  /** The bridge the channel is in, if any (set by core/bridge). */
+  bridge: unknown = undefined;
   reader: FrameReader | undefined = undefined;
   /** Listeners for control frames coming from the device (used while dialing). */
   readonly controlListeners = new Set<(indication: ControlIndication) => void>();

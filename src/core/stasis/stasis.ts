@@ -17,6 +17,9 @@ export function controlOf(channel: Channel): StasisControl | undefined {
  * queued commands, move between apps, and StasisEnd with STASISSTATUS.
  */
 export class Stasis {
+  /** Called when a channel leaves Stasis, before StasisEnd (a bridged channel leaves its bridge first). */
+  onLeave: (channel: Channel) => void = () => {};
+
   constructor(
     readonly apps: StasisApps,
     readonly index: SubscriptionIndex,
@@ -55,6 +58,7 @@ export class Stasis {
       if (wake.kind === 'continue') continueAt = wake.target;
       break;
     }
+    this.onLeave(channel);
     channel.stasis = undefined;
     channel.reader = previousReader;
     this.#end(control);

@@ -1,0 +1,103 @@
+import os from 'node:os';
+import { readFileSync } from 'node:fs';
+import { pino, type Logger } from 'pino';
+import { LocalDriver } from './channels/local/local-driver.js';
+import { loadConfig, assertSafeBinding, type LoadedConfig } from './config/load-config.js';
+import { verifyPassword } from './config/ari-config.js';
+import { Core } from './core/core.js';
+import { loadExtensions } from './dialplan/extensions-loader.js';
+import { Pbx } from './dialplan/pbx.js';
+import { apiDeclaration, resourcesListing } from './ari/docs/swagger.js';
+import { openApiDocument } from './ari/docs/openapi.js';
+import { ALL_OPERATIONS } from './ari/operations/index.js';
+import { buildHandlers } from './ari/handlers/index.js';
+import { AriServer } from './ari/server/ari-server.js';
+
+export interface AppOptions {
+  /** Folder with ari.conf, http.conf, extensions.conf; undefined = the embedded defaults. */
+  readonly configDir?: string | undefined;
+  /** Override http.conf bindaddr/bindport (tests use port 0). */
+  readonly host?: string;
+  readonly port?: number;
+  readonly logger?: Logger;
+}
+
+export interface RunningApp {
+  readonly core: Core;
+  readonly config: LoadedConfig;
+  readonly host: string;
+  readonly port: number;
+  /** http://host:port — the ARI base is `${url}${prefix}/ari`. */
+  readonly url: string;
+  /** Hang every channel up (StasisEnd goes out first), then close the listeners. */
+  close(): Promise<void>;
+}
+
+export const VERSION: string = (() => {
+  try {
+    const pkg = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    return pkg.version;
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+/** Asterisk's entity id is the MAC address of the first real interface. */
+function entityId(): string {
+  for (const list of Object.values(os.networkInterfaces())) {
+    for (const nic of list ?? []) if (!nic.internal && nic.mac !== '00:00:00:00:00:00') return nic.mac;
+  }
+  return '02:fc:00:00:00:01';
+}
+
+/** The composition root: config → core → channel drivers → dialplan → ARI listener. */
+export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
+  const log = options.logger ?? pino({ name: 'switchyard' });
+  const config = loadConfig(options.configDir);
+  for (const e of config.errors) log.warn({ file: e.file, line: e.line }, e.message);
+  const host = options.host ?? config.http.bindaddr;
+  const port = options.port ?? config.http.bindport;
+  assertSafeBinding({ ...config.http, bindaddr: host }, config.ari);
+
+  const core = new Core({ asteriskId: entityId(), channelvars: config.ari.channelvars, pretty: config.ari.pretty });
+  core.registerDriver(new LocalDriver(core));
+  const extensions = loadExtensions(config.extensions);
+  for (const e of extensions.errors) log.warn({ file: e.file, line: e.line }, e.message);
+  for (const [name, value] of extensions.globals) core.variables.globals.set(name, value);
+  core.dialplan = new Pbx(core, extensions.dialplan, log);
+
+  const ari = new AriServer({
+    operations: ALL_OPERATIONS,
+    handlers: buildHandlers(core, { version: `22.10.1-switchyard-${VERSION}`, systemName: os.hostname() }),
+    docs: { resources: resourcesListing, resource: apiDeclaration, openapi: openApiDocument },
+    auth: {
+      realm: config.ari.authRealm,
+      authenticate: (user, password) => {
+        const u = config.ari.users.get(user);
+        return u && verifyPassword(u, password) ? { user: u.name, readOnly: u.readOnly } : undefined;
+      },
+    },
+    allowedOrigins: config.ari.allowedOrigins,
+    pretty: config.ari.pretty,
+    prefix: config.http.prefix,
+    websocketWriteTimeoutMs: config.ari.websocketWriteTimeoutMs,
+    stasis: core.apps,
+    serverHeader: `Switchyard/${VERSION}`,
+    logger: log,
+  });
+  const bound = await ari.listen(host, port);
+  log.info({ url: `http://${bound.host}:${bound.port}${config.http.prefix}/ari` }, 'ARI listening');
+  let closing: Promise<void> | undefined;
+  return {
+    core,
+    config,
+    host: bound.host,
+    port: bound.port,
+    url: `http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`,
+    close: () =>
+      (closing ??= (async () => {
+        await core.hangupAll();
+        await ari.close();
+      })()),
+  };
+}

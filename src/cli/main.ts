@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { pino } from 'pino';
+import { startApp, VERSION } from '../app.js';
+
+/** `switchyard [start] [--config-dir DIR]`: argv → config → app.start(). */
+const program = new Command()
+  .name('switchyard')
+  .description('A telephony server that speaks the Asterisk REST Interface')
+  .version(VERSION);
+
+program
+  .command('start', { isDefault: true })
+  .description('run the server (ARI on http.conf bindaddr:bindport, 127.0.0.1:8088 by default)')
+  .option('-c, --config-dir <dir>', 'folder with ari.conf, http.conf, extensions.conf (default: embedded config)')
+  .option('-l, --log-level <level>', 'pino log level', 'info')
+  .action(async (opts: { configDir?: string; logLevel: string }) => {
+    const logger = pino({ name: 'switchyard', level: opts.logLevel });
+    let app;
+    try {
+      app = await startApp({ configDir: opts.configDir, logger });
+    } catch (err) {
+      logger.fatal({ err }, 'cannot start');
+      process.exit(1);
+    }
+    const stop = (signal: string): void => {
+      logger.info({ signal }, 'shutting down: hanging up channels');
+      void app.close().then(() => process.exit(0));
+    };
+    process.once('SIGTERM', () => stop('SIGTERM'));
+    process.once('SIGINT', () => stop('SIGINT'));
+  });
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,68 @@
+import type { Channel } from '../channel/channel.js';
+import { RawJson } from '../events/raw-json.js';
+import { formatTimestamp } from '../time.js';
+
+export type BridgeType = 'mixing' | 'holding';
+
+/**
+ * A Stasis bridge (res_stasis bridges): its members, variables and snapshot. Audio between members is
+ * relayed frame by frame for two parties (simple_bridge); DTMF goes to every other member. Mixing three or
+ * more voices needs the audio mixer of the media engine.
+ */
+export class Bridge {
+  readonly creationtime = Date.now();
+  readonly members: Channel[] = [];
+  readonly vars = new Map<string, string>();
+  readonly reportedVars = new Set<string>();
+  readonly videoMode = 'talker';
+  #snapshot: string | undefined;
+
+  constructor(
+    readonly id: string,
+    readonly name: string,
+    readonly type: BridgeType,
+  ) {}
+
+  /** simple_bridge / holding_bridge while no mixer is involved (trace s2). */
+  get technology(): string {
+    return this.type === 'holding' ? 'holding_bridge' : 'simple_bridge';
+  }
+
+  touch(): void {
+    this.#snapshot = undefined;
+  }
+
+  /** The Bridge model, members in Asterisk's order (trace s2). */
+  snapshot(): RawJson {
+    if (this.#snapshot === undefined) {
+      const body: Record<string, unknown> = {
+        id: this.id,
+        technology: this.technology,
+        bridge_type: this.type,
+        bridge_class: 'stasis',
+        creator: 'Stasis',
+        name: this.name,
+        channels: this.members.map((c) => c.id),
+        creationtime: formatTimestamp(this.creationtime),
+        video_mode: this.videoMode,
+      };
+      if (this.reportedVars.size > 0) {
+        const vars: Record<string, string> = {};
+        for (const name of this.reportedVars) vars[name] = this.vars.get(name) ?? '';
+        body.bridgevars = vars;
+      }
+      this.#snapshot = JSON.stringify(body);
+    }
+    return new RawJson(this.#snapshot);
+  }
+
+  /** A frame read from `from`: two-party audio goes across; DTMF reaches every other member. */
+  relay(from: Channel, frame: Parameters<Channel['write']>[0]): void {
+    const members = this.members;
+    if (frame.kind === 'voice' || frame.kind === 'control') {
+      if (members.length === 2) (members[0] === from ? members[1] : members[0])!.write(frame);
+      return;
+    }
+    for (const member of members) if (member !== from) member.write(frame);
+  }
+}

@@ -1,0 +1,109 @@
+import { randomUUID } from 'node:crypto';
+import type { Channel } from '../channel/channel.js';
+import type { EventBus } from '../events/event-bus.js';
+import { CoreError } from '../errors.js';
+import type { Stasis } from '../stasis/stasis.js';
+import { controlOf } from '../stasis/stasis.js';
+import { Bridge, type BridgeType } from './bridge.js';
+
+const KNOWN_FLAGS = new Set(['mixing', 'holding', 'dtmf_events', 'proxy_media', 'video_sfu', 'video_single', 'sdp_label']);
+
+export function bridgeOf(channel: Channel): Bridge | undefined {
+  return channel.bridge instanceof Bridge ? channel.bridge : undefined;
+}
+
+/** The Stasis bridges and membership (resource_bridges.c, stasis_bridge.c; semantics.md §7). */
+export class Bridges {
+  readonly #byId = new Map<string, Bridge>();
+
+  constructor(
+    private readonly bus: EventBus,
+    private readonly stasis: Stasis,
+  ) {}
+
+  get(id: string): Bridge | undefined {
+    return this.#byId.get(id);
+  }
+
+  list(): IterableIterator<Bridge> {
+    return this.#byId.values();
+  }
+
+  /** `type` is a comma list of flags; holding+mixing or no usable flag fails like Asterisk (500). */
+  create(id: string | undefined, typeList: string | undefined, name: string): Bridge {
+    if (id && this.#byId.has(id)) throw new CoreError('CONFLICT', `Bridge with id '${id}' already exists`);
+    const flags = (typeList || 'mixing').split(',').map((f) => f.trim());
+    const holding = flags.includes('holding');
+    const mixing = flags.includes('mixing') || (!holding && flags.some((f) => KNOWN_FLAGS.has(f)));
+    if ((holding && mixing) || (!holding && !mixing)) {
+      throw new CoreError('INTERNAL', `Unable to create bridge. Possible duplicate bridge id '${id || '(null)'}'`);
+    }
+    const type: BridgeType = holding ? 'holding' : 'mixing';
+    const bridge = new Bridge(id || randomUUID(), name, type);
+    this.#byId.set(bridge.id, bridge);
+    this.#publish('BridgeCreated', bridge);
+    return bridge;
+  }
+
+  /** Members leave (ChannelLeftBridge each, staying in Stasis), then BridgeDestroyed. */
+  destroy(bridge: Bridge): void {
+    for (const member of [...bridge.members]) this.leave(member);
+    this.#byId.delete(bridge.id);
+    this.#publish('BridgeDestroyed', bridge);
+    this.stasis.index.drop('bridge:' + bridge.id);
+  }
+
+  /** Add channels (all checked first, §7): a channel in another bridge moves (Left, then Entered). */
+  add(bridge: Bridge, channels: readonly Channel[]): void {
+    for (const channel of channels) {
+      if (bridgeOf(channel) === bridge) continue;
+      if (bridgeOf(channel)) this.leave(channel, false);
+      bridge.members.push(channel);
+      channel.bridge = bridge;
+      bridge.touch();
+      const control = controlOf(channel);
+      if (control) this.stasis.index.subscribe(control.app, 'bridge:' + bridge.id);
+      channel.reader = (frame) => bridge.relay(channel, frame);
+      this.#publishMember('ChannelEnteredBridge', bridge, channel);
+    }
+    this.#updatePeers(bridge);
+  }
+
+  /** Remove a channel from its bridge: ChannelLeftBridge carries the bridge without it. */
+  leave(channel: Channel, updatePeers = true): void {
+    const bridge = bridgeOf(channel);
+    if (!bridge) return;
+    const i = bridge.members.indexOf(channel);
+    if (i !== -1) bridge.members.splice(i, 1);
+    channel.bridge = undefined;
+    bridge.touch();
+    const control = controlOf(channel);
+    if (control) {
+      this.stasis.index.unsubscribe(control.app, 'bridge:' + bridge.id);
+      channel.reader = () => {};
+    }
+    this.#publishMember('ChannelLeftBridge', bridge, channel);
+    if (updatePeers) this.#updatePeers(bridge);
+  }
+
+  /** BRIDGEPEER: the names of the other members, set on each member when it changes. */
+  #updatePeers(bridge: Bridge): void {
+    if (bridge.members.length < 2) return;
+    for (const member of bridge.members) {
+      const peers = bridge.members.filter((m) => m !== member).map((m) => m.name).join(',');
+      if (member.getVariable('BRIDGEPEER') !== peers) member.setVariable('BRIDGEPEER', peers);
+    }
+  }
+
+  #publish(type: string, bridge: Bridge): void {
+    this.bus.publish(type, { bridge: bridge.snapshot() }, { bridgeIds: [bridge.id] });
+  }
+
+  #publishMember(type: string, bridge: Bridge, channel: Channel): void {
+    this.bus.publish(
+      type,
+      { bridge: bridge.snapshot(), channel: channel.snapshot() },
+      { bridgeIds: [bridge.id], channels: [channel] },
+    );
+  }
+}
