@@ -1,0 +1,45 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { startApp, type RunningApp } from '../../src/app.js';
+
+export interface TestServer {
+  readonly app: RunningApp;
+  /** http://127.0.0.1:<port> */
+  readonly url: string;
+  /** http://127.0.0.1:<port>/ari */
+  readonly ariBase: string;
+  /** Basic auth header value for asterisk/asterisk. */
+  readonly auth: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Start Switchyard in this process on 127.0.0.1 and a free port. `files` (ari.conf, extensions.conf, ...)
+ * are written to a fresh config folder; without `files` the embedded default config is used.
+ */
+export async function startTestServer(files?: Readonly<Record<string, string>>): Promise<TestServer> {
+  let dir: string | undefined;
+  if (files) {
+    dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
+    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  }
+  const app = await startApp({
+    configDir: dir,
+    host: '127.0.0.1',
+    port: 0,
+    logger: pino({ level: process.env.SWITCHYARD_TEST_LOG ?? 'silent' }),
+  });
+  const url = `http://127.0.0.1:${app.port}`;
+  return {
+    app,
+    url,
+    ariBase: `${url}${app.config.http.prefix}/ari`,
+    auth: 'Basic ' + Buffer.from('asterisk:asterisk').toString('base64'),
+    close: async () => {
+      await app.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
