@@ -1,0 +1,321 @@
+/**
+ * The server a macro benchmark measures: `--target http://127.0.0.1:PORT` (Switchyard or Asterisk), or, without
+ * it, a Switchyard started here in its own child process so that the load client does not share its event loop.
+ * Only loopback targets are accepted: these benchmarks send thousands of requests a second.
+ */
+import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import http from 'node:http';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { note, nowMs } from './stats.js';
+
+export const REPO_ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+/** The options every macro benchmark takes; merge them into the benchmark's own. */
+export const TARGET_OPTIONS = {
+  target: { type: 'string' },
+  user: { type: 'string', default: 'asterisk' },
+  password: { type: 'string', default: 'asterisk' },
+  /** For an external target: the server's pid, so that its RSS and CPU can be read from /proc. */
+  pid: { type: 'string' },
+  'server-log-level': { type: 'string', default: 'warn' },
+  help: { type: 'boolean', short: 'h', default: false },
+} as const satisfies NonNullable<ParseArgsConfig['options']>;
+
+export interface TargetArgs {
+  target?: string | undefined;
+  user: string;
+  password: string;
+  pid?: string | undefined;
+  'server-log-level': string;
+}
+
+type Options = NonNullable<ParseArgsConfig['options']>;
+type BenchValues<O extends Options> = ReturnType<
+  typeof parseArgs<{ options: typeof TARGET_OPTIONS & O; strict: true; allowPositionals: false }>
+>['values'];
+
+/** parseArgs over process.argv with TARGET_OPTIONS plus the benchmark's own options; exits on --help. */
+export function parseBenchArgs<O extends Options>(options: O, usage: string): BenchValues<O> {
+  const all = { ...TARGET_OPTIONS, ...options };
+  const { values } = parseArgs({ args: process.argv.slice(2), options: all, strict: true, allowPositionals: false });
+  if ((values as { help?: boolean }).help) {
+    process.stderr.write(usage.trim() + '\n' + TARGET_USAGE);
+    process.exit(0);
+  }
+  return values;
+}
+
+const TARGET_USAGE = `
+  --target URL        measure this server (http://127.0.0.1:PORT or http://[::1]:PORT; ARI at URL/ari);
+                      without it, Switchyard is built if needed and started in a child process
+  --user U            ARI user (default asterisk)
+  --password P        ARI password (default asterisk)
+  --pid N             with --target: the server's pid, to report its RSS and CPU from /proc
+  --server-log-level  log level of the Switchyard child (default warn)
+`;
+
+/** Refuse anything but plain HTTP to 127.0.0.1 or ::1; returns `http://host:port` without a trailing slash. */
+export function loopbackBase(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new Error(`--target ${raw}: not a URL`);
+  }
+  if (url.protocol !== 'http:') throw new Error(`--target ${raw}: only http:// is supported`);
+  if (url.hostname !== '127.0.0.1' && url.hostname !== '[::1]') {
+    throw new Error(`--target ${raw}: refusing a non-loopback address (only 127.0.0.1 or [::1] are allowed)`);
+  }
+  if (url.username || url.password) throw new Error(`--target ${raw}: pass credentials with --user/--password`);
+  if (url.pathname !== '/' || url.search || url.hash) {
+    throw new Error(`--target ${raw}: give the server's base (http://host:port); ARI is assumed at <target>/ari`);
+  }
+  return `http://${url.host}`;
+}
+
+/** What /proc says about a process: resident memory and CPU time (user + system) so far. */
+export interface ProcessSample {
+  readonly rssMb: number;
+  readonly cpuMs: number;
+  readonly atMs: number;
+}
+
+let clockTicks: number | undefined;
+function ticksPerSecond(): number {
+  if (clockTicks === undefined) {
+    try {
+      clockTicks = Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    } catch {
+      clockTicks = 100; // USER_HZ on every Linux this runs on
+    }
+  }
+  return clockTicks;
+}
+
+/** VmRSS from /proc/<pid>/status and utime+stime from /proc/<pid>/stat; null when unreadable (gone, not Linux). */
+export function sampleProcess(pid: number): ProcessSample | null {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const rss = /^VmRSS:\s+(\d+)\s+kB/m.exec(status);
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // proc(5): fields after "(comm)" start at field 3 (state); utime and stime are fields 14 and 15.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    if (!rss || !Number.isFinite(ticks)) return null;
+    return { rssMb: Number(rss[1]) / 1024, cpuMs: (ticks * 1000) / ticksPerSecond(), atMs: nowMs() };
+  } catch {
+    return null;
+  }
+}
+
+/** This process (the load client) — to tell when a figure is bounded by the client rather than the server. */
+export function clientSample(): ProcessSample {
+  const { user, system } = process.cpuUsage();
+  return { rssMb: process.memoryUsage.rss() / 2 ** 20, cpuMs: (user + system) / 1000, atMs: nowMs() };
+}
+
+/** CPU used between two samples, in percent of one core. */
+export function cpuPercent(from: ProcessSample | null, to: ProcessSample | null): number | null {
+  if (!from || !to || to.atMs <= from.atMs) return null;
+  return ((to.cpuMs - from.cpuMs) / (to.atMs - from.atMs)) * 100;
+}
+
+export interface Target {
+  /** http://host:port */
+  readonly base: string;
+  /** http://host:port/ari */
+  readonly ariBase: string;
+  readonly user: string;
+  readonly password: string;
+  /** `Basic base64(user:password)` */
+  readonly authorization: string;
+  /** The server's pid when it is our child (or given with --pid); undefined = no RSS/CPU figures. */
+  readonly pid: number | undefined;
+  readonly isOwnServer: boolean;
+  sample(): ProcessSample | null;
+  close(): Promise<void>;
+}
+
+/** Open the target named by the arguments, or start our own Switchyard; resolves once /ari/asterisk/ping answers. */
+export async function openTarget(args: TargetArgs): Promise<Target> {
+  const authorization = 'Basic ' + Buffer.from(`${args.user}:${args.password}`).toString('base64');
+  if (args.target !== undefined) {
+    const base = loopbackBase(args.target);
+    const pid = args.pid === undefined ? undefined : Number(args.pid);
+    if (pid !== undefined && !Number.isInteger(pid)) throw new Error(`--pid ${args.pid}: not a pid`);
+    if (!(await waitForPing(base, authorization, 5_000, () => undefined))) {
+      throw new Error(`${base}/ari/asterisk/ping does not answer 200 (is the server up, are the credentials right?)`);
+    }
+    return makeTarget(base, args, authorization, pid, async () => {});
+  }
+  return startOwnServer(args, authorization);
+}
+
+function makeTarget(
+  base: string,
+  args: TargetArgs,
+  authorization: string,
+  pid: number | undefined,
+  close: () => Promise<void>,
+): Target {
+  return {
+    base,
+    ariBase: `${base}/ari`,
+    user: args.user,
+    password: args.password,
+    authorization,
+    pid,
+    isOwnServer: args.target === undefined,
+    sample: () => (pid === undefined ? null : sampleProcess(pid)),
+    close,
+  };
+}
+
+function newestMtimeMs(dir: string): number {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    newest = Math.max(newest, entry.isDirectory() ? newestMtimeMs(path) : statSync(path).mtimeMs);
+  }
+  return newest;
+}
+
+/** `npm run build` when dist/cli/main.js is missing or older than anything under src/. */
+function buildIfStale(): string {
+  const main = join(REPO_ROOT, 'dist', 'cli', 'main.js');
+  const srcNewest = Math.max(
+    newestMtimeMs(join(REPO_ROOT, 'src')),
+    statSync(join(REPO_ROOT, 'tsconfig.build.json')).mtimeMs,
+  );
+  if (existsSync(main) && statSync(main).mtimeMs >= srcNewest) return main;
+  note('building Switchyard (npm run build)');
+  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  if (r.status !== 0 || !existsSync(main)) {
+    // tsc emits even when it reports errors: mark the output stale so that the next run builds again.
+    if (existsSync(main)) utimesSync(main, 0, 0);
+    throw new Error(`npm run build failed (exit ${r.status ?? r.signal})`);
+  }
+  return main;
+}
+
+async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
+    });
+  });
+}
+
+/** A config folder: our http.conf (loopback, the given port) + ari.conf and extensions.conf from config/. */
+function writeConfigDir(port: number): string {
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
+  writeFileSync(join(dir, 'http.conf'), `[general]\nenabled = yes\nbindaddr = 127.0.0.1\nbindport = ${port}\n`);
+  for (const name of ['ari.conf', 'extensions.conf']) {
+    const from = join(REPO_ROOT, 'config', name);
+    if (!existsSync(from)) throw new Error(`${from} is missing: the server's default config is not written yet`);
+    copyFileSync(from, join(dir, name));
+  }
+  return dir;
+}
+
+async function startOwnServer(args: TargetArgs, authorization: string): Promise<Target> {
+  const main = buildIfStale();
+  const port = await freePort();
+  const dir = writeConfigDir(port);
+  const base = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, [main, '--config-dir', dir, '--log-level', args['server-log-level']], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  // Keep the last few KB of the server's output to explain a failed start; the rest goes nowhere.
+  let tail = '';
+  const keep = (chunk: Buffer): void => {
+    tail = (tail + chunk.toString('utf8')).slice(-4096);
+  };
+  child.stdout?.on('data', keep);
+  child.stderr?.on('data', keep);
+  const killOnExit = (): void => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
+  process.on('exit', killOnExit);
+  // A benchmark stopped by a signal takes its server with it (a terminal's Ctrl-C reaches both anyway).
+  const onSignal = (): void => process.exit(130);
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  let exited: string | undefined;
+  child.once('exit', (code, signal) => (exited = `exit ${code ?? signal}`));
+  const cleanUp = async (): Promise<void> => {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+    await stopChild(child, dir);
+    process.off('exit', killOnExit);
+  };
+  if (!(await waitForPing(base, authorization, 30_000, () => exited))) {
+    await cleanUp();
+    throw new Error(`Switchyard did not answer ${base}/ari/asterisk/ping (${exited ?? 'timeout'}):\n${tail}`);
+  }
+  note(`started Switchyard pid ${child.pid} on ${base}`);
+  return makeTarget(base, args, authorization, child.pid, async () => {
+    if (exited !== undefined) note(`Switchyard exited during the run (${exited})`);
+    // Warnings and errors the server logged under load belong in the report.
+    if (tail.trim()) note(`Switchyard's last output (log level ${args['server-log-level']}):\n${tail.trimEnd()}`);
+    await cleanUp();
+  });
+}
+
+async function stopChild(child: ChildProcess, dir: string): Promise<void> {
+  if (child.exitCode === null && child.signalCode === null) {
+    const gone = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+    child.kill('SIGTERM');
+    const timer = setTimeout(() => child.kill('SIGKILL'), 10_000);
+    await gone;
+    clearTimeout(timer);
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
+function ping(base: string, authorization: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const req = http.get(`${base}/ari/asterisk/ping`, { headers: { authorization }, agent: false }, (res) => {
+      res.resume();
+      res.on('end', () => resolve(res.statusCode === 200));
+    });
+    req.setTimeout(2_000, () => req.destroy());
+    req.on('error', () => resolve(false));
+  });
+}
+
+/** Poll the ping every 100 ms; false on timeout or when `gone()` reports the process ended. */
+async function waitForPing(
+  base: string,
+  authorization: string,
+  timeoutMs: number,
+  gone: () => string | undefined,
+): Promise<boolean> {
+  const until = nowMs() + timeoutMs;
+  while (nowMs() < until && gone() === undefined) {
+    if (await ping(base, authorization)) return true;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return false;
+}
