@@ -1,0 +1,120 @@
+/**
+ * Reads ari.conf, http.conf and extensions.conf from one folder, as Asterisk reads them from its config dir
+ * (ast_config_AST_CONFIG_DIR). Relative `#include` names resolve against that folder, as in Asterisk
+ * (config.c resolves them against the config dir, not against the including file). Glob includes are not
+ * expanded. A missing file means that subsystem's defaults.
+ */
+import { readFileSync, statSync, existsSync } from 'node:fs';
+import { BlockList, isIP } from 'node:net';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseAriConfig, verifyPassword, type AriConfig } from './ari-config.js';
+import { parseConf } from './conf-parser.js';
+import type { ConfError, ConfFile } from './conf-types.js';
+import { parseHttpConfig, type HttpConfig } from './http-config.js';
+
+export interface LoadedConfig {
+  /** The folder the files were read from (the package's `config/` when none was given). */
+  readonly dir: string;
+  readonly ari: AriConfig;
+  readonly http: HttpConfig;
+  readonly extensions: ConfFile;
+  /** Every file's parse and option errors, ari.conf first, then http.conf, then extensions.conf. */
+  readonly errors: readonly ConfError[];
+}
+
+/** The password ari.conf.sample and our embedded ari.conf ship with. */
+const DEFAULT_PASSWORD = 'asterisk';
+
+/** The package's `config/` folder: found from this module's URL, so it works from src/ (tsx) and dist/. */
+export function embeddedConfigDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    if (existsSync(join(dir, 'package.json'))) return join(dir, 'config');
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error('switchyard: cannot find package.json above ' + fileURLToPath(import.meta.url));
+    dir = parent;
+  }
+}
+
+/** File text, undefined when it does not exist; other read errors (EACCES, EISDIR) propagate. */
+function readIfExists(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw e;
+  }
+}
+
+/** Parses `name` from `dir`; undefined when the file is absent; a read failure becomes an error entry. */
+function loadConf(dir: string, name: string, errors: ConfError[]): ConfFile | undefined {
+  let text: string | undefined;
+  try {
+    text = readIfExists(join(dir, name));
+  } catch (e) {
+    errors.push({ file: name, line: 0, message: `Cannot read ${name}: ${(e as Error).message}` });
+    return undefined;
+  }
+  if (text === undefined) return undefined;
+  return parseConf(text, {
+    file: name,
+    readInclude: (inc) => readIfExists(isAbsolute(inc) ? inc : join(dir, inc)), // errors reported by the parser
+  });
+}
+
+const EMPTY: ConfFile = { sections: [], errors: [] };
+
+/**
+ * Loads the three files from `configDir`, or the embedded defaults when it is undefined. Throws only when
+ * `configDir` is not a directory (a mistyped --config-dir should not silently start on defaults).
+ */
+export function loadConfig(configDir: string | undefined): LoadedConfig {
+  const dir = configDir === undefined ? embeddedConfigDir() : resolve(configDir);
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    isDir = false;
+  }
+  if (!isDir) throw new Error(`config dir ${dir} does not exist or is not a directory`);
+
+  const errors: ConfError[] = [];
+  const ari = parseAriConfig(loadConf(dir, 'ari.conf', errors) ?? EMPTY, 'ari.conf');
+  errors.push(...ari.errors);
+  const http = parseHttpConfig(loadConf(dir, 'http.conf', errors) ?? EMPTY);
+  errors.push(...http.errors);
+  const extensions = loadConf(dir, 'extensions.conf', errors) ?? EMPTY;
+  errors.push(...extensions.errors);
+  return { dir, ari: ari.config, http: http.config, extensions, errors };
+}
+
+const LOOPBACK = new BlockList();
+LOOPBACK.addSubnet('127.0.0.0', 8, 'ipv4');
+LOOPBACK.addAddress('::1', 'ipv6');
+LOOPBACK.addSubnet('::ffff:127.0.0.0', 104, 'ipv6'); // IPv4-mapped loopback
+
+/** True for 127.0.0.0/8, ::1 (any spelling, bracketed or not), IPv4-mapped 127/8, and `localhost`. */
+export function isLoopbackAddress(host: string): boolean {
+  const h = host.startsWith('[') && host.endsWith(']') ? host.slice(1, -1) : host;
+  if (h.toLowerCase() === 'localhost') return true;
+  const family = isIP(h);
+  if (family === 4) return LOOPBACK.check(h, 'ipv4');
+  if (family === 6) return LOOPBACK.check(h, 'ipv6');
+  return false;
+}
+
+/**
+ * Refuses a listener reachable from other hosts while an ARI user still has the default password `asterisk`
+ * (plain, or a crypt hash of it): anyone on the network could then control calls. Throws with the fix.
+ */
+export function assertSafeBinding(http: Pick<HttpConfig, 'bindaddr'>, ari: Pick<AriConfig, 'users'>): void {
+  if (isLoopbackAddress(http.bindaddr)) return;
+  const weak = [...ari.users.values()].filter((u) => verifyPassword(u, DEFAULT_PASSWORD)).map((u) => u.name);
+  if (weak.length === 0) return;
+  throw new Error(
+    `refusing to listen on ${http.bindaddr || 'all interfaces'}: ARI user(s) ${weak.map((n) => `'${n}'`).join(', ')} ` +
+      `still have the default password '${DEFAULT_PASSWORD}'. Set another password in ari.conf, ` +
+      'or bind to a loopback address (http.conf bindaddr=127.0.0.1).',
+  );
+}
