@@ -1,0 +1,142 @@
+/**
+ * The ARI front end: `node:http` for REST and the api-docs, `ws` for the events WebSocket (with REST over
+ * WebSocket), both going through one transport-independent Dispatcher (semantics.md §1-§3). Anything
+ * outside `<prefix>/ari` answers 404 `{"message":"Resource not found"}`.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import { Dispatcher } from './dispatcher.js';
+import { EventsEndpoint } from './events-endpoint.js';
+import { readBody } from './http-body.js';
+import { toAriRequest, writeRawResponse, writeResponse } from './http-transport.js';
+import { errorResponse } from './responses.js';
+import type { AriLogger, AriRequest, AriResponse, AriServerOptions } from './types.js';
+import { ariRelativePath, normalizePrefix, splitTarget } from './uri.js';
+
+export type { AriDocs, AriAuth, AriLogger, AriParam, AriRequest, AriResponse, AriServerOptions } from './types.js';
+
+/** main/http.c MAX_CONTENT_LENGTH. */
+const DEFAULT_MAX_BODY_BYTES = 40960;
+/** http.conf session_keep_alive default (ms). */
+const KEEP_ALIVE_MS = 15_000;
+
+const SILENT: AriLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
+
+export class AriServer {
+  readonly #opts: AriServerOptions;
+  readonly #logger: AriLogger;
+  readonly #prefix: string;
+  readonly #maxBodyBytes: number;
+  readonly #dispatcher: Dispatcher;
+  readonly #events: EventsEndpoint;
+  readonly #http: Server;
+  #closing: Promise<void> | undefined;
+
+  constructor(opts: AriServerOptions) {
+    this.#opts = opts;
+    this.#logger = opts.logger ?? SILENT;
+    this.#prefix = normalizePrefix(opts.prefix);
+    this.#maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+    this.#dispatcher = new Dispatcher({
+      operations: opts.operations,
+      handlers: opts.handlers,
+      docs: opts.docs,
+      auth: opts.auth,
+      allowedOrigins: opts.allowedOrigins,
+      prefix: this.#prefix,
+      serverHeader: opts.serverHeader,
+      logger: this.#logger,
+    });
+    this.#events = new EventsEndpoint({
+      stasis: opts.stasis,
+      dispatcher: this.#dispatcher,
+      writeTimeoutMs: opts.websocketWriteTimeoutMs,
+      serverHeader: opts.serverHeader,
+      pretty: opts.pretty,
+      logger: this.#logger,
+    });
+    // Asterisk does not insist on a Host header (api-docs then simply have no basePath).
+    this.#http = createServer({ requireHostHeader: false }, (req, res) => this.#onRequest(req, res));
+    this.#http.keepAliveTimeout = KEEP_ALIVE_MS;
+    this.#http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.#onUpgrade(req, socket, head),
+    );
+  }
+
+  /** Start listening; resolves with the bound address (port 0 picks a free port). */
+  listen(host: string, port: number): Promise<{ host: string; port: number }> {
+    return new Promise((resolve, reject) => {
+      const onError = (err: Error): void => reject(err);
+      this.#http.once('error', onError);
+      this.#http.listen(port, host, () => {
+        this.#http.off('error', onError);
+        const addr = this.#http.address() as AddressInfo;
+        resolve({ host: addr.address, port: addr.port });
+      });
+    });
+  }
+
+  /** Stop listening, drop every WebSocket (their apps are deactivated) and every HTTP connection. */
+  close(): Promise<void> {
+    this.#closing ??= new Promise((resolve) => {
+      this.#events.closeAll();
+      this.#http.close(() => resolve());
+      this.#http.closeAllConnections();
+    });
+    return this.#closing;
+  }
+
+  /** The transport-independent core: what HTTP and REST over WebSocket both run. */
+  dispatch(req: AriRequest): Promise<AriResponse> {
+    return this.#dispatcher.dispatch(req);
+  }
+
+  #onRequest(req: IncomingMessage, res: ServerResponse): void {
+    this.#handleRequest(req, res).catch((err: unknown) => {
+      this.#logger.error({ err, method: req.method, url: req.url }, 'ARI request failed');
+      writeResponse(res, errorResponse(500, 'Internal Server Error'), this.#opts.serverHeader, false);
+    });
+  }
+
+  async #handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { path } = splitTarget(req.url ?? '/');
+    const ariPath = ariRelativePath(path, this.#prefix);
+    if (ariPath === undefined) {
+      writeResponse(res, errorResponse(404, 'Resource not found'), this.#opts.serverHeader, this.#opts.pretty);
+      return;
+    }
+    const body = await readBody(req, this.#maxBodyBytes);
+    const response = await this.#dispatcher.dispatch(toAriRequest(req, ariPath, body));
+    writeResponse(res, response, this.#opts.serverHeader, this.#opts.pretty);
+  }
+
+  /** Node hands over requests carrying `Upgrade`: the events WebSocket, or an ordinary answer on the raw socket. */
+  #onUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', (err: Error) => this.#logger.warn({ err }, 'ARI upgrade socket error'));
+    const server = this.#opts.serverHeader;
+    try {
+      const ariPath = ariRelativePath(splitTarget(req.url ?? '/').path, this.#prefix);
+      if (ariPath === undefined) {
+        writeRawResponse(socket, errorResponse(404, 'Resource not found'), server, this.#opts.pretty);
+        return;
+      }
+      const ariReq = toAriRequest(req, ariPath, { kind: 'none' });
+      const prepared = this.#dispatcher.prepare(ariReq);
+      if (prepared.kind === 'events') {
+        this.#events.upgrade(req, socket, head, ariReq.params);
+        return;
+      }
+      this.#dispatcher
+        .execute(prepared, ariReq)
+        .then((res) => writeRawResponse(socket, res, server, this.#opts.pretty))
+        .catch((err: unknown) => {
+          this.#logger.error({ err }, 'ARI upgrade request failed');
+          socket.destroy();
+        });
+    } catch (err) {
+      this.#logger.error({ err }, 'ARI upgrade failed');
+      writeRawResponse(socket, errorResponse(500, 'Internal Server Error'), server, false);
+    }
+  }
+}

@@ -1,0 +1,165 @@
+/**
+ * One events WebSocket (res/ari/ari_websockets.c ari_ws_session): the EventSink of its Stasis connection.
+ * Events produced between registration and the socket being ready are queued and flushed in order
+ * (ari_ws_session_update); a write that makes no progress for `websocket_write_timeout` ms drops the socket
+ * (ast_websocket_write with its timeout); client text frames are REST requests, handled strictly one at a
+ * time in arrival order (the session's read loop); non-text frames are ignored.
+ */
+import type { RawData, WebSocket } from 'ws';
+import type { EventSink, StasisConnection } from '../../core/ports.js';
+import type { AriLogger } from './types.js';
+
+/** Requests waiting on one socket beyond this many are dropped (a client flooding without reading). */
+const MAX_QUEUED_REQUESTS = 10_000;
+
+export interface EventSessionOptions {
+  readonly writeTimeoutMs: number;
+  readonly logger: AriLogger;
+  /** Handle one client text frame (a RESTRequest); the promise settles when its response is sent. */
+  readonly onRequest: (session: EventSession, text: string) => Promise<void>;
+  /** Called once when the session ends. */
+  readonly onClosed: (session: EventSession) => void;
+}
+
+export class EventSession implements EventSink {
+  connection: StasisConnection | undefined;
+  #ws: WebSocket | undefined;
+  #queued: string[] = [];
+  #closed = false;
+  #pendingWrites = 0;
+  #writeTimer: NodeJS.Timeout | undefined;
+  #isAlive = true;
+  readonly #requests: string[] = [];
+  #draining = false;
+
+  constructor(
+    readonly apps: readonly string[],
+    private readonly opts: EventSessionOptions,
+  ) {}
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** EventSink: one serialized event as one text frame. */
+  send(json: string): void {
+    if (this.#closed) return;
+    const ws = this.#ws;
+    if (!ws) {
+      this.#queued.push(json);
+      return;
+    }
+    if (ws.readyState !== ws.OPEN) return;
+    this.#pendingWrites++;
+    if (this.#writeTimer === undefined && this.opts.writeTimeoutMs > 0) this.#armWriteTimer();
+    ws.send(json, this.#onWritten);
+  }
+
+  /** The upgrade completed: take the socket and flush what was queued, in order. */
+  attach(ws: WebSocket): void {
+    if (this.#closed) {
+      ws.terminate();
+      return;
+    }
+    this.#ws = ws;
+    ws.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
+    ws.on('pong', () => {
+      this.#isAlive = true;
+    });
+    ws.on('error', (err: Error) => this.opts.logger.warn({ err }, 'ARI WebSocket error'));
+    ws.on('close', () => this.close());
+    const queued = this.#queued;
+    this.#queued = [];
+    for (const json of queued) this.send(json);
+  }
+
+  /** Keepalive tick: a peer that did not answer the previous ping is dropped. */
+  keepalive(): void {
+    const ws = this.#ws;
+    if (!ws || this.#closed) return;
+    if (!this.#isAlive) {
+      this.opts.logger.warn({ apps: this.apps }, 'ARI WebSocket peer did not answer ping; dropping it');
+      ws.terminate();
+      return;
+    }
+    this.#isAlive = false;
+    try {
+      ws.ping();
+    } catch {
+      ws.terminate();
+    }
+  }
+
+  /** Drop the socket now (server shutdown, write timeout). */
+  terminate(): void {
+    if (this.#ws) this.#ws.terminate();
+    this.close();
+  }
+
+  /** The socket is gone: release the apps (deactivated, not destroyed) exactly once. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#queued = [];
+    this.#requests.length = 0;
+    if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
+    this.#writeTimer = undefined;
+    try {
+      this.connection?.close();
+    } catch (err) {
+      this.opts.logger.error({ err }, 'closing the Stasis connection failed');
+    }
+    this.opts.onClosed(this);
+  }
+
+  #armWriteTimer(): void {
+    this.#writeTimer = setTimeout(() => {
+      this.#writeTimer = undefined;
+      if (this.#pendingWrites === 0 || this.#closed) return;
+      this.opts.logger.warn({ apps: this.apps }, 'ARI WebSocket write timed out; closing it');
+      this.terminate();
+    }, this.opts.writeTimeoutMs);
+  }
+
+  readonly #onWritten = (err?: Error): void => {
+    this.#pendingWrites--;
+    if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
+    this.#writeTimer = undefined;
+    if (err) {
+      if (!this.#closed) this.terminate();
+      return;
+    }
+    if (this.#pendingWrites > 0 && !this.#closed && this.opts.writeTimeoutMs > 0) this.#armWriteTimer();
+  };
+
+  #onMessage(data: RawData, isBinary: boolean): void {
+    if (isBinary || this.#closed) return;
+    if (this.#requests.length >= MAX_QUEUED_REQUESTS) {
+      this.opts.logger.warn({ apps: this.apps }, 'too many REST over WebSocket requests queued; dropping one');
+      return;
+    }
+    const text = Buffer.isBuffer(data)
+      ? data.toString('utf8')
+      : Array.isArray(data)
+        ? Buffer.concat(data).toString('utf8')
+        : Buffer.from(data).toString('utf8');
+    this.#requests.push(text);
+    if (!this.#draining) void this.#drain();
+  }
+
+  async #drain(): Promise<void> {
+    this.#draining = true;
+    try {
+      while (!this.#closed && this.#requests.length > 0) {
+        const text = this.#requests.shift()!;
+        try {
+          await this.opts.onRequest(this, text);
+        } catch (err) {
+          this.opts.logger.error({ err }, 'REST over WebSocket request failed');
+        }
+      }
+    } finally {
+      this.#draining = false;
+    }
+  }
+}
