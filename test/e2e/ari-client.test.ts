@@ -75,10 +75,11 @@ test('originate into an app: StasisStart carries args and a Channel object that 
 
 test('DTMF sent to one Local half is received by the other, and Echo sends it back', async () => {
   const started = nextEvent('StasisStart', (e) => e.channel.id === 'e2e-d1');
+  // ;2 answers, then moves on to Echo at priority 2 (about half a second later, as in Asterisk).
+  const echoing = nextEvent('ChannelDialplan', (e) => e.channel.id === 'e2e-d1;2' && e.dialplan_app === 'Echo');
   await client.channels.originate({ endpoint: 'Local/echo@default', app: 'e2e', channelId: 'e2e-d1' });
   const [, channel] = await started;
-  // Wait until ;2 runs Echo (it answers first, then moves to priority 2).
-  await nextEvent('ChannelDialplan', (e) => e.channel.id === 'e2e-d1;2' && e.dialplan_app === 'Echo');
+  await echoing;
   const onPeer = nextEvent('ChannelDtmfReceived', (e) => e.channel.id === 'e2e-d1;2');
   const echoed = nextEvent('ChannelDtmfReceived', (e) => e.channel.id === 'e2e-d1');
   await channel.sendDTMF({ dtmf: '5', duration: 120 });

@@ -120,7 +120,11 @@ export class Dispatcher {
     // basePath is always http:// + the Host header + prefix; without a Host header the key is dropped.
     const basePath = host === undefined ? undefined : `http://${host}${base}`;
     try {
-      if (path === 'openapi.json') return jsonResponse(200, this.opts.docs.openapi(basePath ?? base), cors);
+      if (path === 'openapi.json') {
+        // OpenAPI paths already start with /ari: the server URL is the origin plus the http prefix only.
+        const server = host === undefined ? this.opts.prefix : `http://${host}${this.opts.prefix}`;
+        return jsonResponse(200, this.opts.docs.openapi(server), cors);
+      }
       const file = path.slice('api-docs/'.length);
       const doc =
         file === 'resources.json'

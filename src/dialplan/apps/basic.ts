@@ -1,11 +1,32 @@
 import { splitAppArgs } from '../app-args.js';
 import { safeSleep, type AppContext, type AppResult } from './app.js';
 
-/** Answer([delay]) — app_answer: answer, then optionally wait `delay` ms. */
+/** How long __ast_answer waits for the first voice frame after answering, so early audio is not clipped. */
+const ANSWER_MEDIA_WAIT_MS = 500;
+
+/**
+ * Answer([delay]) — app_answer: answer, then wait `delay` ms, or, when none is given and the channel was not
+ * yet up, until audio arrives or 500 ms pass (trace s1: `;2` reaches Echo about 490 ms after its Answer).
+ */
 export async function answer({ channel, data }: AppContext): Promise<AppResult> {
+  const wasUp = channel.state === 'Up';
   channel.answer();
   const delay = Number.parseInt(data, 10);
-  if (delay > 0) await safeSleep(channel, delay);
+  if (delay > 0) return safeSleep(channel, delay);
+  if (wasUp) return;
+  const previous = channel.reader;
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(done, ANSWER_MEDIA_WAIT_MS);
+    void channel.whenHangup().then(done);
+    channel.reader = (frame) => {
+      if (frame.kind === 'voice') done();
+    };
+    function done(): void {
+      clearTimeout(timer);
+      resolve();
+    }
+  });
+  if (!channel.isDestroyed) channel.reader = previous;
 }
 
 /** Hangup([cause]) — pbx_builtin_hangup: a soft hangup with the cause (16 when none or not a number). */
