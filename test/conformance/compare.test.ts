@@ -46,7 +46,8 @@ describe('log parsing', () => {
       SCENARIOS.map((n) => {
         const t = recorded(n);
         // nothing that looks like an HTTP or event line may fall through to the free-form notes
-        for (const note of t.notes) assert.doesNotMatch(note.text, /^(HTTP|EV\[|WS\[)/, `${n}: unparsed line ${note.text.slice(0, 80)}`);
+        for (const note of t.notes)
+          assert.doesNotMatch(note.text, /^(HTTP|EV\[|WS\[)/, `${n}: unparsed line ${note.text.slice(0, 80)}`);
         return [n, [t.http.length, t.events.length, t.wsLines.length]];
       }),
     );
@@ -88,7 +89,10 @@ describe('log parsing', () => {
     const c = parseHttpLine(5, 'HTTP DELETE /channels/c1 -> 204 No Content  ')!;
     assert.equal(c.statusText, 'No Content');
     assert.equal(c.body, '');
-    const d = parseHttpLine(6, 'HTTP GET /channels/c1/variable?variable=NOPE -> 404 Variable Not Found  {"message":"Provided variable was not found"}')!;
+    const d = parseHttpLine(
+      6,
+      'HTTP GET /channels/c1/variable?variable=NOPE -> 404 Variable Not Found  {"message":"Provided variable was not found"}',
+    )!;
     assert.equal(d.statusText, 'Variable Not Found');
   });
 
@@ -100,13 +104,24 @@ describe('log parsing', () => {
     assert.deepEqual(e.proj, {
       type: 'ChannelDestroyed',
       application: 'test',
-      channel: { id: 'c1;2', name: 'Local/echo@default-00000000;2', state: 'Up', dialplan: { context: 'default', exten: 'h', priority: 2, app_name: '' } },
+      channel: {
+        id: 'c1;2',
+        name: 'Local/echo@default-00000000;2',
+        state: 'Up',
+        dialplan: { context: 'default', exten: 'h', priority: 2, app_name: '' },
+      },
       cause: 16,
       cause_txt: 'Normal Clearing',
     });
-    const b = parseEventLine(2316, 'EV[test] ChannelEnteredBridge app=test ch=k3(Local/echo@default-00000007;1,Up,default/echo/1/Stasis) br=br1[k2,k3] ')!;
+    const b = parseEventLine(
+      2316,
+      'EV[test] ChannelEnteredBridge app=test ch=k3(Local/echo@default-00000007;1,Up,default/echo/1/Stasis) br=br1[k2,k3] ',
+    )!;
     assert.deepEqual(b.proj['bridge'], { id: 'br1', channels: ['k2', 'k3'] });
-    const a = parseEventLine(95, 'EV[test] StasisStart app=test ch=c1(Local/echo@default-00000000;1,Up,default/echo/1/Stasis) args=["a","b"]')!;
+    const a = parseEventLine(
+      95,
+      'EV[test] StasisStart app=test ch=c1(Local/echo@default-00000000;1,Up,default/echo/1/Stasis) args=["a","b"]',
+    )!;
     assert.deepEqual(a.proj['args'], ['a', 'b']);
   });
 
@@ -117,13 +132,24 @@ describe('log parsing', () => {
     assert.equal(dtmf.proj['duration_ms'], undefined);
     assert.equal(dtmf.proj['timestamp'], undefined);
     const ch = dtmf.proj['channel'] as Record<string, unknown>;
-    assert.deepEqual(Object.keys(ch).sort(), ['accountcode', 'caller', 'channelvars', 'connected', 'dialplan', 'id', 'name', 'state']);
+    assert.deepEqual(Object.keys(ch).sort(), [
+      'accountcode',
+      'caller',
+      'channelvars',
+      'connected',
+      'dialplan',
+      'id',
+      'name',
+      'state',
+    ]);
   });
 });
 
 describe('partial JSON', () => {
   test('a truncated body parses as far as it goes', () => {
-    const p = parsePartialJson('{"id":"d1","name":"Local/s@default-00000001;1","dialplan":{"context":"default","exten":"s"},"creationtime":"2026-11-23')!;
+    const p = parsePartialJson(
+      '{"id":"d1","name":"Local/s@default-00000001;1","dialplan":{"context":"default","exten":"s"},"creationtime":"2026-11-23',
+    )!;
     assert.equal(p.complete, false);
     const v = p.value as Record<string, unknown>;
     assert.equal(v['id'], 'd1');
@@ -140,11 +166,23 @@ describe('partial JSON', () => {
     const full = '{"name":"Local/s@default-00000004;1","id":"d1","state":"Down","extra":1}';
     const trunc = '{"id":"d1","name":"Local/s@default-00000001;1","state":"Do';
     const out: string[] = [];
-    diffJson(normaliseJson(parseBodyJson(trunc)!.value), normaliseJson(parseBodyJson(full)!.value), new IdBinder(), '', out);
+    diffJson(
+      normaliseJson(parseBodyJson(trunc)!.value),
+      normaliseJson(parseBodyJson(full)!.value),
+      new IdBinder(),
+      '',
+      out,
+    );
     assert.deepEqual(out, []);
     const wrong = '{"name":"Local/s@default-00000004;1","id":"d2","state":"Down"}';
     const out2: string[] = [];
-    diffJson(normaliseJson(parseBodyJson(trunc)!.value), normaliseJson(parseBodyJson(wrong)!.value), new IdBinder(), '', out2);
+    diffJson(
+      normaliseJson(parseBodyJson(trunc)!.value),
+      normaliseJson(parseBodyJson(wrong)!.value),
+      new IdBinder(),
+      '',
+      out2,
+    );
     assert.deepEqual(out2, ['id: expected "d1", got "d2"']);
     // a complete expected object: a missing field in the actual one is a difference
     const out3: string[] = [];
@@ -168,7 +206,13 @@ describe('normalisation', () => {
     assert.ok(b.matchString('at 2026-11-23T00:15:55.705+0000', 'at 2025-01-02T03:04:05.006+0000'));
     assert.ok(!b.matchString('Normal Clearing', 'Normal clearing'));
     const out: string[] = [];
-    diffJson(normaliseJson({ asterisk_id: '02:fc:00:00:00:01', timestamp: 'x' }), normaliseJson({ asterisk_id: 'other', timestamp: 'y' }), b, '', out);
+    diffJson(
+      normaliseJson({ asterisk_id: '02:fc:00:00:00:01', timestamp: 'x' }),
+      normaliseJson({ asterisk_id: 'other', timestamp: 'y' }),
+      b,
+      '',
+      out,
+    );
     assert.deepEqual(out, []);
   });
 
@@ -178,9 +222,14 @@ describe('normalisation', () => {
       const shift = (s: string): string =>
         s
           // channel sequence numbers: +0x20
-          .replace(/(?<=[\w@/.:]-)([0-9a-f]{8})(?![0-9a-f-])/g, (h) => (parseInt(h, 16) + 0x20).toString(16).padStart(8, '0'))
+          .replace(/(?<=[\w@/.:]-)([0-9a-f]{8})(?![0-9a-f-])/g, (h) =>
+            (parseInt(h, 16) + 0x20).toString(16).padStart(8, '0'),
+          )
           // UUIDs: reverse the last group
-          .replace(/([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-)([0-9a-f]{12})/g, (_, a: string, b: string) => a + [...b].reverse().join(''))
+          .replace(
+            /([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-)([0-9a-f]{12})/g,
+            (_, a: string, b: string) => a + [...b].reverse().join(''),
+          )
           .replace(/2026-11-23T00:/g, '2031-02-03T11:')
           .replace(/02:fc:00:00:00:01/g, 'aa:bb:cc:dd:ee:ff')
           .replace(/0x7fbd/g, '0x5555');
@@ -192,14 +241,22 @@ describe('normalisation', () => {
   test('events of different channels may interleave differently', () => {
     const t = recorded('s5');
     // move every allapp event to the end: the per-channel order stays, the interleaving changes
-    const moved: Trace = { ...t, events: [...t.events.filter((e) => e.ws !== 'allapp'), ...t.events.filter((e) => e.ws === 'allapp')] };
+    const moved: Trace = {
+      ...t,
+      events: [...t.events.filter((e) => e.ws !== 'allapp'), ...t.events.filter((e) => e.ws === 'allapp')],
+    };
     assert.ok(allOk(compareTraces(t, moved)));
   });
 });
 
 describe('real differences are caught', () => {
   test('a different status code', () => {
-    const t = edited('s2', (s) => s.replace('HTTP GET /channels/nope -> 404 Not Found  {"message":"Channel not found"}', 'HTTP GET /channels/nope -> 200 OK  {"message":"Channel not found"}'));
+    const t = edited('s2', (s) =>
+      s.replace(
+        'HTTP GET /channels/nope -> 404 Not Found  {"message":"Channel not found"}',
+        'HTTP GET /channels/nope -> 200 OK  {"message":"Channel not found"}',
+      ),
+    );
     const r = compareTraces(recorded('s2'), t);
     const bad = r.exchanges.filter((x) => !x.ok);
     assert.equal(bad.length, 1);
@@ -210,7 +267,10 @@ describe('real differences are caught', () => {
     const t = edited('s2', (s) =>
       s
         .replace('{"message":"Write access denied"}', '{"message":"Forbidden"}')
-        .replace('{"allow":"OPTIONS,GET,POST","cache-control":"no-cache, no-store","content-length":"28"', '{"allow":"GET,POST","cache-control":"no-cache, no-store","content-length":"28"')
+        .replace(
+          '{"allow":"OPTIONS,GET,POST","cache-control":"no-cache, no-store","content-length":"28"',
+          '{"allow":"GET,POST","cache-control":"no-cache, no-store","content-length":"28"',
+        )
         .replace(',"www-authenticate":"Basic realm=\\"Asterisk REST Interface\\""', ''),
     );
     const r = compareTraces(recorded('s2'), t);
@@ -234,19 +294,40 @@ describe('real differences are caught', () => {
     const base = recorded('s4');
     // drop the first StasisEnd of k3
     const i = lines.findIndex((l) => l.includes('"type":"StasisEnd"') && l.includes('"id":"k3"'));
-    const dropped = compareTraces(base, edited('s4', (s) => s, () => lines.filter((_, j) => j !== i).join('\n')));
+    const dropped = compareTraces(
+      base,
+      edited(
+        's4',
+        (s) => s,
+        () => lines.filter((_, j) => j !== i).join('\n'),
+      ),
+    );
     assert.deepEqual(
       dropped.groups.filter((g) => !g.ok).map((g) => g.key),
       ['test channel:k3'],
     );
     // a different cause
-    const cause = compareTraces(base, edited('s4', (s) => s, (s) => s.replace('"cause":21,"cause_txt":"Call Rejected"', '"cause":16,"cause_txt":"Normal Clearing"')));
+    const cause = compareTraces(
+      base,
+      edited(
+        's4',
+        (s) => s,
+        (s) => s.replace('"cause":21,"cause_txt":"Call Rejected"', '"cause":16,"cause_txt":"Normal Clearing"'),
+      ),
+    );
     assert.match(cause.groups.find((g) => !g.ok)!.diffs[0]!, /cause: expected 21, got 16/);
     // swap two consecutive events of the same channel (k3: StasisEnd and the STASISSTATUS varset)
     const j = lines.findIndex((l) => l.includes('"type":"StasisEnd"') && l.includes('"id":"k3"'));
     const swapped = [...lines];
     [swapped[j], swapped[j + 1]] = [swapped[j + 1]!, swapped[j]!];
-    const order = compareTraces(base, edited('s4', (s) => s, () => swapped.join('\n')));
+    const order = compareTraces(
+      base,
+      edited(
+        's4',
+        (s) => s,
+        () => swapped.join('\n'),
+      ),
+    );
     assert.ok(!allOk(order));
   });
 
@@ -266,7 +347,9 @@ describe('real differences are caught', () => {
     });
     assert.deepEqual(r.excluded, { http: 2, events: 8, notes: 1 });
     // an exclusion for a recorded time window only
-    const w = compareTraces(recorded('s4'), recorded('s4'), { http: [{ method: 'GET', path: /^\/bridges\/br1$/, recordedAt: [4600, 4700], why: 'x' }] });
+    const w = compareTraces(recorded('s4'), recorded('s4'), {
+      http: [{ method: 'GET', path: /^\/bridges\/br1$/, recordedAt: [4600, 4700], why: 'x' }],
+    });
     assert.equal(w.excluded.http, 1);
     assert.ok(!allOk(w), 'the replay side still has it, so the sequences no longer line up');
   });

@@ -272,7 +272,8 @@ export function projectEvent(e: Record<string, unknown>): Record<string, unknown
     const c = projectChannel(e[k]);
     if (c) out[k] = c;
   }
-  if (e['bridge'] && typeof e['bridge'] === 'object') out['bridge'] = pick(e['bridge'] as Record<string, unknown>, BRIDGE_KEYS);
+  if (e['bridge'] && typeof e['bridge'] === 'object')
+    out['bridge'] = pick(e['bridge'] as Record<string, unknown>, BRIDGE_KEYS);
   return out;
 }
 
@@ -575,7 +576,8 @@ export function normaliseJson(v: unknown): unknown {
     const o = v as Record<string | symbol, unknown>;
     const out: Record<string | symbol, unknown> = {};
     for (const [k, x] of Object.entries(o)) {
-      if (VOLATILE_KEYS[k] !== undefined && (typeof x === 'string' || x instanceof Truncated)) out[k] = VOLATILE_KEYS[k];
+      if (VOLATILE_KEYS[k] !== undefined && (typeof x === 'string' || x instanceof Truncated))
+        out[k] = VOLATILE_KEYS[k];
       else if (k === 'message_body' && typeof x === 'string' && parseBodyJson(x)?.complete) {
         out[k] = normaliseJson(JSON.parse(x));
       } else out[k] = normaliseJson(x);
@@ -710,7 +712,9 @@ export function channelNames(e: TraceEvent): string[] {
 /** The sequence an event belongs to: WebSocket + channel (Dial: its peer), else + bridge/playback/recording/type. */
 export function groupKey(e: TraceEvent): string {
   const p = e.proj;
-  const ch = (p['channel'] as { id?: string } | undefined)?.id ?? (e.type === 'Dial' ? (p['peer'] as { id?: string } | undefined)?.id : undefined);
+  const ch =
+    (p['channel'] as { id?: string } | undefined)?.id ??
+    (e.type === 'Dial' ? (p['peer'] as { id?: string } | undefined)?.id : undefined);
   if (ch !== undefined) return `${e.ws} channel:${ch}`;
   const br = (p['bridge'] as { id?: string } | undefined)?.id;
   if (br !== undefined) return `${e.ws} bridge:${br}`;
@@ -776,12 +780,20 @@ const IGNORED_HEADERS = new Set(['date', 'server', 'connection', 'keep-alive']);
 function compareHttp(e: HttpExchange, a: HttpExchange, binder: IdBinder): { diffs: string[]; warnings: string[] } {
   const diffs: string[] = [];
   const warnings: string[] = [];
-  if (e.method !== a.method || !binder.matchString(e.path, a.path) || !binder.matchString(e.reqBody ?? '', a.reqBody ?? '')) {
-    diffs.push(`request differs (the replay went astray): expected ${e.method} ${e.path} ${e.reqBody ?? ''}, got ${a.method} ${a.path} ${a.reqBody ?? ''}`);
+  if (
+    e.method !== a.method ||
+    !binder.matchString(e.path, a.path) ||
+    !binder.matchString(e.reqBody ?? '', a.reqBody ?? '')
+  ) {
+    diffs.push(
+      `request differs (the replay went astray): expected ${e.method} ${e.path} ${e.reqBody ?? ''}, got ${a.method} ${a.path} ${a.reqBody ?? ''}`,
+    );
     return { diffs, warnings };
   }
-  if (e.status !== a.status) diffs.push(`status: expected ${e.status} ${e.statusText}, got ${a.status} ${a.statusText}`);
-  else if (e.statusText !== a.statusText) warnings.push(`reason phrase: expected "${e.statusText}", got "${a.statusText}" (not asserted)`);
+  if (e.status !== a.status)
+    diffs.push(`status: expected ${e.status} ${e.statusText}, got ${a.status} ${a.statusText}`);
+  else if (e.statusText !== a.statusText)
+    warnings.push(`reason phrase: expected "${e.statusText}", got "${a.statusText}" (not asserted)`);
   // body
   const ej = parseBodyJson(e.fullBody ?? e.body);
   const aj = parseBodyJson(a.fullBody ?? a.body);
@@ -802,7 +814,8 @@ function compareHttp(e: HttpExchange, a: HttpExchange, binder: IdBinder): { diff
       if (k === 'content-length' && volatile && eh[k] !== undefined && ah[k] !== undefined) continue;
       if (eh[k] === undefined) diffs.push(`header ${k}: unexpected (got ${JSON.stringify(ah[k])})`);
       else if (ah[k] === undefined) diffs.push(`header ${k}: missing (expected ${JSON.stringify(eh[k])})`);
-      else if (!binder.matchString(eh[k], ah[k])) diffs.push(`header ${k}: expected ${JSON.stringify(eh[k])}, got ${JSON.stringify(ah[k])}`);
+      else if (!binder.matchString(eh[k], ah[k]))
+        diffs.push(`header ${k}: expected ${JSON.stringify(eh[k])}, got ${JSON.stringify(ah[k])}`);
     }
   }
   return { diffs, warnings };
@@ -826,7 +839,8 @@ function compareNote(e: Note, a: Note, binder: IdBinder): string[] {
   const se = splitNote(e.text);
   const sa = splitNote(a.text);
   if (se.json !== undefined && sa.json !== undefined) {
-    if (!binder.matchString(se.prefix, sa.prefix)) diffs.push(`text: expected ${show(se.prefix)}, got ${show(sa.prefix)}`);
+    if (!binder.matchString(se.prefix, sa.prefix))
+      diffs.push(`text: expected ${show(se.prefix)}, got ${show(sa.prefix)}`);
     diffJson(normaliseJson(se.json), normaliseJson(sa.json), binder, '', diffs);
   } else if (!binder.matchString(e.text, a.text)) {
     diffs.push(`expected ${show(e.text)}, got ${show(a.text)}`);
@@ -840,7 +854,8 @@ function align<T>(xs: T[], ys: T[], eq: (x: T, y: T) => boolean): [T | undefined
   const m = ys.length;
   const L: number[][] = Array.from({ length: n + 1 }, () => new Array<number>(m + 1).fill(0));
   for (let i = n - 1; i >= 0; i--)
-    for (let j = m - 1; j >= 0; j--) L[i]![j] = eq(xs[i]!, ys[j]!) ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
+    for (let j = m - 1; j >= 0; j--)
+      L[i]![j] = eq(xs[i]!, ys[j]!) ? L[i + 1]![j + 1]! + 1 : Math.max(L[i + 1]![j]!, L[i]![j + 1]!);
   const out: [T | undefined, T | undefined][] = [];
   let i = 0;
   let j = 0;
@@ -878,7 +893,9 @@ export function compareTraces(expected: Trace, actual: Trace, exclude: Exclusion
       exchanges.push({
         label,
         ok: false,
-        diffs: [e ? 'missing in the replay (the script stopped early or skipped it)' : 'not in the recording (extra request)'],
+        diffs: [
+          e ? 'missing in the replay (the script stopped early or skipped it)' : 'not in the recording (extra request)',
+        ],
         warnings: [],
         expected: renderHttp(e),
         actual: renderHttp(a),
@@ -887,7 +904,14 @@ export function compareTraces(expected: Trace, actual: Trace, exclude: Exclusion
     }
     const r = compareHttp(e, a, binder);
     warnings.push(...r.warnings.map((w) => `${label}: ${w}`));
-    exchanges.push({ label, ok: r.diffs.length === 0, diffs: r.diffs, warnings: r.warnings, expected: renderHttp(e), actual: renderHttp(a) });
+    exchanges.push({
+      label,
+      ok: r.diffs.length === 0,
+      diffs: r.diffs,
+      warnings: r.warnings,
+      expected: renderHttp(e),
+      actual: renderHttp(a),
+    });
   }
 
   // other log lines, in order
@@ -901,7 +925,14 @@ export function compareTraces(expected: Trace, actual: Trace, exclude: Exclusion
     const a = an[i];
     const label = `log line "${(e ?? a)!.text.slice(0, 60).split('\n')[0]}"`;
     const diffs = e && a ? compareNote(e, a, binder) : [e ? 'missing in the replay' : 'not in the recording'];
-    exchanges.push({ label, ok: diffs.length === 0, diffs, warnings: [], expected: e?.text ?? '(none)', actual: a?.text ?? '(none)' });
+    exchanges.push({
+      label,
+      ok: diffs.length === 0,
+      diffs,
+      warnings: [],
+      expected: e?.text ?? '(none)',
+      actual: a?.text ?? '(none)',
+    });
   }
 
   // events per group

@@ -17,7 +17,15 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSyn
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { HERE, loadRecorded, RECORDED_ORIGIN, tracesDir } from './traces.js';
-import { compareTraces, formatMismatches, parseTrace, summaryLine, type Exclusions, type Report, type Trace } from './compare.js';
+import {
+  compareTraces,
+  formatMismatches,
+  parseTrace,
+  summaryLine,
+  type Exclusions,
+  type Report,
+  type Trace,
+} from './compare.js';
 
 export interface ReplayResult {
   readonly stdout: string;
@@ -56,11 +64,19 @@ export async function replay(scriptPath: string, timeoutMs: number): Promise<Rep
     copyFileSync(join(HERE, 'lib.mjs'), join(work, 'lib.mjs'));
     const fullBodiesFile = join(work, 'full-bodies.jsonl.out');
 
-    const env: NodeJS.ProcessEnv = { ...process.env, SWITCHYARD_URL: server.ariBase, SWITCHYARD_FULL_BODIES: fullBodiesFile };
+    const env: NodeJS.ProcessEnv = {
+      ...process.env,
+      SWITCHYARD_URL: server.ariBase,
+      SWITCHYARD_FULL_BODIES: fullBodiesFile,
+    };
     delete env['NODE_OPTIONS'];
     delete env['NODE_TEST_CONTEXT'];
     const started = Date.now();
-    const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', scriptName], { cwd: work, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--experimental-websocket', '--no-warnings', scriptName], {
+      cwd: work,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
@@ -77,11 +93,23 @@ export async function replay(scriptPath: string, timeoutMs: number): Promise<Rep
 
     // the server's address is a run artifact: map it back to the recording's
     const unport = (s: string): string =>
-      s.replaceAll(server.ariBase, `http://${RECORDED_ORIGIN}/ari`).replaceAll(wsAri, `ws://${RECORDED_ORIGIN}/ari`).replaceAll(hostPort, RECORDED_ORIGIN);
+      s
+        .replaceAll(server.ariBase, `http://${RECORDED_ORIGIN}/ari`)
+        .replaceAll(wsAri, `ws://${RECORDED_ORIGIN}/ari`)
+        .replaceAll(hostPort, RECORDED_ORIGIN);
     const dumped = readdirSync(work).filter((f) => f.endsWith('.jsonl'));
     const jsonl = dumped.length > 0 ? unport(readFileSync(join(work, dumped[0]!), 'utf8')) : undefined;
     const fullBodies = existsSync(fullBodiesFile) ? unport(readFileSync(fullBodiesFile, 'utf8')) : undefined;
-    return { stdout: unport(stdout), stderr, exitCode, signal, timedOut, jsonl, fullBodies, durationMs: Date.now() - started };
+    return {
+      stdout: unport(stdout),
+      stderr,
+      exitCode,
+      signal,
+      timedOut,
+      jsonl,
+      fullBodies,
+      durationMs: Date.now() - started,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
     await server.close();
@@ -121,7 +149,8 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   if (run.timedOut) problems.push(`the script was killed after ${opts.timeoutMs} ms`);
   else if (run.exitCode !== 0) problems.push(`the script exited with ${run.exitCode ?? run.signal}`);
   if (run.stderr.trim()) problems.push(`script stderr:\n${run.stderr.trim().split('\n').slice(0, 20).join('\n')}`);
-  if (recorded.jsonl !== undefined && run.jsonl === undefined) problems.push('the script dumped no .jsonl: events compared from the log lines only');
+  if (recorded.jsonl !== undefined && run.jsonl === undefined)
+    problems.push('the script dumped no .jsonl: events compared from the log lines only');
   for (const w of report.warnings.slice(0, 10)) console.log(`  warning: ${w}`);
   const failed = report.exchanges.some((x) => !x.ok) || report.groups.some((g) => !g.ok);
   if (failed || problems.length > 0) {

@@ -42,19 +42,29 @@ const EXCLUDE: Exclusions = {
     // Playback*/Recording* events
     { why: 'playback/recording', match: MEDIA },
     // the externalMedia channel em1 (UnicastRTP): its Dial, state, Stasis and hangup events
-    { why: 'externalMedia', match: (e) => ['channel', 'peer'].some((k) => (e.proj[k] as { id?: string } | undefined)?.id === 'em1') },
+    {
+      why: 'externalMedia',
+      match: (e) => ['channel', 'peer'].some((k) => (e.proj[k] as { id?: string } | undefined)?.id === 'em1'),
+    },
   ],
 };
 
 test('s3: the reduced script issues exactly the recorded requests that are not excluded', () => {
   const recorded = parseTrace(loadRecorded('s3').stdout);
   const kept = recorded.http
-    .filter((x) => !(EXCLUDE.http ?? []).some((r) => (r.method === undefined || r.method === x.method) && r.path.test(x.path)))
+    .filter(
+      (x) =>
+        !(EXCLUDE.http ?? []).some((r) => (r.method === undefined || r.method === x.method) && r.path.test(x.path)),
+    )
     .map((x) => ({ method: x.method, path: x.path.split('?')[0]! }));
   assert.deepEqual(scriptRequests(readFileSync(SCRIPT, 'utf8')), kept);
 });
 
-test('conformance s3: create + dial, natural hangup, bridge and channel errors, hangup reasons (no media)', { timeout: 180_000 }, async () => {
-  // ~80 s: waits for the dialplan's Wait(60) to end, like the recording
-  await runConformance({ name: 's3', script: SCRIPT, exclude: EXCLUDE, timeoutMs: 150_000 });
-});
+test(
+  'conformance s3: create + dial, natural hangup, bridge and channel errors, hangup reasons (no media)',
+  { timeout: 180_000 },
+  async () => {
+    // ~80 s: waits for the dialplan's Wait(60) to end, like the recording
+    await runConformance({ name: 's3', script: SCRIPT, exclude: EXCLUDE, timeoutMs: 150_000 });
+  },
+);

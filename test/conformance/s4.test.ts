@@ -41,12 +41,21 @@ const EXCLUDE: Exclusions = {
     // Playback*/Recording* events (incl. RecordingFailed "Cannot record channel while in bridge")
     { why: 'playback/recording', match: (e) => e.type.startsWith('Playback') || e.type.startsWith('Recording') },
     // the snoop and externalMedia channels
-    { why: 'snoop/externalMedia', match: (e) => ['channel', 'peer'].some((k) => MEDIA_IDS.has((e.proj[k] as { id?: string } | undefined)?.id ?? '')) },
+    {
+      why: 'snoop/externalMedia',
+      match: (e) =>
+        ['channel', 'peer'].some((k) => MEDIA_IDS.has((e.proj[k] as { id?: string } | undefined)?.id ?? '')),
+    },
     // BRIDGEPEER changes caused by the bridge's Announcer (play, moh) and Recorder (record) channels
     // joining and leaving br1, 2320..5700 ms into the recording; the replay has no such channels.
     {
       why: 'bridge play/moh/record',
-      match: (e, side) => side === 'expected' && e.type === 'ChannelVarset' && e.proj['variable'] === 'BRIDGEPEER' && e.t >= 2320 && e.t <= 5700,
+      match: (e, side) =>
+        side === 'expected' &&
+        e.type === 'ChannelVarset' &&
+        e.proj['variable'] === 'BRIDGEPEER' &&
+        e.t >= 2320 &&
+        e.t <= 5700,
     },
   ],
 };

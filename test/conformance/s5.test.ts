@@ -29,6 +29,10 @@ const EXCLUDE: Exclusions = {
   ],
 };
 
-test('conformance s5: events WebSocket, applications, REST over WebSocket, originate failures', { timeout: 90_000 }, async () => {
-  await runConformance({ name: 's5', script: 's5_ws.mjs', exclude: EXCLUDE, timeoutMs: 60_000 });
-});
+test(
+  'conformance s5: events WebSocket, applications, REST over WebSocket, originate failures',
+  { timeout: 90_000 },
+  async () => {
+    await runConformance({ name: 's5', script: 's5_ws.mjs', exclude: EXCLUDE, timeoutMs: 60_000 });
+  },
+);

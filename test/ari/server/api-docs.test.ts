@@ -68,6 +68,6 @@ test('openapi.json is served with the server URL from the Host header', async ()
   assert.equal(r.status, 200);
   const doc = JSON.parse(r.body) as { openapi: string; servers: { url: string }[] };
   assert.match(doc.openapi, /^3\./);
-  assert.equal(doc.servers[0]!.url, 'http://example.test/ari');
+  assert.equal(doc.servers[0]!.url, 'http://example.test');
   assert.equal((await call(h, 'DELETE', '/openapi.json')).status, 405);
 });
