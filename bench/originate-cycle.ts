@@ -7,7 +7,15 @@
  */
 import { AriEvents, AriHttp, channelIdOf, isOk, reasonOf } from './lib/ari-client.js';
 import { note, nowMs, p50p99, printJson, round, Samples, Tally } from './lib/stats.js';
-import { clientSample, cpuPercent, openTarget, parseBenchArgs, type ProcessSample, type Target } from './lib/target.js';
+import {
+  clientSample,
+  cpuPercent,
+  OtherLoad,
+  openTarget,
+  parseBenchArgs,
+  type ProcessSample,
+  type Target,
+} from './lib/target.js';
 
 const USAGE = `
 node --import tsx bench/originate-cycle.ts [options]
@@ -110,11 +118,13 @@ async function measure(target: Target, events: AriEvents, n: number): Promise<Re
     };
     const before = track(target.sample());
     const clientBefore = clientSample();
+    const otherLoad = new OtherLoad(target);
     const sampler = setInterval(() => track(target.sample()), 1000);
     const elapsedMs = await load(http, events, run, n, seconds * 1000);
     clearInterval(sampler);
     const after = track(target.sample());
     const clientCpuPct = cpuPercent(clientBefore, clientSample());
+    const otherCpuPct = otherLoad.percent();
 
     if (run.failures.total > 0) note(`inflight ${n}: failures ${JSON.stringify(run.failures)}`);
     if (events.lost) note(`events WebSocket lost: ${events.lost}`);
@@ -135,6 +145,7 @@ async function measure(target: Target, events: AriEvents, n: number): Promise<Re
       server_rss_mb: round(maxRssMb, 1),
       server_cpu_pct: round(cpuPercent(before, after), 1),
       client_cpu_pct: round(clientCpuPct, 1),
+      other_cpu_pct: round(otherCpuPct, 1),
     };
   } finally {
     http.close();
@@ -150,6 +161,7 @@ async function main(): Promise<void> {
         note(`originate-cycle: ${n} in flight for ${seconds} s (+${warmupSeconds} s warm-up) against ${target.base}`);
         printJson(await measure(target, events, n));
       }
+      note(`events received by type: ${JSON.stringify(Object.fromEntries(events.counts))}`);
     } finally {
       events.close();
     }

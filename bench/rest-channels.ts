@@ -8,7 +8,7 @@
 import autocannon from 'autocannon';
 import { AriEvents, AriHttp, channelIdOf, isOk, reasonOf } from './lib/ari-client.js';
 import { note, percentile, printJson, round, Samples, Tally } from './lib/stats.js';
-import { clientSample, cpuPercent, openTarget, parseBenchArgs, type Target } from './lib/target.js';
+import { clientSample, cpuPercent, OtherLoad, openTarget, parseBenchArgs, type Target } from './lib/target.js';
 
 const USAGE = `
 node --import tsx bench/rest-channels.ts [options]
@@ -89,6 +89,8 @@ interface CannonFigures {
   server_cpu_pct: number | null;
   /** Near 100 the figure is bounded by this (single-threaded) client, not by the server. */
   client_cpu_pct: number | null;
+  /** CPU of other processes on the machine meanwhile (100 = one core); see OtherLoad. */
+  other_cpu_pct: number | null;
 }
 
 /**
@@ -109,7 +111,9 @@ async function cannon(target: Target, path: string, forSeconds: number): Promise
   });
   const serverBefore = target.sample();
   const clientBefore = clientSample();
+  const otherLoad = new OtherLoad(target);
   const result = await instance;
+  const otherCpu = otherLoad.percent();
   const serverCpu = cpuPercent(serverBefore, target.sample());
   const clientCpu = cpuPercent(clientBefore, clientSample());
   const sorted = latencies.sorted();
@@ -121,6 +125,7 @@ async function cannon(target: Target, path: string, forSeconds: number): Promise
     errors: result.errors,
     server_cpu_pct: round(serverCpu, 1),
     client_cpu_pct: round(clientCpu, 1),
+    other_cpu_pct: round(otherCpu, 1),
   };
 }
 

@@ -129,6 +129,43 @@ export function clientSample(): ProcessSample {
   return { rssMb: process.memoryUsage.rss() / 2 ** 20, cpuMs: (user + system) / 1000, atMs: nowMs() };
 }
 
+/** CPU time all processes on the machine have used so far (/proc/stat, every core summed); null off Linux. */
+export function machineBusyMs(): number | null {
+  try {
+    const line = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!;
+    // proc(5): cpu user nice system idle iowait irq softirq steal guest guest_nice (guest is inside user)
+    const [user, nice, system, , , irq, softirq, steal] = line.trim().split(/\s+/).slice(1).map(Number);
+    const ticks = user! + nice! + system! + irq! + softirq! + steal!;
+    return Number.isFinite(ticks) ? (ticks * 1000) / ticksPerSecond() : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * CPU used by everything else on the machine (other builds, tests) while a measurement ran, in percent of one
+ * core: the machine's busy time minus the server's and this client's. High values make the figures suspect.
+ */
+export class OtherLoad {
+  readonly #machine = machineBusyMs();
+  readonly #server: ProcessSample | null;
+  readonly #client = clientSample();
+
+  constructor(private readonly target: Target) {
+    this.#server = target.sample();
+  }
+
+  percent(): number | null {
+    const machine = machineBusyMs();
+    const client = clientSample();
+    if (this.#machine === null || machine === null) return null;
+    let ours = client.cpuMs - this.#client.cpuMs;
+    const server = this.target.sample();
+    if (this.#server && server) ours += server.cpuMs - this.#server.cpuMs;
+    return Math.max(0, ((machine - this.#machine - ours) / (client.atMs - this.#client.atMs)) * 100);
+  }
+}
+
 /** CPU used between two samples, in percent of one core. */
 export function cpuPercent(from: ProcessSample | null, to: ProcessSample | null): number | null {
   if (!from || !to || to.atMs <= from.atMs) return null;

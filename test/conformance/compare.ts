@@ -709,8 +709,19 @@ export function channelNames(e: TraceEvent): string[] {
   return names;
 }
 
-/** The sequence an event belongs to: WebSocket + channel (Dial: its peer), else + bridge/playback/recording/type. */
+/**
+ * The sequence an event belongs to: WebSocket + application + channel (Dial: its peer), else + bridge,
+ * playback, recording or type. The application is part of the key because on a socket serving several
+ * apps Asterisk delivers each app's events from that app's own subscription, so their interleaving (like
+ * that of different channels) is not ordered.
+ */
 export function groupKey(e: TraceEvent): string {
+  const key = groupKeyInApp(e);
+  const app = e.proj['application'];
+  return typeof app === 'string' ? key.replace(' ', ` ${app} `) : key;
+}
+
+function groupKeyInApp(e: TraceEvent): string {
   const p = e.proj;
   const ch =
     (p['channel'] as { id?: string } | undefined)?.id ??

@@ -13,7 +13,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { HERE, loadRecorded, RECORDED_ORIGIN, tracesDir } from './traces.js';
@@ -144,6 +144,14 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const expected = parseTrace(recorded.stdout, { jsonl: useJsonl ? recorded.jsonl : undefined });
   const actual = parseTrace(run.stdout, { jsonl: useJsonl ? run.jsonl : undefined, fullBodies: run.fullBodies });
   const report = compareTraces(expected, actual, opts.exclude);
+  const keep = process.env['SWITCHYARD_CONFORMANCE_KEEP'];
+  if (keep) {
+    // for debugging: keep what the replay printed and dumped
+    mkdirSync(keep, { recursive: true });
+    writeFileSync(join(keep, `${opts.name}.txt`), run.stdout);
+    if (run.jsonl !== undefined) writeFileSync(join(keep, `${opts.name}.jsonl`), run.jsonl);
+    if (run.stderr) writeFileSync(join(keep, `${opts.name}.stderr`), run.stderr);
+  }
   console.log(summaryLine(opts.name, report));
   const problems: string[] = [];
   if (run.timedOut) problems.push(`the script was killed after ${opts.timeoutMs} ms`);
@@ -154,7 +162,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   for (const w of report.warnings.slice(0, 10)) console.log(`  warning: ${w}`);
   const failed = report.exchanges.some((x) => !x.ok) || report.groups.some((g) => !g.ok);
   if (failed || problems.length > 0) {
-    const text = [...problems, formatMismatches(report, 6)].filter(Boolean).join('\n');
+    const text = [...problems, formatMismatches(report, Number(process.env['SWITCHYARD_CONFORMANCE_MAX'] ?? 6))].filter(Boolean).join('\n');
     console.log(text);
     assert.fail(`conformance ${opts.name} differs from Asterisk 22.10.1:\n${text}`);
   }

@@ -8,7 +8,6 @@ import { createRequire } from 'node:module';
 import { startTestServer, type TestServer } from '../helpers/server.js';
 
 const require = createRequire(import.meta.url);
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const ari = require('ari-client') as { connect(url: string, user: string, pass: string): Promise<any> };
 
 let server: TestServer;
