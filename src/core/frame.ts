@@ -4,16 +4,7 @@
  * hold, ...). Frames are handed on synchronously and not kept, so a tech may reuse one object.
  */
 export type ControlIndication =
-  | 'ringing'
-  | 'progress'
-  | 'proceeding'
-  | 'answer'
-  | 'busy'
-  | 'congestion'
-  | 'hold'
-  | 'unhold'
-  | 'srcupdate'
-  | 'stop';
+  'ringing' | 'progress' | 'proceeding' | 'answer' | 'busy' | 'congestion' | 'hold' | 'unhold' | 'srcupdate' | 'stop';
 
 export type Frame =
   | { kind: 'voice'; format: string; samples: number; payload: Buffer }

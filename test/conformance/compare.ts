@@ -768,7 +768,16 @@ export function renderEvent(e: TraceEvent): string {
   }
   const rest = Object.entries(p)
     .filter(([k]) => !['type', 'channel', 'application'].includes(k))
-    .map(([k, v]) => `${k}=${show(v)}`);
+    .map(([k, v]) => {
+      // Dial's peer/caller and the bridge: just who they are (the diff lines carry the field details)
+      const o = v as Record<string, unknown> | undefined;
+      if ((k === 'peer' || k === 'caller') && o && typeof o === 'object' && 'id' in o) {
+        return `${k}=${String(o['id'])}(${String(o['name'])},${String(o['state'])})`;
+      }
+      if (k === 'bridge' && o && typeof o === 'object' && 'id' in o)
+        return `br=${String(o['id'])}${show(o['channels'])}`;
+      return `${k}=${show(v)}`;
+    });
   return [s, ...rest].join(' ');
 }
 

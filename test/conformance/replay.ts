@@ -13,7 +13,16 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { HERE, loadRecorded, RECORDED_ORIGIN, tracesDir } from './traces.js';
@@ -162,7 +171,9 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   for (const w of report.warnings.slice(0, 10)) console.log(`  warning: ${w}`);
   const failed = report.exchanges.some((x) => !x.ok) || report.groups.some((g) => !g.ok);
   if (failed || problems.length > 0) {
-    const text = [...problems, formatMismatches(report, Number(process.env['SWITCHYARD_CONFORMANCE_MAX'] ?? 6))].filter(Boolean).join('\n');
+    const text = [...problems, formatMismatches(report, Number(process.env['SWITCHYARD_CONFORMANCE_MAX'] ?? 6))]
+      .filter(Boolean)
+      .join('\n');
     console.log(text);
     assert.fail(`conformance ${opts.name} differs from Asterisk 22.10.1:\n${text}`);
   }

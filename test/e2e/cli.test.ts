@@ -29,10 +29,7 @@ function configDir(http: string): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-cli-'));
   writeFileSync(join(dir, 'http.conf'), http);
   writeFileSync(join(dir, 'ari.conf'), readFileSync(join(import.meta.dirname, '../../config/ari.conf')));
-  writeFileSync(
-    join(dir, 'extensions.conf'),
-    readFileSync(join(import.meta.dirname, '../../config/extensions.conf')),
-  );
+  writeFileSync(join(dir, 'extensions.conf'), readFileSync(join(import.meta.dirname, '../../config/extensions.conf')));
   return dir;
 }
 
@@ -77,7 +74,8 @@ test('SIGTERM hangs up channels in Stasis (the app gets StasisEnd) and the proce
     });
     assert.equal(r.status, 200);
     const until = Date.now() + 5000;
-    while (!events.some((e) => e.type === 'StasisStart') && Date.now() < until) await new Promise((x) => setTimeout(x, 20));
+    while (!events.some((e) => e.type === 'StasisStart') && Date.now() < until)
+      await new Promise((x) => setTimeout(x, 20));
     assert.ok(events.some((e) => e.type === 'StasisStart' && e.channel.id === 't1'));
     proc.child.kill('SIGTERM');
     assert.equal(await proc.exited, 0);

@@ -71,7 +71,9 @@ export function channelHandlers(core: Core): Record<string, Handler> {
 
     get: (args) => ({ json: core.channels.require(required(args, 'channelId', 'Channel not found')).snapshot().json }),
 
-    originate: (args, ctx) => ({ json: originate(core, originateParams(args, ctx, str(args, 'channelId'))).snapshot().json }),
+    originate: (args, ctx) => ({
+      json: originate(core, originateParams(args, ctx, str(args, 'channelId'))).snapshot().json,
+    }),
 
     originateWithId: (args, ctx) => ({
       json: originate(core, originateParams(args, ctx, str(args, 'channelId'))).snapshot().json,

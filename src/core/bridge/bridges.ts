@@ -6,7 +6,15 @@ import type { Stasis } from '../stasis/stasis.js';
 import { controlOf } from '../stasis/stasis.js';
 import { Bridge, type BridgeType } from './bridge.js';
 
-const KNOWN_FLAGS = new Set(['mixing', 'holding', 'dtmf_events', 'proxy_media', 'video_sfu', 'video_single', 'sdp_label']);
+const KNOWN_FLAGS = new Set([
+  'mixing',
+  'holding',
+  'dtmf_events',
+  'proxy_media',
+  'video_sfu',
+  'video_single',
+  'sdp_label',
+]);
 
 export function bridgeOf(channel: Channel): Bridge | undefined {
   return channel.bridge instanceof Bridge ? channel.bridge : undefined;
@@ -90,7 +98,10 @@ export class Bridges {
   #updatePeers(bridge: Bridge): void {
     if (bridge.members.length < 2) return;
     for (const member of bridge.members) {
-      const peers = bridge.members.filter((m) => m !== member).map((m) => m.name).join(',');
+      const peers = bridge.members
+        .filter((m) => m !== member)
+        .map((m) => m.name)
+        .join(',');
       if (member.getVariable('BRIDGEPEER') !== peers) member.setVariable('BRIDGEPEER', peers);
     }
   }
