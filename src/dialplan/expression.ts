@@ -106,7 +106,7 @@ function toRegExp(ere: string): { regex: RegExp; groups: number } | undefined {
       for (; j < ere.length && ere[j] !== ']'; j++) {
         const cls = /^\[:([a-z]+):\]/.exec(ere.slice(j));
         if (cls) {
-          const body = POSIX_CLASSES[cls[1]!];
+          const body = Object.hasOwn(POSIX_CLASSES, cls[1]!) ? POSIX_CLASSES[cls[1]!] : undefined;
           if (body === undefined) return undefined;
           set += body;
           j += cls[0].length - 1;

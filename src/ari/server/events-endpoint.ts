@@ -117,6 +117,7 @@ export class EventsEndpoint {
     });
     this.#wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       attached = true;
+      answerCloseWithNormal(ws);
       session.attach(ws);
     });
   }
@@ -141,4 +142,13 @@ export class EventsEndpoint {
     for (const s of [...this.#sessions]) s.terminate();
     this.#wss.close();
   }
+}
+
+/**
+ * A client closing without a status code gets 1000 back, as from Asterisk (trace s1: `close code=1000`);
+ * `ws` would echo an empty close frame, which the client reads as 1005.
+ */
+function answerCloseWithNormal(ws: WebSocket): void {
+  const close = ws.close.bind(ws);
+  ws.close = (code?: number, reason?: string | Buffer): void => close(code ?? 1000, reason);
 }
