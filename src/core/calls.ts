@@ -117,7 +117,7 @@ export function originate(core: Core, p: OriginateParams): Channel {
   const timeoutMs = p.timeout === -1 ? 0 : (p.timeout && p.timeout > 0 ? p.timeout : 30) * 1000;
   const dialstring = parseEndpoint(p.endpoint)!.resource;
   setImmediate(() => {
-    void dialChannel(core, channel, timeoutMs, dialstring).then(async (status) => {
+    void dialChannel(core, channel, timeoutMs, dialstring, undefined, true).then(async (status) => {
       if (status !== 'ANSWER') return channel.destroy();
       if (p.app) return runStasisThenFinish(core, channel, p.app, p.appArgs);
       return core.dialplan.run(channel, target!);

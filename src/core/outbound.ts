@@ -53,7 +53,10 @@ export function dialChannel(
   timeoutMs: number,
   dialstring: string,
   caller?: Channel,
+  /** Originate repeats the dial string on every Dial event; /dial and Dial() only on the first (traces s3, s5). */
+  repeatDialstring = false,
 ): Promise<DialStatus> {
+  const later = repeatDialstring ? dialstring : '';
   const placed = channel.tech.call(channel, timeoutMs);
   if (!placed.ok) {
     channel.hangupCause = placed.cause;
@@ -69,7 +72,7 @@ export function dialChannel(
       if (timer) clearTimeout(timer);
       channel.controlListeners.delete(onControl);
       if (status === 'BUSY' || status === 'CONGESTION' || status === 'NOANSWER') {
-        if (!channel.isDestroyed) publishDial(core, channel, status, '', caller);
+        if (!channel.isDestroyed) publishDial(core, channel, status, later, caller);
       }
       resolve(status);
     };
@@ -77,11 +80,11 @@ export function dialChannel(
       switch (indication) {
         case 'ringing':
           channel.setState('Ringing');
-          publishDial(core, channel, 'RINGING', '', caller);
+          publishDial(core, channel, 'RINGING', later, caller);
           return;
         case 'answer':
           channel.setState('Up');
-          publishDial(core, channel, 'ANSWER', '', caller);
+          publishDial(core, channel, 'ANSWER', later, caller);
           return finish('ANSWER');
         case 'busy':
           if (channel.hangupCause === 0) channel.hangupCause = 17;

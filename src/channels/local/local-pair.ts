@@ -78,8 +78,15 @@ export class LocalPair {
       return { ok: false, cause: 0 };
     }
     const out = this.outbound;
-    if (out.caller.name || out.caller.number) inbound.setCaller({ ...out.caller });
-    if (out.connected.name || out.connected.number) inbound.setConnected({ ...out.connected });
+    // Both identities are copied before either event goes out: ChannelCallerId on `;2` already shows the
+    // connected line (trace s5 `z3;2`).
+    const hasCaller = out.caller.name !== '' || out.caller.number !== '';
+    const hasConnected = out.connected.name !== '' || out.connected.number !== '';
+    Object.assign(inbound.caller, out.caller);
+    Object.assign(inbound.connected, out.connected);
+    inbound.touch();
+    if (hasCaller) inbound.setCaller({});
+    if (hasConnected) inbound.setConnected({});
     for (const [name, value] of out.vars) inbound.setVariable(name, value);
     setImmediate(() => void dialplan.run(inbound, { context: this.context, exten: this.exten, priority: 1 }));
     return { ok: true };

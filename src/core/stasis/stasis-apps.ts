@@ -27,8 +27,9 @@ export class StasisApps implements StasisRegistry {
     return this.#apps.get(name);
   }
 
+  /** Sorted by name, as Asterisk's application container lists them (trace s5). */
   list(): StasisApp[] {
-    return [...this.#apps.values()];
+    return [...this.#apps.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   }
 
   connect(names: readonly string[], subscribeAll: boolean, sink: EventSink): StasisConnection | { error: string } {
