@@ -59,8 +59,18 @@ function prepare(core: Core, p: OutboundParams): { originator?: Channel } {
 
 const KNOWN_FORMATS = new Set(['ulaw', 'alaw', 'gsm', 'g722', 'g729', 'slin', 'slin16', 'slin48', 'opus', 'h264']);
 
+/**
+ * Set the `variables` body on a new channel. Values are set now; `report_events` takes effect only after the
+ * response snapshot (trace s3: the 200 and the ChannelVarset events do not list B yet, StasisStart does).
+ */
 function applyVariables(core: Core, channel: Channel, vars: readonly VariableAssignment[] | undefined): void {
-  for (const v of vars ?? []) core.variables.write(channel, v.name, v.value, v.reportEvents);
+  for (const v of vars ?? []) core.variables.write(channel, v.name, v.value);
+  const reported = (vars ?? []).filter((v) => v.reportEvents);
+  if (reported.length === 0) return;
+  setImmediate(() => {
+    for (const v of reported) channel.reportedVars.add(v.name);
+    channel.touch();
+  });
 }
 
 /**

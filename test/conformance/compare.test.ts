@@ -246,6 +246,16 @@ describe('normalisation', () => {
       events: [...t.events.filter((e) => e.ws !== 'allapp'), ...t.events.filter((e) => e.ws === 'allapp')],
     };
     assert.ok(allOk(compareTraces(t, moved)));
+    // on the socket serving appA and appB, each app's events keep their order but may interleave
+    const appB = (e: (typeof t.events)[number]): boolean => e.ws === 'A+B' && e.proj['application'] === 'appB';
+    const apps: Trace = { ...t, events: [...t.events.filter((e) => !appB(e)), ...t.events.filter(appB)] };
+    assert.ok(allOk(compareTraces(t, apps)));
+    // but within one app and channel the order counts
+    const x1 = t.events.filter(
+      (e) => e.ws === 'A+B' && (e.proj['channel'] as { id?: string } | undefined)?.id === 'x1',
+    );
+    const reordered: Trace = { ...t, events: [...t.events.filter((e) => !x1.includes(e)), ...x1.slice().reverse()] };
+    assert.ok(!allOk(compareTraces(t, reordered)));
   });
 });
 
@@ -304,7 +314,7 @@ describe('real differences are caught', () => {
     );
     assert.deepEqual(
       dropped.groups.filter((g) => !g.ok).map((g) => g.key),
-      ['test channel:k3'],
+      ['test test channel:k3'],
     );
     // a different cause
     const cause = compareTraces(
@@ -316,6 +326,7 @@ describe('real differences are caught', () => {
       ),
     );
     assert.match(cause.groups.find((g) => !g.ok)!.diffs[0]!, /cause: expected 21, got 16/);
+    assert.match(dropped.groups.find((g) => !g.ok)!.diffs.join('\n'), /^expected #\d+ missing: StasisEnd ch=k3/);
     // swap two consecutive events of the same channel (k3: StasisEnd and the STASISSTATUS varset)
     const j = lines.findIndex((l) => l.includes('"type":"StasisEnd"') && l.includes('"id":"k3"'));
     const swapped = [...lines];

@@ -679,7 +679,7 @@ export interface GroupResult {
   readonly key: string;
   readonly ok: boolean;
   readonly diffs: string[];
-  /** the two sequences aligned for display: '    ' both, '  - ' only expected, '  + ' only actual */
+  /** the sequences aligned for display: '    ' equal, '  ~ ' changed, '  - ' only expected, '  + ' only actual */
   readonly lines: string[];
 }
 
@@ -996,21 +996,51 @@ export function compareTraces(expected: Trace, actual: Trace, exclude: Exclusion
   for (const key of new Set([...eg.keys(), ...ag.keys()])) {
     const x = eg.get(key) ?? [];
     const y = ag.get(key) ?? [];
+    // Align the two sequences (LCS on the rendered events with ids reduced to their kind); between two
+    // aligned events, what is left on both sides is paired up in order (a changed event), the rest is
+    // missing or unexpected. Aligned and paired events are compared field by field. The sequences are
+    // equal exactly when nothing is reported.
     const diffs: string[] = [];
-    for (let i = 0; i < Math.max(x.length, y.length); i++) {
-      const e = x[i];
-      const a = y[i];
-      if (!e || !a) {
-        diffs.push(`#${i}: ${e ? `missing ${renderEvent(e)}` : `unexpected ${renderEvent(a!)}`}`);
-        continue;
-      }
+    const lines: string[] = [];
+    const compareEv = (e: TraceEvent, a: TraceEvent, i: number, j: number): void => {
       const d: string[] = [];
       diffJson(normaliseJson(e.proj), normaliseJson(a.proj), binder, '', d);
-      if (d.length) diffs.push(`#${i} ${e.type}${a.type !== e.type ? `/${a.type}` : ''}: ${d.join('; ')}`);
-    }
-    const lines = align(x, y, (p, q) => signature(p) === signature(q)).map(([p, q]) =>
-      p && q ? `    ${renderEvent(p)}` : p ? `  - ${renderEvent(p)}` : `  + ${renderEvent(q!)}`,
+      if (d.length) diffs.push(`expected #${i} ${e.type} vs actual #${j} ${a.type}: ${d.join('; ')}`);
+      lines.push(d.length ? `  ~ ${renderEvent(e)}\n      ≠ ${renderEvent(a)}` : `    ${renderEvent(e)}`);
+    };
+    const pairs = align(
+      x.map((e, i) => ({ e, i })),
+      y.map((e, i) => ({ e, i })),
+      (p, q) => signature(p.e) === signature(q.e),
     );
+    let k = 0;
+    while (k < pairs.length) {
+      const [p, q] = pairs[k]!;
+      if (p && q) {
+        compareEv(p.e, q.e, p.i, q.i);
+        k++;
+        continue;
+      }
+      // a run of unaligned events on either side
+      const onlyE: { e: TraceEvent; i: number }[] = [];
+      const onlyA: { e: TraceEvent; i: number }[] = [];
+      while (k < pairs.length && !(pairs[k]![0] && pairs[k]![1])) {
+        const [pe, qa] = pairs[k]!;
+        if (pe) onlyE.push(pe);
+        if (qa) onlyA.push(qa);
+        k++;
+      }
+      const n = Math.min(onlyE.length, onlyA.length);
+      for (let m = 0; m < n; m++) compareEv(onlyE[m]!.e, onlyA[m]!.e, onlyE[m]!.i, onlyA[m]!.i);
+      for (const { e, i } of onlyE.slice(n)) {
+        diffs.push(`expected #${i} missing: ${renderEvent(e)}`);
+        lines.push(`  - ${renderEvent(e)}`);
+      }
+      for (const { e, i } of onlyA.slice(n)) {
+        diffs.push(`actual #${i} unexpected: ${renderEvent(e)}`);
+        lines.push(`  + ${renderEvent(e)}`);
+      }
+    }
     groups.push({ key, ok: diffs.length === 0, diffs, lines });
   }
   return { exchanges, groups, excluded, warnings };
@@ -1040,7 +1070,7 @@ export function formatMismatches(r: Report, max = 5): string {
   for (const g of badG.slice(0, max)) {
     out.push(`✗ events ${g.key}`);
     for (const d of g.diffs.slice(0, 6)) out.push(`    ${d}`);
-    if (g.lines.length) out.push('    sequence (- only expected, + only actual):');
+    if (g.lines.length) out.push('    sequence (~ differs, - only expected, + only actual):');
     for (const l of g.lines.slice(0, 40)) out.push(`    ${l}`);
   }
   if (badG.length > max) out.push(`… and ${badG.length - max} more failing event sequences`);

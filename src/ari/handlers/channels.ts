@@ -97,9 +97,10 @@ export function channelHandlers(core: Core): Record<string, Handler> {
     },
 
     hangup: (args) => {
-      const cause = hangupCause(args);
+      // The channel is looked up before the reason is checked (trace s3: 404 for a gone channel).
       const channel = core.channels.getByIdOrName(str(args, 'channelId') ?? '');
       if (!channel) throw channelNotFound();
+      const cause = hangupCause(args);
       channel.softHangup(32, cause);
       return undefined;
     },

@@ -31,7 +31,7 @@ export class LocalHalf implements ChannelTech {
     this.peer = undefined;
     const peerTech = peer?.tech;
     if (peerTech instanceof LocalHalf) peerTech.peer = undefined;
-    if (peer && !peer.isDestroyed) peer.queueHangup(channel.hangupCause || 16);
+    if (peer && !peer.isDestroyed) peer.queueHangup(channel.hangupCause);
   }
 
   indicate(_channel: Channel, indication: ControlIndication): void {

@@ -85,6 +85,8 @@ export class Bridges {
     if (i !== -1) bridge.members.splice(i, 1);
     channel.bridge = undefined;
     bridge.touch();
+    // The leaving channel's BRIDGEPEER is cleared first; those who stay keep theirs (trace s4).
+    if (channel.getVariable('BRIDGEPEER')) channel.setVariable('BRIDGEPEER', '');
     const control = controlOf(channel);
     if (control) {
       this.stasis.index.unsubscribe(control.app, 'bridge:' + bridge.id);

@@ -185,6 +185,9 @@ export class Channel {
     this.reader = undefined;
     this.controlListeners.clear();
     this.tech.hangup(this);
+    // An answered call that ends without a cause (the dialplan ran off its end) is Normal Clearing;
+    // the peer was told the raw cause (0), as Asterisk's queued hangup shows (trace s3 `k1`).
+    if (this.hangupCause === 0 && this.state === 'Up') this.hangupCause = 16;
     this.publish('ChannelDestroyed', { cause: this.hangupCause, cause_txt: causeText(this.hangupCause) });
     this.host.onDestroyed(this);
     this.#resolveHangup();
