@@ -140,5 +140,6 @@ test('errors come back with Asterisk status codes and messages', async () => {
     client.channels.originate({ endpoint: 'Local/echo@default' }),
     /Application or extension must be specified/,
   );
-  await assert.rejects(client.channels.hangup({ channelId: 'nope', reason: 'whatever' }), /Invalid reason/);
+  // The channel is looked up before the reason is checked, as in Asterisk.
+  await assert.rejects(client.channels.hangup({ channelId: 'nope', reason: 'whatever' }), /Channel not found/);
 });
