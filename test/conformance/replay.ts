@@ -10,6 +10,9 @@
  *  3. runs it with `node --experimental-websocket`, bounded by a timeout, and collects its stdout log, the
  *     .jsonl it dumps, and the full response bodies (SWITCHYARD_FULL_BODIES);
  *  4. rewrites the server's address back to 127.0.0.1:8088 in all of that (the port is a run artifact).
+ *
+ * Debugging: SWITCHYARD_CONFORMANCE_KEEP=<dir> keeps each replay's log (<name>.txt, .jsonl, .stderr) there;
+ * SWITCHYARD_CONFORMANCE_MAX=<n> prints up to n failing exchanges and event sequences (default 6).
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
