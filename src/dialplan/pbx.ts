@@ -82,7 +82,7 @@ export class Pbx implements DialplanPort {
     const scope = this.scopeFor(channel);
     for (;;) {
       if (!inHangupExten && channel.isHangupRequested) return;
-      const step = this.dialplan.findPriority(context, exten, priority);
+      const step = this.dialplan.findPriority(context, exten, priority, channel.caller.number);
       if (!step) {
         channel.setLocation({ context, exten, priority, appName: '', appData: '' }, { silent: true });
         return;
