@@ -57,6 +57,16 @@ function prepare(core: Core, p: OutboundParams): { originator?: Channel } {
   return originator ? { originator } : {};
 }
 
+/** The driver request for originate/create: ids, formats and originator as the caller gave them. */
+function requestFor(core: Core, p: OutboundParams, id: string, extra: { originator?: Channel }): Channel {
+  return requestChannel(core, p.endpoint, {
+    id,
+    ...(p.otherChannelId ? { otherId: p.otherChannelId } : {}),
+    ...(p.formats ? { formats: p.formats } : {}),
+    ...extra,
+  });
+}
+
 const KNOWN_FORMATS = new Set(['ulaw', 'alaw', 'gsm', 'g722', 'g729', 'slin', 'slin16', 'slin48', 'opus', 'h264']);
 
 /**
@@ -105,12 +115,7 @@ export function originate(core: Core, p: OriginateParams): Channel {
     target = { context, exten: p.extension, priority };
   }
   const id = p.channelId || core.channels.allocateId();
-  const channel = requestChannel(core, p.endpoint, {
-    id,
-    ...(p.otherChannelId ? { otherId: p.otherChannelId } : {}),
-    ...(p.formats ? { formats: p.formats } : {}),
-    ...extra,
-  });
+  const channel = requestFor(core, p, id, extra);
   channel.setLocation({ appName: 'AppDial2', appData: '(Outgoing Line)' });
   if (p.callerId) {
     const party = parseCallerId(p.callerId);
@@ -140,12 +145,7 @@ export function originate(core: Core, p: OriginateParams): Channel {
 export function create(core: Core, p: OutboundParams & { app: string }): Channel {
   const extra = prepare(core, p);
   const id = p.channelId || core.channels.allocateId();
-  const channel = requestChannel(core, p.endpoint, {
-    id,
-    ...(p.otherChannelId ? { otherId: p.otherChannelId } : {}),
-    ...(p.formats ? { formats: p.formats } : {}),
-    ...extra,
-  });
+  const channel = requestFor(core, p, id, extra);
   channel.madeByCreate = true;
   const app = core.apps.get(p.app);
   if (app) {
