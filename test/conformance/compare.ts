@@ -501,6 +501,13 @@ const VOLATILE_KEYS: Record<string, string> = {
   asterisk_id: '<asterisk_id>',
 };
 
+/**
+ * Keys Switchyard deliberately does not send: the authorship notices (`_copyright`, `_author`,
+ * `_svn_revision`) Asterisk keeps in its installed api-docs files. They are another project's copyright
+ * lines, not API; the documents are otherwise compared in full.
+ */
+const NOT_REPRODUCED_KEYS = new Set(['_copyright', '_author', '_svn_revision']);
+
 type Token = string | { kind: IdKind; value: string };
 
 /** Timestamps, MAC-like ids and the HTML page's server string become fixed placeholders. */
@@ -576,6 +583,7 @@ export function normaliseJson(v: unknown): unknown {
     const o = v as Record<string | symbol, unknown>;
     const out: Record<string | symbol, unknown> = {};
     for (const [k, x] of Object.entries(o)) {
+      if (NOT_REPRODUCED_KEYS.has(k)) continue;
       if (VOLATILE_KEYS[k] !== undefined && (typeof x === 'string' || x instanceof Truncated))
         out[k] = VOLATILE_KEYS[k];
       else if (k === 'message_body' && typeof x === 'string' && parseBodyJson(x)?.complete) {

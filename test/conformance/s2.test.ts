@@ -12,6 +12,11 @@ const EXCLUDE: Exclusions = {
     // GET /sounds?lang=xx, GET /sounds, GET /sounds/hello: the sounds index lists the installed sound files;
     // it arrives with the media issue.
     { method: 'GET', path: /^\/sounds(\/|\?|$)/, why: 'sounds index (media)' },
+    // POST /bridges?bridgeId=b2 with body {"variables":{...}}: Asterisk 22.10.1 hands the whole body to the
+    // variable parser and answers 400 after creating the bridge — a documented bug (semantics.md §7, quirk 1)
+    // we do not copy: Switchyard reads body.variables as documented (POST /bridges/b3 shows the same body
+    // accepted by Asterisk's createWithId).
+    { method: 'POST', path: /^\/bridges\?bridgeId=b2$/, why: 'Asterisk 22.10.1 bug in POST /bridges variables' },
   ],
 };
 
