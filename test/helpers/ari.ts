@@ -43,8 +43,9 @@ export class EventSocket {
   wait(pred: (e: AriEvent) => boolean, ms = 5000): Promise<AriEvent> {
     const seen = this.events.find(pred);
     if (seen) return Promise.resolve(seen);
+    const wanted = new Error(`event not received in ${ms} ms: ${pred.toString().slice(0, 160)}`);
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('event not received in time')), ms);
+      const timer = setTimeout(() => reject(wanted), ms);
       this.#waiters.push({
         pred,
         resolve: (e) => {

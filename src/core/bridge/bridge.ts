@@ -1,5 +1,6 @@
 import type { Channel } from '../channel/channel.js';
 import { RawJson } from '../events/raw-json.js';
+import type { Frame } from '../frame.js';
 import { formatTimestamp } from '../time.js';
 
 export type BridgeType = 'mixing' | 'holding';
@@ -56,13 +57,32 @@ export class Bridge {
     return new RawJson(this.#snapshot);
   }
 
-  /** A frame read from `from`: two-party audio goes across; DTMF reaches every other member. */
-  relay(from: Channel, frame: Parameters<Channel['write']>[0]): void {
+  /**
+   * A frame read from `from`. Two-party audio goes across. A finished DTMF digit is played to every other
+   * member as a new digit of the same duration (bridge DTMF passthrough with emulation): each hop takes the
+   * digit's length, so two Echo channels bridged together bounce a digit at that pace, as Asterisk's do
+   * (trace s4), rather than in a tight loop. Indications are not passed through the bridge.
+   */
+  relay(from: Channel, frame: Frame): void {
     const members = this.members;
-    if (frame.kind === 'voice' || frame.kind === 'control') {
-      if (members.length === 2) (members[0] === from ? members[1] : members[0])!.write(frame);
-      return;
+    switch (frame.kind) {
+      case 'voice':
+        if (members.length === 2) (members[0] === from ? members[1] : members[0])!.write(frame);
+        return;
+      case 'dtmf-end':
+        for (const member of members) if (member !== from) this.#playDigit(member, frame.digit, frame.durationMs);
+        return;
+      case 'dtmf-begin':
+      case 'control':
+        return;
     }
-    for (const member of members) if (member !== from) member.write(frame);
+  }
+
+  #playDigit(member: Channel, digit: string, durationMs: number): void {
+    member.write({ kind: 'dtmf-begin', digit });
+    const timer = setTimeout(() => {
+      if (!member.isDestroyed) member.write({ kind: 'dtmf-end', digit, durationMs });
+    }, durationMs);
+    timer.unref();
   }
 }

@@ -88,7 +88,10 @@ export const congestion = indicateAndWait('congestion', 34);
 
 /** Echo() — everything read is written back: audio and DTMF (app_echo). */
 export async function echo({ channel }: AppContext): Promise<AppResult> {
-  channel.reader = (frame) => channel.write(frame);
+  // Audio and DTMF go back; indications (hold, ringing, ...) are the caller's business, not echoed.
+  channel.reader = (frame) => {
+    if (frame.kind !== 'control') channel.write(frame);
+  };
   await channel.whenHangup();
   return { hangup: true };
 }
