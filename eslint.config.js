@@ -21,6 +21,9 @@ export default tseslint.config(
   { files: ['src/config/**', 'src/util/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']) },
   { files: ['src/channels/**'], rules: restrict(['**/ari/**', '**/dialplan/**', '**/cli/**']) },
   { files: ['src/dialplan/**'], rules: restrict(['**/ari/**', '**/channels/**', '**/cli/**']) },
+  { files: ['src/sip/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']) },
+  { files: ['src/rtp/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/media/**']) },
+  { files: ['src/media/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/rtp/**']) },
   { files: ['src/ari/**'], rules: restrict(['**/channels/**', '**/dialplan/**', '**/cli/**']) },
   {
     files: ['test/**', 'bench/**'],
