@@ -107,7 +107,8 @@ export function parseAuthItems(value: string): HeaderResult<AuthItem[]> {
       continue;
     }
     if (i === schemeEnd) return { ok: false, error: 'bad-scheme' }; // RFC 7235: 1*SP after the scheme
-    const t68 = TOKEN68.exec(s.slice(i, i + MAX_LENGTH));
+    // Digest never uses token68 (RFC 7616 §3.3), so `Digest realm=,…` is an empty value, not a token68.
+    const t68 = item.scheme.toLowerCase() === 'digest' ? null : TOKEN68.exec(s.slice(i, i + MAX_LENGTH));
     if (t68) {
       const after = skipWs(s, i + t68[0].length);
       if (after >= s.length || s[after] === ',') {
