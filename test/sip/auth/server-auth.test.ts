@@ -241,3 +241,27 @@ function edit(value: string, changes: Record<string, string>): string {
 function hashOf(text: string): string {
   return createHash('md5').update(text).digest('hex');
 }
+
+test('3000 mutated Authorization and challenge values never throw in verify or answer', () => {
+  const { server } = setup();
+  const client = new ClientAuth([{ username: 'alice', secret: { password: 's3cret' } }]);
+  const credentials = answer(server, 'alice', 's3cret');
+  const challenge = server.challenge('asterisk', ['SHA-256', 'MD5']).join(', ');
+  let seed = 0xa11ce;
+  const rnd = (): number => (seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32;
+  const alphabet = '",\\ =aZ0-/=\u00e9';
+  for (let i = 0; i < 3000; i++) {
+    let s = i % 2 === 0 ? credentials : challenge;
+    for (let e = 0; e < 1 + Math.floor(rnd() * 4); e++) {
+      const at = Math.floor(rnd() * s.length);
+      s =
+        rnd() < 0.5
+          ? s.slice(0, at) + s.slice(at + 1)
+          : s.slice(0, at) + alphabet[Math.floor(rnd() * alphabet.length)]! + s.slice(at);
+    }
+    const v = server.verify(s, REGISTER, lookup);
+    const a = client.answer(401, [s], REGISTER);
+    assert.equal(typeof v.ok, 'boolean');
+    assert.equal(typeof a.ok, 'boolean');
+  }
+});
