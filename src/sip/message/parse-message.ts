@@ -72,6 +72,37 @@ export function findHeaderEnd(buf: Buffer, from: number, to: number): number {
   return -1;
 }
 
+type StartLine =
+  | { kind: 'request'; method: string; uri: string; version: string }
+  | { kind: 'response'; status: number; reason: string; version: string };
+
+function parseStartLine(line: string): StartLine | SipParseResult {
+  if (/^sip\//i.test(line)) {
+    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (an empty phrase is legal, §3.1.1.13 noreason)
+    const m = /^(SIP\/\d+\.\d+) (\d{3})(?: (.*))?$/i.exec(line);
+    if (m === null) return fail('BAD_START_LINE', 'bad status line');
+    if (m[1]!.toUpperCase() !== 'SIP/2.0') return fail('UNSUPPORTED_VERSION', m[1]!);
+    const status = Number(m[2]);
+    if (status < 100 || status > 699) return fail('BAD_START_LINE', `status ${status} out of range`);
+    return { kind: 'response', status, reason: m[3] ?? '', version: m[1]! };
+  }
+  // Request-Line = Method SP Request-URI SP SIP-Version, single spaces exactly (§3.1.2.8–10 lwsruri, lwsstart, trws)
+  const parts = line.split(' ');
+  if (parts.length !== 3 || !isToken(parts[0]!)) return fail('BAD_START_LINE', 'bad request line');
+  const [method, uri, version] = parts as [string, string, string];
+  if (!/^SIP\/\d+\.\d+$/i.test(version)) return fail('BAD_START_LINE', 'bad SIP-Version');
+  if (version.toUpperCase() !== 'SIP/2.0') return fail('UNSUPPORTED_VERSION', version);
+  if (!ABSOLUTE_URI.test(uri)) return fail('BAD_REQUEST_URI', `'${uri}'`);
+  const scheme = uri.slice(0, uri.indexOf(':')).toLowerCase();
+  if (scheme === 'sip' || scheme === 'sips') {
+    const u = parseUri(uri);
+    if (!u.ok) return fail('BAD_REQUEST_URI', u.error);
+    // RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11 escruri)
+    if (u.value.headers.length > 0) return fail('BAD_REQUEST_URI', 'headers in the Request-URI');
+  }
+  return { kind: 'request', method, uri, version };
+}
+
 /** Parses one SIP message. On a datagram, bytes past Content-Length are ignored and no Content-Length means "the rest". */
 export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): SipParseResult {
   const maxHeaderBytes = options.maxHeaderBytes ?? 32768;
@@ -102,6 +133,8 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Sip
   const startLine = lines[0];
   if (startLine === undefined) return fail('BAD_START_LINE', 'empty message');
   if (lines.length - 1 > maxHeaders) return fail('TOO_LARGE', 'too many headers');
+  const first = parseStartLine(toText(text.slice(startLine.from, startLine.to)));
+  if ('ok' in first) return first;
 
   // Header lines; a line starting with SP or HTAB continues the previous one (RFC 3261 §7.3.1).
   const headers: SipHeader[] = [];
@@ -212,31 +245,9 @@ export function parseSipMessage(buf: Buffer, options: SipParseOptions = {}): Sip
     maxForwards,
   };
 
-  const line = toText(text.slice(startLine.from, startLine.to));
-  if (line.startsWith('SIP/') || /^sip\//i.test(line)) {
-    // Status-Line = SIP-Version SP Status-Code SP Reason-Phrase (an empty phrase is legal, §3.1.1.13 noreason)
-    const m = /^(SIP\/\d+\.\d+) (\d{3})(?: (.*))?$/i.exec(line);
-    if (m === null) return fail('BAD_START_LINE', 'bad status line');
-    if (m[1]!.toUpperCase() !== 'SIP/2.0') return fail('UNSUPPORTED_VERSION', m[1]!);
-    const status = Number(m[2]);
-    if (status < 100 || status > 699) return fail('BAD_START_LINE', `status ${status} out of range`);
-    if (/[\r\n]/.test(m[3] ?? '')) return fail('BAD_START_LINE', 'bad reason phrase');
-    return { ok: true, value: new SipResponse(status, m[3] ?? '', fields, m[1]) };
+  if (first.kind === 'response') {
+    return { ok: true, value: new SipResponse(first.status, first.reason, fields, first.version) };
   }
-  // Request-Line = Method SP Request-URI SP SIP-Version, single spaces exactly (§3.1.2.8–10 lwsruri, lwsstart, trws)
-  const parts = line.split(' ');
-  if (parts.length !== 3 || !isToken(parts[0]!)) return fail('BAD_START_LINE', 'bad request line');
-  const [method, uri, version] = parts as [string, string, string];
-  if (!/^SIP\/\d+\.\d+$/i.test(version)) return fail('BAD_START_LINE', 'bad SIP-Version');
-  if (version.toUpperCase() !== 'SIP/2.0') return fail('UNSUPPORTED_VERSION', version);
-  if (!ABSOLUTE_URI.test(uri)) return fail('BAD_REQUEST_URI', `'${uri}'`);
-  const scheme = uri.slice(0, uri.indexOf(':')).toLowerCase();
-  if (scheme === 'sip' || scheme === 'sips') {
-    const u = parseUri(uri);
-    if (!u.ok) return fail('BAD_REQUEST_URI', u.error);
-    // RFC 3261 §19.1.1: headers are not allowed in a Request-URI (RFC 4475 §3.1.2.11 escruri)
-    if (u.value.headers.length > 0) return fail('BAD_REQUEST_URI', 'headers in the Request-URI');
-  }
-  if (cseq.method !== method) return fail('CSEQ_METHOD_MISMATCH', `${method} with CSeq ${cseq.method}`);
-  return { ok: true, value: new SipRequest(method, uri, fields, version) };
+  if (first.method !== cseq.method) return fail('CSEQ_METHOD_MISMATCH', `${first.method} with CSeq ${cseq.method}`);
+  return { ok: true, value: new SipRequest(first.method, first.uri, fields, first.version) };
 }
