@@ -200,7 +200,7 @@ const VALID: Record<string, (m: SipMessage) => void> = {
     const c = m.contacts();
     assert.ok(c.ok && c.value !== '*');
     assert.deepEqual(c.value[0]?.params, []);
-    assert.deepEqual(uri(c.value[0]!.uri).params, [{ name: 'unknownparam', value: undefined }]);
+    assert.deepEqual(uri(c.value[0].uri).params, [{ name: 'unknownparam', value: undefined }]);
   },
   // 3.3.14 REGISTER with a URL escaped header
   regescrt(m) {
