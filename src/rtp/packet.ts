@@ -146,7 +146,9 @@ export function rtpSize(p: RtpPacket): number {
 export function writeRtp(p: RtpPacket, dst: Buffer, offset: number): number {
   const cc = p.csrc.length;
   if (cc > 15) throw new RangeError(`RTP: ${cc} CSRCs, at most 15`);
-  if (p.hasExtension && p.extensionData.length % 4 !== 0) throw new RangeError('RTP: extension not 32-bit aligned');
+  if (p.hasExtension && (p.extensionData.length % 4 !== 0 || p.extensionData.length > 0xffff * 4)) {
+    throw new RangeError('RTP: extension not 32-bit aligned or longer than 65535 words');
+  }
   if (p.hasPadding && (p.paddingSize < 1 || p.paddingSize > 255)) throw new RangeError('RTP: padding must be 1..255');
   const size = rtpSize(p);
   if (offset < 0 || offset + size > dst.length) throw new RangeError(`RTP: ${size} bytes do not fit at ${offset}`);
