@@ -28,7 +28,11 @@ const CONTENT_LENGTH_LINE = /^(?:content-length|l)[ \t]*:(.*)$/i;
 export class SipStreamFramer {
   readonly #maxHeaderBytes: number;
   readonly #maxBodyBytes: number;
+  /** Bytes received and not yet returned: a view of the caller's chunk or of #store. */
   #pending: Buffer = Buffer.alloc(0);
+  /** Our growable copy buffer; bytes are only ever written past #pending, never over a returned message. */
+  #store: Buffer | undefined;
+  #isPendingInStore = false;
   /** Where the search for the end of the headers resumes, so a slow peer does not cost a rescan per chunk. */
   #scanFrom = 0;
   /** Whole length of the message at the front, once its headers are complete. */
@@ -48,8 +52,7 @@ export class SipStreamFramer {
   push(chunk: Buffer): StreamFramerResult {
     const messages: Buffer[] = [];
     if (this.#error !== undefined) return { messages, error: this.#error };
-    // Copy only when a message straddles chunks; a chunk holding whole messages is sliced in place.
-    this.#pending = this.#pending.length === 0 ? chunk : Buffer.concat([this.#pending, chunk]);
+    this.#append(chunk);
     for (;;) {
       if (this.#messageLength < 0) {
         this.#skipKeepalives();
@@ -74,6 +77,32 @@ export class SipStreamFramer {
       this.#scanFrom = 0;
     }
     return { messages };
+  }
+
+  /** Copies only when a message straddles chunks; a chunk holding whole messages is sliced in place. */
+  #append(chunk: Buffer): void {
+    const pending = this.#pending;
+    if (pending.length === 0) {
+      this.#pending = chunk;
+      this.#isPendingInStore = false;
+      return;
+    }
+    const store = this.#store;
+    if (this.#isPendingInStore && store !== undefined) {
+      const end = pending.byteOffset - store.byteOffset + pending.length;
+      if (store.length - end >= chunk.length) {
+        chunk.copy(store, end);
+        this.#pending = store.subarray(end - pending.length, end + chunk.length);
+        return;
+      }
+    }
+    // Grow geometrically: a message trickling in byte by byte costs O(n) copying, not O(n²).
+    const grown = Buffer.allocUnsafe(Math.max(4096, 2 * (pending.length + chunk.length)));
+    pending.copy(grown, 0);
+    chunk.copy(grown, pending.length);
+    this.#store = grown;
+    this.#isPendingInStore = true;
+    this.#pending = grown.subarray(0, pending.length + chunk.length);
   }
 
   #skipKeepalives(): void {

@@ -105,3 +105,21 @@ test('bad or conflicting Content-Length breaks the stream, and the error sticks'
   assert.ok(framer.push(Buffer.from('X sip:a@b SIP/2.0\r\nl: x\r\n\r\n')).error);
   assert.equal(framer.push(fixture('bye.sip')).error?.code, 'BAD_CONTENT_LENGTH');
 });
+
+test('returned messages stay intact while later bytes arrive (views are never written over)', () => {
+  const framer = new SipStreamFramer();
+  const kept: Buffer[] = [];
+  const stream = Buffer.concat([STREAM, STREAM]);
+  for (let i = 0; i < stream.length; i += 7) kept.push(...framer.push(stream.subarray(i, i + 7)).messages);
+  const expected = ['invite.sip', 'bye.sip', 'options.sip'].map(fixture);
+  assert.deepEqual(kept, [...expected, ...expected]);
+});
+
+test('a 60 KiB body trickled in 1-byte chunks is framed once, in linear time', () => {
+  const body = Buffer.alloc(60000, 0x61);
+  const msg = Buffer.concat([Buffer.from(`MESSAGE sip:a@b SIP/2.0\r\nContent-Length: ${body.length}\r\n\r\n`), body]);
+  const framer = new SipStreamFramer();
+  const out: Buffer[] = [];
+  for (let i = 0; i < msg.length; i++) out.push(...framer.push(msg.subarray(i, i + 1)).messages);
+  assert.deepEqual(out, [msg]);
+});
