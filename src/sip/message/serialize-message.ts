@@ -24,38 +24,21 @@ function headerLine(h: SipHeader, bodyLength: number): Buffer | string {
   return h.raw ?? `${h.name}: ${h.value}`;
 }
 
-function pieceLength(p: Buffer | string): number {
-  return typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
-}
-
-function forEachPiece(msg: SipMessage, visit: (p: Buffer | string) => void): void {
+/** The number of bytes `serializeSipMessage` writes for `msg`. */
+export function messageSize(msg: SipMessage): number {
   const bodyLength = msg.body.length;
-  visit(startLine(msg));
-  visit(CRLF);
+  let n = Buffer.byteLength(startLine(msg), 'utf8') + 2;
   let hasContentLength = false;
   for (const h of msg.headers) {
     if (h.key === 'content-length') {
       if (hasContentLength) continue; // one Content-Length only, whatever was added in code
       hasContentLength = true;
     }
-    visit(headerLine(h, bodyLength));
-    visit(CRLF);
+    const line = headerLine(h, bodyLength);
+    n += (typeof line === 'string' ? Buffer.byteLength(line, 'utf8') : line.length) + 2;
   }
-  if (!hasContentLength) {
-    visit(`Content-Length: ${bodyLength}`);
-    visit(CRLF);
-  }
-  visit(CRLF);
-  visit(msg.body);
-}
-
-/** The number of bytes `serializeSipMessage` writes for `msg`. */
-export function messageSize(msg: SipMessage): number {
-  let n = 0;
-  forEachPiece(msg, (p) => {
-    n += pieceLength(p);
-  });
-  return n;
+  if (!hasContentLength) n += Buffer.byteLength(`Content-Length: ${bodyLength}`) + 2;
+  return n + 2 + bodyLength;
 }
 
 /**
@@ -66,9 +49,21 @@ export function serializeSipMessage(msg: SipMessage, dst?: Buffer, offset = 0): 
   const size = messageSize(msg);
   const out = dst ?? Buffer.allocUnsafe(size);
   if (out.length - offset < size) throw new RangeError(`serializeSipMessage: needs ${size} bytes at ${offset}`);
-  let at = offset;
-  forEachPiece(msg, (p) => {
-    at += typeof p === 'string' ? out.write(p, at, 'utf8') : p.copy(out, at);
-  });
+  const bodyLength = msg.body.length;
+  let at = offset + out.write(startLine(msg), offset, 'utf8');
+  at += out.write(CRLF, at, 'latin1');
+  let hasContentLength = false;
+  for (const h of msg.headers) {
+    if (h.key === 'content-length') {
+      if (hasContentLength) continue;
+      hasContentLength = true;
+    }
+    const line = headerLine(h, bodyLength);
+    at += typeof line === 'string' ? out.write(line, at, 'utf8') : line.copy(out, at);
+    at += out.write(CRLF, at, 'latin1');
+  }
+  if (!hasContentLength) at += out.write(`Content-Length: ${bodyLength}\r\n`, at, 'latin1');
+  at += out.write(CRLF, at, 'latin1');
+  at += msg.body.copy(out, at);
   return out.subarray(offset, at);
 }
