@@ -6,6 +6,7 @@
 
 import { type CSeq, type NameAddr, type Via, parseNameAddrList } from './header-values.js';
 import { splitCommaList } from './sip-lexer.js';
+import { type SipUri, parseUri } from './sip-uri.js';
 
 export { splitCommaList };
 
@@ -120,6 +121,7 @@ abstract class SipMessageBase implements SipMessageFields {
   contentLength: number | undefined;
   maxForwards: number | undefined;
   #contacts: SipResult<NameAddr[] | '*'> | undefined;
+  #nameAddrLists: Map<string, SipResult<NameAddr[]>> | undefined;
 
   constructor(f: SipMessageFields) {
     this.headers = f.headers;
@@ -139,6 +141,11 @@ abstract class SipMessageBase implements SipMessageFields {
 
   get toTag(): string | undefined {
     return this.to.tag;
+  }
+
+  /** The topmost Via: the one this hop added (responses) or the previous hop added (requests). */
+  get topVia(): Via | undefined {
+    return this.via[0];
   }
 
   /** The first header of that name (compact forms and case folded), or undefined. */
@@ -176,6 +183,18 @@ abstract class SipMessageBase implements SipMessageFields {
     }
     return this.#contacts;
   }
+
+  /** Route, Record-Route, Path or any other name-addr list header, parsed on first access. */
+  nameAddrs(name: string): SipResult<NameAddr[]> {
+    const key = headerKey(name);
+    this.#nameAddrLists ??= new Map();
+    let r = this.#nameAddrLists.get(key);
+    if (r === undefined) {
+      r = parseNameAddrList(this.headerLines(key));
+      this.#nameAddrLists.set(key, r);
+    }
+    return r;
+  }
 }
 
 export class SipRequest extends SipMessageBase {
@@ -190,6 +209,11 @@ export class SipRequest extends SipMessageBase {
     this.method = method;
     this.uri = uri;
     this.version = version;
+  }
+
+  /** The Request-URI's parts (sip, sips, tel); other schemes give an error (a UAS answers 416). */
+  requestUri(): SipResult<SipUri> {
+    return parseUri(this.uri);
   }
 }
 

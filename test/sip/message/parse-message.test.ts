@@ -299,3 +299,30 @@ for (const [name, text, code] of BAD) {
     assert.ok(r.error.startsWith(code));
   });
 }
+
+test('lazy accessors: Request-URI parts, top Via, Record-Route list', () => {
+  const m = parse(
+    [
+      'INVITE sips:bob@[2001:db8::2]:5061;transport=tls SIP/2.0',
+      ...MINIMAL,
+      'Call-ID: rr',
+      'CSeq: 1 INVITE',
+      'Record-Route: <sip:p1.example.com;lr>, <sip:p2.example.com;lr>',
+      'Record-Route: <sip:p3.example.com;lr>',
+      '',
+      '',
+    ].join('\n'),
+  );
+  assert.ok(m.kind === 'request');
+  const u = m.requestUri();
+  assert.ok(u.ok);
+  assert.deepEqual([u.value.scheme, u.value.user, u.value.host, u.value.port], ['sips', 'bob', '[2001:db8::2]', 5061]);
+  assert.equal(m.topVia?.branch, 'z9hG4bK1');
+  const rr = m.nameAddrs('Record-Route');
+  assert.ok(rr.ok);
+  assert.deepEqual(
+    rr.value.map((a) => a.uri),
+    ['sip:p1.example.com;lr', 'sip:p2.example.com;lr', 'sip:p3.example.com;lr'],
+  );
+  assert.equal(m.nameAddrs('record-route'), rr); // parsed once
+});
