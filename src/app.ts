@@ -66,6 +66,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   for (const [name, value] of extensions.globals) core.variables.globals.set(name, value);
   core.dialplan = new Pbx(core, extensions.dialplan, log);
 
+  const verified = new Map<string, { user: string; readOnly: boolean }>();
   const ari = new AriServer({
     operations: ALL_OPERATIONS,
     handlers: buildHandlers(core, { version: `22.10.1-switchyard-${VERSION}`, systemName: os.hostname() }),
@@ -73,8 +74,17 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     auth: {
       realm: config.ari.authRealm,
       authenticate: (user, password) => {
+        // Clients send the same credentials on every request: remember the ones that verified (bounded),
+        // so crypt hashes and digests are not recomputed per request.
+        const key = `${user}\u0000${password}`;
+        const known = verified.get(key);
+        if (known) return known;
         const u = config.ari.users.get(user);
-        return u && verifyPassword(u, password) ? { user: u.name, readOnly: u.readOnly } : undefined;
+        if (!u || !verifyPassword(u, password)) return undefined;
+        const result = { user: u.name, readOnly: u.readOnly };
+        if (verified.size >= 64) verified.clear();
+        verified.set(key, result);
+        return result;
       },
     },
     allowedOrigins: config.ari.allowedOrigins,

@@ -11,6 +11,15 @@ export interface ServerIdentity {
 }
 
 export function asteriskHandlers(core: Core, identity: ServerIdentity): Record<string, Handler> {
+  // Build facts do not change while the process runs (os.userInfo() is a system call).
+  const build = {
+    os: os.type(),
+    kernel: os.release(),
+    options: '',
+    machine: os.arch(),
+    date: '',
+    user: os.userInfo().username,
+  };
   return {
     ping: () => ({ body: { ping: 'pong', timestamp: nowTimestamp(), asterisk_id: core.asteriskId } }),
 
@@ -20,14 +29,7 @@ export function asteriskHandlers(core: Core, identity: ServerIdentity): Record<s
       const want = (s: string): boolean => only.size === 0 || only.has(s);
       const info: Record<string, unknown> = {};
       if (want('build')) {
-        info.build = {
-          os: os.type(),
-          kernel: os.release(),
-          options: '',
-          machine: os.arch(),
-          date: '',
-          user: os.userInfo().username,
-        };
+        info.build = build;
       }
       if (want('system')) info.system = { version: identity.version, entity_id: core.asteriskId };
       if (want('config')) {

@@ -5,6 +5,7 @@
  * (ast_websocket_write with its timeout); client text frames are REST requests, handled strictly one at a
  * time in arrival order (the session's read loop); non-text frames are ignored.
  */
+import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { EventSink, StasisConnection } from '../../core/ports.js';
 import type { AriLogger } from './types.js';
@@ -24,6 +25,13 @@ export interface EventSessionOptions {
 export class EventSession implements EventSink {
   connection: StasisConnection | undefined;
   #ws: WebSocket | undefined;
+  /** The TCP socket under #ws, corked while one tick's events are written (one syscall per tick). */
+  #socket: Duplex | undefined;
+  #corked = false;
+  readonly #uncork = (): void => {
+    this.#corked = false;
+    this.#socket?.uncork();
+  };
   #queued: string[] = [];
   #closed = false;
   #pendingWrites = 0;
@@ -52,16 +60,23 @@ export class EventSession implements EventSink {
     if (ws.readyState !== ws.OPEN) return;
     this.#pendingWrites++;
     if (this.#writeTimer === undefined && this.opts.writeTimeoutMs > 0) this.#armWriteTimer();
+    // Events come in bursts (a call's setup is a dozen events in one tick): batch the frames of a tick.
+    if (!this.#corked && this.#socket) {
+      this.#corked = true;
+      this.#socket.cork();
+      process.nextTick(this.#uncork);
+    }
     ws.send(json, this.#onWritten);
   }
 
   /** The upgrade completed: take the socket and flush what was queued, in order. */
-  attach(ws: WebSocket): void {
+  attach(ws: WebSocket, socket?: Duplex): void {
     if (this.#closed) {
       ws.terminate();
       return;
     }
     this.#ws = ws;
+    this.#socket = socket;
     ws.on('message', (data: RawData, isBinary: boolean) => this.#onMessage(data, isBinary));
     ws.on('pong', () => {
       this.#isAlive = true;

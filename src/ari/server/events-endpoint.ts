@@ -118,7 +118,7 @@ export class EventsEndpoint {
     this.#wss.handleUpgrade(req, socket, head, (ws: WebSocket) => {
       attached = true;
       answerCloseWithNormal(ws);
-      session.attach(ws);
+      session.attach(ws, socket);
     });
   }
 
