@@ -13,6 +13,7 @@
  * holding the lowest differing character first). Names equal by that order are told apart by caller id: with a
  * `/cid` first, then by the cid's own order.
  */
+import { shrinkPhoneNumber } from '../core/channel/party-id.js';
 
 /** One position of a pattern. `chars` covers literals, X/Z/N and `[...]` sets. */
 export type PatternElement =
@@ -128,17 +129,7 @@ export function compilePattern(name: string): ExtensionPattern {
 
 /** callerid.c ast_shrink_phone_number, which pbx_config.c applies to the cid part (no `/` survives it). */
 function shrinkCid(n: string): string {
-  let out = '';
-  let bracketed = 0;
-  for (let i = 0; i < n.length; i++) {
-    const c = n[i]!;
-    if (c === '[') bracketed++;
-    else if (c === ']') bracketed--;
-    else if ((c === '-' && bracketed === 0) || (c === '.' && i !== n.length - 1) || c === '(' || c === ' ' || c === ')')
-      continue;
-    out += c;
-  }
-  return out.replaceAll('/', '');
+  return shrinkPhoneNumber(n).replaceAll('/', '');
 }
 
 function accepts(ranges: readonly (readonly [number, number])[], code: number): boolean {
