@@ -64,7 +64,9 @@ export function errorResponseFor(raw: Buffer, code: SipParseErrorCode, detail: s
     to = { ...to, tag, params: [...to.params, { name: 'tag', value: tag }] };
     headers[toIndex] = makeHeader('To', `${toText};tag=${tag}`);
   }
-  const isVersion = code === 'UNSUPPORTED_VERSION';
+  // RFC 3261 §8.2.1 / §21.5.20: another SIP-Version is refused with 505, whatever else is wrong.
+  const version = /\s(SIP\/\d+\.\d+)$/i.exec(startLine)?.[1];
+  const isVersion = code === 'UNSUPPORTED_VERSION' || (version !== undefined && version.toUpperCase() !== 'SIP/2.0');
   // The Warning-like detail goes in the reason phrase, as pjsip does ("400 Bad Request" would lose it); kept short
   // and printable so the response itself is well formed.
   const why = detail.replace(/[^\x20-\x7e]/g, '?').slice(0, 100);
