@@ -52,6 +52,7 @@ test('a provisional response stops retransmission and Timer B', () => {
   clock.advance(600);
   tx.receiveResponse(response(180, 'Ringing'));
   assert.equal(tx.state, 'proceeding');
+  assert.equal(ctx.wheel.size, 0, 'Timers A and B are cancelled');
   clock.advance(100_000);
   assert.deepEqual(transport.times('INVITE'), [0, 500]);
   assert.equal(user.timeouts, 0);
