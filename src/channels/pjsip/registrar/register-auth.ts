@@ -33,6 +33,7 @@ export class InboundAuthenticator {
   readonly #now: (() => number) | undefined;
   /** One ServerAuth per nonce_lifetime in use (normally just the 32 s default). */
   readonly #servers = new Map<number, ServerAuth>();
+  #artificial: ServerAuth | undefined;
 
   constructor(auths: ReadonlyMap<string, AuthConfig>, options: InboundAuthOptions = {}) {
     this.#auths = auths;
@@ -42,8 +43,10 @@ export class InboundAuthenticator {
 
   /** Verifies the request's Authorization against the endpoint's auth sections; a 401 to send when it fails. */
   check(req: SipRequest, endpoint: EndpointConfig): InboundAuthResult {
+    if (endpoint.auth.length === 0) return { ok: true, username: undefined };
     const sections = endpoint.auth.map((n) => this.#auths.get(n)).filter((a): a is AuthConfig => a !== undefined);
-    if (sections.length === 0) return { ok: true, username: undefined };
+    // `auth=` naming only sections that do not exist must not mean "no password": nothing can succeed.
+    if (sections.length === 0) return this.artificialChallenge();
     const credentials = req.headerLines('authorization');
     let isStale = false;
     if (credentials.length > 0) {
@@ -74,7 +77,9 @@ export class InboundAuthenticator {
 
   /** The challenge for a request no endpoint claims: well formed, but no credentials can ever satisfy it. */
   artificialChallenge(): InboundAuthResult & { ok: false } {
-    const values = this.#server(32).challenge(this.#defaultRealm, ['MD5']);
+    // Its own ServerAuth (own secret): an answer to this nonce is refused by every endpoint's check as well.
+    this.#artificial ??= new ServerAuth(this.#now ? { now: this.#now } : {});
+    const values = this.#artificial.challenge(this.#defaultRealm, ['MD5']);
     return {
       ok: false,
       status: 401,
