@@ -1,3 +1,4 @@
+import { Endpoints } from './endpoints.js';
 import { Channel, type ChannelHost } from './channel/channel.js';
 import { ChannelRegistry } from './channel/channel-registry.js';
 import type { ChannelState } from './channel/channel-state.js';
@@ -50,6 +51,7 @@ export class Core {
   readonly variables: Variables;
   readonly bridges: Bridges;
   readonly deviceStates: DeviceStates;
+  readonly endpoints: Endpoints;
   dialplan: DialplanPort = NO_DIALPLAN;
   readonly #drivers = new Map<string, ChannelDriver>();
   readonly #host: ChannelHost;
@@ -66,6 +68,7 @@ export class Core {
     this.variables = new Variables(() => this.bus);
     this.bridges = new Bridges(this.bus, this.stasis);
     this.deviceStates = new DeviceStates(this.bus);
+    this.endpoints = new Endpoints(() => this.bus);
     this.stasis.onLeave = (channel) => this.bridges.leave(channel);
     const channelvarNames = options.channelvars ?? [];
     this.#host = {

@@ -25,6 +25,17 @@ export function requestChannel(core: Core, endpoint: string, request: ChannelReq
   return made;
 }
 
+/**
+ * The DIALSTATUS of a call that failed with `cause` (app_dial's handle_cause): busy, congestion and
+ * unreachable have their own; every other cause, normal clearing included, is NOANSWER (sip-reference §2.2).
+ */
+function statusForCause(cause: number): DialStatus {
+  if (cause === 17) return 'BUSY';
+  if (cause === 34) return 'CONGESTION';
+  if (cause === 3 || cause === 20) return 'CHANUNAVAIL';
+  return 'NOANSWER';
+}
+
 export type DialStatus = 'ANSWER' | 'BUSY' | 'CONGESTION' | 'NOANSWER' | 'CHANUNAVAIL' | 'CANCEL' | 'TIMEOUT';
 
 /** Publish a Dial event (members in Asterisk's order: dialstatus, forward, dialstring, peer). */
@@ -71,7 +82,7 @@ export function dialChannel(
       done = true;
       if (timer) clearTimeout(timer);
       channel.controlListeners.delete(onControl);
-      if (status === 'BUSY' || status === 'CONGESTION' || status === 'NOANSWER') {
+      if (status === 'BUSY' || status === 'CONGESTION' || status === 'NOANSWER' || status === 'CHANUNAVAIL') {
         if (!channel.isDestroyed) publishDial(core, channel, status, later, caller);
       }
       resolve(status);
@@ -81,6 +92,10 @@ export function dialChannel(
         case 'ringing':
           channel.setState('Ringing');
           publishDial(core, channel, 'RINGING', later, caller);
+          return;
+        case 'progress':
+          // Early media (SIP 183): the state stays, the dialer hears PROGRESS (sip-reference §2.2).
+          publishDial(core, channel, 'PROGRESS', later, caller);
           return;
         case 'answer':
           channel.setState('Up');
@@ -95,7 +110,7 @@ export function dialChannel(
       }
     };
     channel.controlListeners.add(onControl);
-    void channel.whenHangup().then(() => finish('NOANSWER'));
+    void channel.whenHangup().then(() => finish(statusForCause(channel.hangupCause)));
     if (timeoutMs > 0) {
       timer = setTimeout(() => {
         if (channel.hangupCause === 0) channel.hangupCause = 19;

@@ -30,9 +30,12 @@ export function sourceExists(core: Core, scheme: string, id: string): boolean {
       return core.bridges.get(id) !== undefined;
     case 'deviceState':
       return true;
-    default:
-      // No endpoints exist until the SIP stack registers its technology (Local has none).
-      return false;
+    default: {
+      // `endpoint:<tech>` (all endpoints of a technology) or `endpoint:<tech>/<resource>`; Local has none.
+      const slash = id.indexOf('/');
+      if (slash === -1) return core.endpoints.provider(id) !== undefined;
+      return core.endpoints.get(id.slice(0, slash), id.slice(slash + 1)) !== undefined;
+    }
   }
 }
 

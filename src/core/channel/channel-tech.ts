@@ -9,6 +9,11 @@ import type { ControlIndication, Frame } from '../frame.js';
 export interface ChannelTech {
   /** Technology name as it prefixes channel names and endpoints: 'Local', 'PJSIP'. */
   readonly technology: string;
+  /**
+   * An answered call that ends with cause 0 normally reports 16 (Normal Clearing); a technology that knows the
+   * peer gave no reason (a SIP BYE without `Reason`) keeps 0, "Unknown", as chan_pjsip does.
+   */
+  readonly keepsUnknownCause?: boolean;
   /** Start the outbound call made by a driver's request (Asterisk `ast_call`). False when it cannot. */
   call(channel: Channel, timeoutMs: number): { ok: true } | { ok: false; cause: number };
   /** Answer an inbound call. */

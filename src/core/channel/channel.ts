@@ -35,6 +35,8 @@ export class Channel {
   /** Variables set with report_events=true: shown in `channelvars` of later snapshots. */
   readonly reportedVars = new Set<string>();
   hangupCause = 0;
+  /** The technology's own cause (a SIP status for PJSIP), reported as `tech_cause` when not 0. */
+  techCause = 0;
   isHangupRequested = false;
   /** Whether the latest hangup request was a soft hangup (the dialplan adds its own otherwise). */
   lastHangupWasSoft = false;
@@ -152,11 +154,20 @@ export class Channel {
    * A hangup queued by the technology or the peer (`ast_queue_hangup_with_cause`): ChannelHangupRequest
    * carries the Q.850 cause and no `soft` flag.
    */
-  queueHangup(cause: number): void {
+  queueHangup(cause: number, techCause?: number): void {
     if (this.isDestroyed) return;
     if (this.hangupCause === 0) this.hangupCause = cause;
     this.lastHangupWasSoft = false;
-    this.publish('ChannelHangupRequest', { cause });
+    if (techCause === undefined) this.publish('ChannelHangupRequest', { cause });
+    else {
+      // A technology that reports its own cause (chan_pjsip) leaves out whichever field is 0: a BYE without a
+      // Reason header gives `{}` (sip-reference §2.3).
+      if (techCause !== 0) this.techCause = techCause;
+      const fields: Record<string, number> = {};
+      if (cause !== 0) fields.cause = cause;
+      if (techCause !== 0) fields.tech_cause = techCause;
+      this.publish('ChannelHangupRequest', fields);
+    }
     this.#requested();
   }
 
@@ -168,7 +179,9 @@ export class Channel {
     if (this.isDestroyed) return;
     if (cause !== undefined) this.hangupCause = cause;
     this.lastHangupWasSoft = true;
-    this.publish('ChannelHangupRequest', { cause: flag, soft: true });
+    const fields: Record<string, unknown> = { cause: flag, soft: true };
+    if (this.techCause !== 0) fields.tech_cause = this.techCause;
+    this.publish('ChannelHangupRequest', fields);
     this.#requested();
   }
 
@@ -187,8 +200,10 @@ export class Channel {
     this.tech.hangup(this);
     // An answered call that ends without a cause (the dialplan ran off its end) is Normal Clearing;
     // the peer was told the raw cause (0), as Asterisk's queued hangup shows (trace s3 `k1`).
-    if (this.hangupCause === 0 && this.state === 'Up') this.hangupCause = 16;
-    this.publish('ChannelDestroyed', { cause: this.hangupCause, cause_txt: causeText(this.hangupCause) });
+    if (this.hangupCause === 0 && this.state === 'Up' && !this.tech.keepsUnknownCause) this.hangupCause = 16;
+    const fields: Record<string, unknown> = { cause: this.hangupCause, cause_txt: causeText(this.hangupCause) };
+    if (this.techCause !== 0) fields.tech_cause = this.techCause;
+    this.publish('ChannelDestroyed', fields);
     this.host.onDestroyed(this);
     this.#resolveHangup();
   }

@@ -11,6 +11,8 @@ export interface Destination {
   port: number;
   /** Upper-case Via transport token: UDP, TCP, TLS, SCTP, WS, WSS. */
   transport: string;
+  /** For stream transports: the connection a request came in on, so its responses go back over it (§18.2.2). */
+  connectionId?: string;
 }
 
 export interface TransactionTransport {

@@ -1,0 +1,156 @@
+/**
+ * The typed form of the pjsip.conf subset Switchyard reads (res_pjsip sorcery objects: transport, endpoint,
+ * aor, auth, identify, global) and of rtp.conf. Defaults are Asterisk 22's; option names keep Asterisk's
+ * spelling in the comments so a reader can find them in pjsip.conf.sample.
+ */
+
+export type PjsipProtocol = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
+
+export type DtmfMode = 'rfc4733' | 'inband' | 'info' | 'auto' | 'auto_info' | 'none';
+
+/** Codec names as written in `allow=` (G.711 only for now). */
+export type CodecName = 'ulaw' | 'alaw';
+
+export interface TransportConfig {
+  readonly name: string;
+  /** `protocol` (udp). */
+  readonly protocol: PjsipProtocol;
+  /** `bind` host (without brackets) and port (5060, 5061 for tls). */
+  readonly host: string;
+  readonly port: number;
+  /** `external_signaling_address` / `external_media_address`, '' when unset. */
+  readonly externalSignalingAddress: string;
+  readonly externalMediaAddress: string;
+  /** `local_net` CIDRs, as written. */
+  readonly localNet: readonly string[];
+}
+
+export interface EndpointConfig {
+  readonly name: string;
+  /** `context` (default). */
+  readonly context: string;
+  /** `message_context`, '' when unset (then `context`). */
+  readonly messageContext: string;
+  /** `allow`/`disallow` applied in order: the codecs in preference order; empty = none (calls fail 488). */
+  readonly allow: readonly CodecName[];
+  /** `dtmf_mode` (rfc4733). */
+  readonly dtmfMode: DtmfMode;
+  /** `callerid` parsed: name and number, '' when unset. */
+  readonly callerIdName: string;
+  readonly callerIdNumber: string;
+  /** `from_user` / `from_domain`, '' when unset. */
+  readonly fromUser: string;
+  readonly fromDomain: string;
+  /** `aors`, `auth`, `outbound_auth`: names of sections, in order. */
+  readonly aors: readonly string[];
+  readonly auth: readonly string[];
+  readonly outboundAuth: readonly string[];
+  /** `transport`, '' = any. */
+  readonly transport: string;
+  /** `identify_by` (username,ip). */
+  readonly identifyBy: readonly string[];
+  /** `rtp_symmetric` (no), `force_rport` (yes), `rewrite_contact` (no), `direct_media` (yes). */
+  readonly rtpSymmetric: boolean;
+  readonly forceRport: boolean;
+  readonly rewriteContact: boolean;
+  readonly directMedia: boolean;
+  /** `trust_id_inbound` (no). */
+  readonly trustIdInbound: boolean;
+  /** `moh_suggest` (default), `moh_passthrough` (no). */
+  readonly mohSuggest: string;
+  readonly mohPassthrough: boolean;
+  /** `language` ('' = the channel default). */
+  readonly language: string;
+  /** `sdp_owner` (-), `sdp_session` (Asterisk). */
+  readonly sdpOwner: string;
+  readonly sdpSession: string;
+  /** `rtp_timeout` seconds (0 = never). */
+  readonly rtpTimeout: number;
+  /** `ignore_183_without_sdp` (no), `suppress_q850_reason_headers` (no), `allow_unauthenticated_options` (no). */
+  readonly ignore183WithoutSdp: boolean;
+  readonly suppressQ850ReasonHeaders: boolean;
+  readonly allowUnauthenticatedOptions: boolean;
+}
+
+export interface AorConfig {
+  readonly name: string;
+  /** `contact`: static contact URIs, always dialled. */
+  readonly contacts: readonly string[];
+  /** `max_contacts` (0: REGISTER refused with 403). */
+  readonly maxContacts: number;
+  /** `remove_existing` (no). */
+  readonly removeExisting: boolean;
+  /** `qualify_frequency` seconds (0 = never), `qualify_timeout` seconds (3.0). */
+  readonly qualifyFrequency: number;
+  readonly qualifyTimeout: number;
+  /** `default_expiration` (3600), `minimum_expiration` (60), `maximum_expiration` (7200). */
+  readonly defaultExpiration: number;
+  readonly minimumExpiration: number;
+  readonly maximumExpiration: number;
+}
+
+export interface AuthConfig {
+  readonly name: string;
+  /** `auth_type`: userpass and md5 are read as digest. */
+  readonly authType: 'digest' | 'md5';
+  readonly username: string;
+  /** `password` ('' when unset) or `md5_cred` (hex of MD5(username:realm:password), '' when unset). */
+  readonly password: string;
+  readonly md5Cred: string;
+  /** `realm`, '' = the global default_realm. */
+  readonly realm: string;
+  /** `nonce_lifetime` seconds (32). */
+  readonly nonceLifetime: number;
+}
+
+export interface IdentifyMatch {
+  /** Network address (IPv4 or IPv6, no brackets) and prefix length (32/128 for a single host). */
+  readonly address: string;
+  readonly prefix: number;
+  readonly family: 'ipv4' | 'ipv6';
+  /** A port when the match was written `ip:port`. */
+  readonly port?: number;
+}
+
+export interface IdentifyConfig {
+  readonly name: string;
+  readonly endpoint: string;
+  readonly match: readonly IdentifyMatch[];
+}
+
+export interface PjsipGlobalConfig {
+  /** `user_agent` (Asterisk PBX <version>; we write Switchyard's). */
+  readonly userAgent: string;
+  /** `default_from_user` (asterisk), `default_realm` (asterisk). */
+  readonly defaultFromUser: string;
+  readonly defaultRealm: string;
+  /** `max_forwards` (70), `keep_alive_interval` (90). */
+  readonly maxForwards: number;
+  readonly keepAliveInterval: number;
+  /** `default_outbound_endpoint` ('' when unset). */
+  readonly defaultOutboundEndpoint: string;
+  /** `endpoint_identifier_order` (ip,username,anonymous). */
+  readonly endpointIdentifierOrder: readonly string[];
+}
+
+export interface PjsipConfig {
+  readonly global: PjsipGlobalConfig;
+  readonly transports: readonly TransportConfig[];
+  readonly endpoints: ReadonlyMap<string, EndpointConfig>;
+  readonly aors: ReadonlyMap<string, AorConfig>;
+  readonly auths: ReadonlyMap<string, AuthConfig>;
+  readonly identifies: readonly IdentifyConfig[];
+}
+
+export interface RtpConfig {
+  /** `rtpstart` / `rtpend` (5000 / 31000 built in). */
+  readonly rtpStart: number;
+  readonly rtpEnd: number;
+  /** `rtcpinterval` ms (5000, clamped to 500–60000). */
+  readonly rtcpInterval: number;
+  /** `strictrtp` (yes) and `probation` (4). */
+  readonly strictRtp: boolean;
+  readonly probation: number;
+  /** `dtmftimeout` ms (150, from 1200 samples at 8 kHz). */
+  readonly dtmfTimeout: number;
+}
