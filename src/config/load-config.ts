@@ -1,6 +1,6 @@
 /**
- * Reads ari.conf, http.conf and extensions.conf from one folder, as Asterisk reads them from its config dir
- * (ast_config_AST_CONFIG_DIR). Relative `#include` names resolve against that folder, as in Asterisk
+ * Reads ari.conf, http.conf, extensions.conf, pjsip.conf and rtp.conf from one folder, as Asterisk reads them
+ * from its config dir (ast_config_AST_CONFIG_DIR). Relative `#include` names resolve against that folder, as in Asterisk
  * (config.c resolves them against the config dir, not against the including file). Glob includes are not
  * expanded. A missing file means that subsystem's defaults.
  */
@@ -12,6 +12,9 @@ import { parseAriConfig, verifyPassword, type AriConfig } from './ari-config.js'
 import { parseConf } from './conf-parser.js';
 import type { ConfError, ConfFile } from './conf-types.js';
 import { parseHttpConfig, type HttpConfig } from './http-config.js';
+import { parsePjsipConfig } from './pjsip-config.js';
+import type { PjsipConfig, RtpConfig } from './pjsip-types.js';
+import { parseRtpConfig } from './rtp-config.js';
 
 export interface LoadedConfig {
   /** The folder the files were read from (the package's `config/` when none was given). */
@@ -19,7 +22,9 @@ export interface LoadedConfig {
   readonly ari: AriConfig;
   readonly http: HttpConfig;
   readonly extensions: ConfFile;
-  /** Every file's parse and option errors, ari.conf first, then http.conf, then extensions.conf. */
+  readonly pjsip: PjsipConfig;
+  readonly rtp: RtpConfig;
+  /** Every file's parse and option errors, in the order ari, http, extensions, pjsip, rtp. */
   readonly errors: readonly ConfError[];
 }
 
@@ -34,6 +39,18 @@ export function embeddedConfigDir(): string {
     const parent = dirname(dir);
     if (parent === dir) throw new Error('switchyard: cannot find package.json above ' + fileURLToPath(import.meta.url));
     dir = parent;
+  }
+}
+
+/** `Switchyard <version>` from the package.json beside `config/`: the default SIP User-Agent/Server header. */
+export function defaultUserAgent(): string {
+  try {
+    const pkg = JSON.parse(readFileSync(join(embeddedConfigDir(), '..', 'package.json'), 'utf8')) as {
+      version?: unknown;
+    };
+    return typeof pkg.version === 'string' ? `Switchyard ${pkg.version}` : 'Switchyard';
+  } catch {
+    return 'Switchyard';
   }
 }
 
@@ -66,7 +83,7 @@ function loadConf(dir: string, name: string, errors: ConfError[]): ConfFile | un
 const EMPTY: ConfFile = { sections: [], errors: [] };
 
 /**
- * Loads the three files from `configDir`, or the embedded defaults when it is undefined. Throws only when
+ * Loads the five files from `configDir`, or the embedded defaults when it is undefined. Throws only when
  * `configDir` is not a directory (a mistyped --config-dir should not silently start on defaults).
  */
 export function loadConfig(configDir: string | undefined): LoadedConfig {
@@ -86,7 +103,11 @@ export function loadConfig(configDir: string | undefined): LoadedConfig {
   errors.push(...http.errors);
   const extensions = loadConf(dir, 'extensions.conf', errors) ?? EMPTY;
   errors.push(...extensions.errors);
-  return { dir, ari: ari.config, http: http.config, extensions, errors };
+  const pjsip = parsePjsipConfig(loadConf(dir, 'pjsip.conf', errors) ?? EMPTY, { userAgent: defaultUserAgent() });
+  errors.push(...pjsip.errors);
+  const rtp = parseRtpConfig(loadConf(dir, 'rtp.conf', errors) ?? EMPTY);
+  errors.push(...rtp.errors);
+  return { dir, ari: ari.config, http: http.config, extensions, pjsip: pjsip.config, rtp: rtp.config, errors };
 }
 
 const LOOPBACK = new BlockList();

@@ -158,3 +158,14 @@ test('the embedded config with a public bindaddr is refused', () => {
   const config = loadConfig(undefined);
   assert.throws(() => assertSafeBinding({ ...config.http, bindaddr: '0.0.0.0' }, config.ari), /refusing to listen/);
 });
+
+test('pjsip.conf and rtp.conf: the embedded ones load; absent ones give empty pjsip objects and built-in RTP ports', () => {
+  const embedded = loadConfig(undefined);
+  assert.deepEqual([...embedded.pjsip.endpoints.keys()], ['alice', 'bob', 'anonymous']);
+  assert.match(embedded.pjsip.global.userAgent, /^Switchyard \d+\.\d+\.\d+/);
+  assert.deepEqual([embedded.rtp.rtpStart, embedded.rtp.rtpEnd], [10000, 20000]);
+  const empty = loadConfig(tempDir({ 'rtp.conf': '[general]\nrtpstart=abc\n' }));
+  assert.equal(empty.pjsip.endpoints.size + empty.pjsip.transports.length, 0);
+  assert.deepEqual([empty.rtp.rtpStart, empty.rtp.rtpEnd], [5000, 31000]);
+  assert.deepEqual(empty.errors.at(-1), { file: 'rtp.conf', line: 2, message: 'Error parsing rtpstart=abc' });
+});
