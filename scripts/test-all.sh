@@ -16,6 +16,8 @@ need_pkg() { # need_pkg <command> <debian-package>
   fi
 }
 export -f need_pkg
+need_pkg sipp sip-tester
+need_pkg sox sox
 
 # npm dependencies, exactly as locked.
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
