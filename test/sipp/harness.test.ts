@@ -111,6 +111,33 @@ describe('sipp against sipp', { skip }, () => {
     assert.deepEqual(sipStartLines(uac.messages), ['INVITE', '100', '486', 'ACK']);
   });
 
+  test('uac-info-dtmf: INFO application/dtmf-relay answered 200 (sipp -aa on the far end)', async () => {
+    const uas = await startSipp({ scenario: 'uas-answer', extraArgs: ['-aa'], timeoutS: 10 });
+    await uas.ready;
+    const uac = await runSipp({
+      scenario: 'uac-info-dtmf',
+      remote: `127.0.0.1:${uas.port}`,
+      keys: { digit: '5', duration: '250' },
+      vars: { holdms: '200' },
+      timeoutS: 10,
+    });
+    assert.equal(uac.code, 0, uac.errors);
+    assert.equal((await uas.done).code, 0);
+    assert.deepEqual(sipStartLines(uac.messages), ['INVITE', '100', '180', '200', 'ACK', 'INFO', '200', 'BYE', '200']);
+    assert.match(uac.messages, /Content-Type: application\/dtmf-relay[\s\S]*Signal=5\r?\nDuration=250/);
+  });
+
+  test('uac-dtmf: the RFC 4733 pcap is played, then the far end hangs up', async () => {
+    const dtmf = join(dir, 'dtmf-5.pcap');
+    makeDtmfPcap(dtmf, { digit: '5', durationMs: 100 });
+    const uas = await startSipp({ scenario: 'uas-answer', vars: { hangup: 'uas', holdms: '400' }, timeoutS: 10 });
+    await uas.ready;
+    const uac = await runSipp({ scenario: 'uac-dtmf', remote: `127.0.0.1:${uas.port}`, keys: { dtmf }, timeoutS: 10 });
+    assert.equal(uac.code, 0, uac.errors);
+    assert.equal((await uas.done).code, 0);
+    assert.deepEqual(sipStartLines(uac.messages).slice(-2), ['BYE', '200']);
+  });
+
   test('a call that gets no answer fails within the timeout instead of hanging', async () => {
     const silent = createSocket('udp4');
     await new Promise<void>((res) => silent.bind(0, '127.0.0.1', res));
