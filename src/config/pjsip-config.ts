@@ -385,19 +385,12 @@ export function parsePjsipConfig(file: ConfFile, opts: PjsipConfigOptions = {}):
     }
     finalTransports.push({ ...t, port: hasPort ? t.port : t.protocol === 'tls' ? 5061 : 5060 });
   }
-  const finalIdentifies: IdentifyConfig[] = [];
+  const finalIds: IdentifyConfig[] = [];
   for (const i of identifies.values()) {
     const message = `Identify '${i.name}' skipped: no 'endpoint'`;
     if (i.endpoint === '') errors.push({ ...placeOf('identify', i.name), message });
-    else finalIdentifies.push(i);
+    else finalIds.push(i);
   }
-  const config: PjsipConfig = {
-    global,
-    transports: finalTransports,
-    endpoints,
-    aors,
-    auths,
-    identifies: finalIdentifies,
-  };
+  const config: PjsipConfig = { global, transports: finalTransports, endpoints, aors, auths, identifies: finalIds };
   return { config, errors };
 }
