@@ -2,6 +2,7 @@ import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { LocalDriver } from './channels/local/local-driver.js';
+import { PjsipDriver } from './channels/pjsip/pjsip-driver.js';
 import { loadConfig, assertSafeBinding, type LoadedConfig } from './config/load-config.js';
 import { verifyPassword } from './config/ari-config.js';
 import { Core } from './core/core.js';
@@ -20,6 +21,8 @@ export interface AppOptions {
   readonly host?: string;
   readonly port?: number;
   readonly logger?: Logger;
+  /** Override the SIP transports' ports (tests use 0: any free port). */
+  readonly sipPort?: number;
 }
 
 export interface RunningApp {
@@ -29,6 +32,8 @@ export interface RunningApp {
   readonly port: number;
   /** http://host:port — the ARI base is `${url}${prefix}/ari`. */
   readonly url: string;
+  /** The SIP transports as bound (protocol, host, port); empty when pjsip.conf has none. */
+  readonly sip: ReadonlyArray<{ readonly protocol: string; readonly host: string; readonly port: number }>;
   /** Hang every channel up (StasisEnd goes out first), then close the listeners. */
   close(): Promise<void>;
 }
@@ -65,6 +70,13 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   for (const e of extensions.errors) log.warn({ file: e.file, line: e.line }, e.message);
   for (const [name, value] of extensions.globals) core.variables.globals.set(name, value);
   core.dialplan = new Pbx(core, extensions.dialplan, log);
+  const pjsip = await PjsipDriver.start({
+    core,
+    config: config.pjsip,
+    rtp: config.rtp,
+    ...(options.sipPort === undefined ? {} : { portOverride: options.sipPort }),
+  });
+  for (const t of pjsip.stack.transports) log.info({ protocol: t.protocol, ...t.local }, 'SIP listening');
 
   const verified = new Map<string, { user: string; readOnly: boolean }>();
   const ari = new AriServer({
@@ -104,10 +116,12 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     host: bound.host,
     port: bound.port,
     url: `http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`,
+    sip: pjsip.stack.transports.map((t) => ({ protocol: t.protocol, host: t.local.host, port: t.local.port })),
     close: () =>
       (closing ??= (async () => {
         await core.hangupAll();
         await ari.close();
+        await pjsip.close();
       })()),
   };
 }

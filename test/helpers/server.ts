@@ -10,6 +10,8 @@ export interface TestServer {
   readonly url: string;
   /** http://127.0.0.1:<port>/ari */
   readonly ariBase: string;
+  /** The SIP UDP transport as bound (127.0.0.1 and a free port). */
+  readonly sip: { readonly host: string; readonly port: number };
   /** Basic auth header value for asterisk/asterisk. */
   readonly auth: string;
   close(): Promise<void>;
@@ -29,6 +31,7 @@ export async function startTestServer(files?: Readonly<Record<string, string>>):
     configDir: dir,
     host: '127.0.0.1',
     port: 0,
+    sipPort: 0,
     logger: pino({ level: process.env.SWITCHYARD_TEST_LOG ?? 'silent' }),
   });
   const url = `http://127.0.0.1:${app.port}`;
@@ -36,6 +39,7 @@ export async function startTestServer(files?: Readonly<Record<string, string>>):
     app,
     url,
     ariBase: `${url}${app.config.http.prefix}/ari`,
+    sip: app.sip.find((t) => t.protocol === 'udp') ?? { host: '127.0.0.1', port: 0 },
     auth: 'Basic ' + Buffer.from('asterisk:asterisk').toString('base64'),
     close: async () => {
       await app.close();

@@ -140,7 +140,10 @@ export function channelHandlers(core: Core): Record<string, Handler> {
       const channel = core.channels.getByIdOrName(str(args, 'channelId') ?? '');
       if (!channel) throw channelNotFound();
       // Only technologies with RTP glue have statistics; Local has none (§6.8).
-      throw new AriError(403, 'Unsupported channel type');
+      if (channel.tech.rtpStatistics === undefined) throw new AriError(403, 'Unsupported channel type');
+      const stats = channel.tech.rtpStatistics(channel);
+      if (stats === undefined) throw new AriError(404, 'Error retrieving RTP statistics');
+      return { body: { ...stats, channel_uniqueid: channel.id } };
     },
   };
 }

@@ -26,6 +26,8 @@ export interface ChannelTech {
   write(channel: Channel, frame: Frame): void;
   /** Redirect the call elsewhere (SIP 302/REFER); technologies without transfer ignore it. */
   transfer?(channel: Channel, destination: string): void;
+  /** The RTPstat fields of the channel's audio stream (without channel_uniqueid); undefined before media. */
+  rtpStatistics?(channel: Channel): Readonly<Record<string, number>> | undefined;
   /** Caller id of the outbound side copied to the device before a call (Local copies it to `;2`). */
   updateCallerId?(channel: Channel): void;
 }

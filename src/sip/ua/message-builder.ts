@@ -3,6 +3,7 @@
 
 import { type NameAddr, type Via, serializeNameAddr, serializeVia } from '../message/header-values.js';
 import { type SipHeader, SipRequest, SipResponse, makeHeader } from '../message/sip-message.js';
+import { parseUri, serializeUri } from '../message/sip-uri.js';
 
 export interface RequestSpec {
   method: string;
@@ -110,4 +111,11 @@ export function nameAddr(uri: string, displayName?: string, tag?: string): NameA
 /** `host` as written in a URI or Via sent-by: IPv6 addresses in brackets. */
 export function uriHost(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** The URI without its port: Asterisk writes To/From that way (`sip:uas@127.0.0.1` for `sip:uas@127.0.0.1:5070`). */
+export function withoutPort(uri: string): string {
+  const r = parseUri(uri);
+  if (!r.ok || r.value.port === undefined) return uri;
+  return serializeUri({ ...r.value, port: undefined, headers: [] });
 }

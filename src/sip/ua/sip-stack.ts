@@ -89,7 +89,9 @@ export class SipStack {
       this.wheel,
       {
         ...(options.timers === undefined ? {} : { timers: options.timers }),
-        ...(options.maxServerTransactions === undefined ? {} : { maxServerTransactions: options.maxServerTransactions }),
+        ...(options.maxServerTransactions === undefined
+          ? {}
+          : { maxServerTransactions: options.maxServerTransactions }),
       },
     );
   }
@@ -99,18 +101,18 @@ export class SipStack {
     const stack = new SipStack(options);
     try {
       for (const spec of options.transports) {
-        let open: OpenTransport | undefined;
+        const holder: { open?: OpenTransport } = {};
         const user = {
           onMessage: (msg: SipMessage, source: TransportSource) => {
-            if (open !== undefined) stack.#receive(msg, source, open);
+            if (holder.open !== undefined) stack.#receive(msg, source, holder.open);
           },
           onError: (reason: TransportDropReason, detail: string) => options.onDrop?.(reason, detail),
         };
         const common = { host: spec.host, port: spec.port, forceRport: options.forceRport ?? true };
         const transport =
           spec.protocol === 'udp' ? await UdpTransport.open(common, user) : await TcpTransport.open(common, user);
-        open = { spec, transport };
-        stack.#transports.push(open);
+        holder.open = { spec, transport };
+        stack.#transports.push(holder.open);
       }
     } catch (e) {
       await stack.close();
@@ -150,7 +152,10 @@ export class SipStack {
       transport: protocol.toUpperCase(),
       host: uriHost(local.host),
       port: local.port,
-      params: [{ name: 'rport', value: undefined }, { name: 'branch', value: branch }],
+      params: [
+        { name: 'rport', value: undefined },
+        { name: 'branch', value: branch },
+      ],
       branch,
       received: undefined,
       rport: true,
@@ -183,7 +188,7 @@ export class SipStack {
 
   /** Sends a message outside any transaction (the ACK for a 2xx, a 2xx retransmission). */
   sendStateless(msg: SipMessage, dest: Destination): void {
-    this.layer.sendStateless(msg as SipRequest, dest);
+    this.layer.sendStateless(msg, dest);
   }
 
   /** Requests inside the dialog `id` go to `user` until `forgetDialog`. */
@@ -205,7 +210,13 @@ export class SipStack {
   }
 
   /** Answers a request through its server transaction, statelessly when it has none. */
-  respond(req: SipRequest, tx: ServerTransaction | undefined, status: number, reason: string, headers: ReadonlyArray<readonly [string, string]> = []): void {
+  respond(
+    req: SipRequest,
+    tx: ServerTransaction | undefined,
+    status: number,
+    reason: string,
+    headers: ReadonlyArray<readonly [string, string]> = [],
+  ): void {
     const res = buildResponse(req, status, reason, { headers: [...headers, ['Server', this.userAgent]] });
     this.sendResponse(tx, res);
   }

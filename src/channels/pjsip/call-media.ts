@@ -1,0 +1,45 @@
+import type { Frame } from '../../core/frame.js';
+
+export type OfferResult =
+  { ok: true; answer: string; hold: boolean } | { ok: false; reason: 'bad-sdp' | 'no-audio' | 'no-codec' };
+
+/**
+ * The media of one SIP call: an RTP stream and the SDP offer/answer around it (RFC 3264). The session (signalling)
+ * asks it for SDP bodies and hands it remote SDP; frames read from the stream go to `sink`.
+ */
+export interface CallMedia {
+  /** UAS (or a re-INVITE): take the remote offer; returns our answer or why it cannot be answered (488). */
+  acceptOffer(sdp: string): OfferResult;
+  /** Our offer (initial INVITE, re-INVITE without SDP, late offer). */
+  offer(): string;
+  /** UAC: take the remote answer; false when unusable. */
+  acceptAnswer(sdp: string): boolean;
+  /** The answer last given (sent again in 183 and 200). */
+  currentAnswer(): string;
+  /** Whether RFC 4733 telephone-event was negotiated. */
+  readonly hasTelephoneEvent: boolean;
+  /** Local and remote RTP address as `ip:port` (CHANNEL(rtp,src|dest)). */
+  readonly localAddress: string;
+  readonly remoteAddress: string;
+  write(frame: Frame): void;
+  beginDtmf(digit: string): void;
+  endDtmf(digit: string, durationMs: number): void;
+  /** The ARI RTPstat fields (without channel_uniqueid). */
+  stats(): Record<string, number>;
+  close(): void;
+}
+
+export interface CallMediaFactory {
+  /** Opens an RTP stream for an endpoint; `sink` receives frames read from it. */
+  open(options: MediaOptions, sink: (frame: Frame) => void): Promise<CallMedia | { error: string }>;
+}
+
+export interface MediaOptions {
+  readonly allow: readonly string[];
+  readonly dtmfMode: string;
+  readonly symmetric: boolean;
+  readonly sdpOwner: string;
+  readonly sdpSession: string;
+  /** The address written in SDP and bound for RTP. */
+  readonly host: string;
+}

@@ -1,0 +1,188 @@
+import type { EndpointConfig, PjsipConfig, RtpConfig } from '../../config/pjsip-types.js';
+import type { Channel } from '../../core/channel/channel.js';
+import type { Core } from '../../core/core.js';
+import type { ChannelDriver, ChannelRequest } from '../../core/ports.js';
+import type { OutboundAuth } from '../../sip/auth/client-auth.js';
+import type { SipRequest } from '../../sip/message/sip-message.js';
+import type { ServerTransaction } from '../../sip/transaction/transaction-layer.js';
+import { buildResponse } from '../../sip/ua/message-builder.js';
+import { SipStack, type SipSource } from '../../sip/ua/sip-stack.js';
+import type { CallMediaFactory, MediaOptions } from './call-media.js';
+import { resolveDialString } from './dial-string.js';
+import { acceptInvite } from './inbound-invite.js';
+import { answerMessage, answerOptions, answerRegister } from './out-of-dialog.js';
+import { OutboundSession } from './outbound-session.js';
+import type { PjsipContext } from './pjsip-context.js';
+import { PjsipEndpoints } from './pjsip-endpoints.js';
+import { ContactStore } from './registrar/contact-store.js';
+import { EndpointIdentifier } from './registrar/identify.js';
+import { Qualifier } from './registrar/qualify.js';
+import { InboundAuthenticator, needsAuth } from './registrar/register-auth.js';
+import { RtpCallMediaFactory } from './rtp-call-media.js';
+import { sendMessage, sendOptions } from './send-request.js';
+
+export interface PjsipDriverOptions {
+  readonly core: Core;
+  readonly config: PjsipConfig;
+  readonly rtp: RtpConfig;
+  /** Test hook: bind every transport to this port instead of the configured one (0 = any free port). */
+  readonly portOverride?: number;
+}
+
+/**
+ * chan_pjsip + res_pjsip: the `PJSIP/` channel technology. It owns the SIP stack, identifies and authenticates
+ * inbound requests, runs the registrar and qualify, makes outbound channels, and is the ARI endpoint provider.
+ */
+export class PjsipDriver implements ChannelDriver, PjsipContext {
+  readonly technology = 'PJSIP';
+  readonly media: CallMediaFactory;
+  readonly store = new ContactStore();
+  readonly endpointsView: PjsipEndpoints;
+  readonly #identifier: EndpointIdentifier;
+  readonly #auth: InboundAuthenticator;
+  readonly #qualifier: Qualifier;
+  #seq = 0;
+
+  private constructor(
+    readonly core: Core,
+    readonly config: PjsipConfig,
+    readonly stack: SipStack,
+    rtp: RtpConfig,
+  ) {
+    this.media = new RtpCallMediaFactory(rtp);
+    for (const aor of config.aors.values()) this.store.setStatic(aor);
+    this.#identifier = new EndpointIdentifier({
+      endpoints: config.endpoints,
+      identifies: config.identifies,
+      endpointIdentifierOrder: config.global.endpointIdentifierOrder,
+    });
+    this.#auth = new InboundAuthenticator(config.auths, { defaultRealm: config.global.defaultRealm });
+    this.endpointsView = new PjsipEndpoints(config, this.store, core.endpoints);
+    this.endpointsView.sendMessage = (to, message) => sendMessage(this, to, message);
+    this.#qualifier = new Qualifier({
+      store: this.store,
+      aors: config.aors,
+      sendOptions: (uri, aor) => sendOptions(this, uri, aor),
+    });
+    stack.user = { onRequest: (req, tx, source) => this.#onRequest(req, tx, source) };
+  }
+
+  /** Opens the transports of pjsip.conf and registers the technology with the core. */
+  static async start(options: PjsipDriverOptions): Promise<PjsipDriver> {
+    const { config } = options;
+    const transports = config.transports
+      .filter((t) => t.protocol === 'udp' || t.protocol === 'tcp')
+      .map((t) => ({
+        name: t.name,
+        protocol: t.protocol as 'udp' | 'tcp',
+        host: t.host,
+        port: options.portOverride ?? t.port,
+        externalHost: t.externalSignalingAddress,
+      }));
+    const stack = await SipStack.open({ transports, userAgent: config.global.userAgent });
+    const driver = new PjsipDriver(options.core, config, stack, options.rtp);
+    options.core.registerDriver(driver);
+    options.core.endpoints.register(driver.endpointsView);
+    return driver;
+  }
+
+  channelName(endpoint: string): string {
+    // One process-wide counter for every PJSIP channel (sip-reference §1.1).
+    return `PJSIP/${endpoint}-${(this.#seq++ & 0xffffffff).toString(16).padStart(8, '0')}`;
+  }
+
+  channelsChanged(endpoint: EndpointConfig, channel: Channel): void {
+    this.endpointsView.channelsChanged(endpoint, channel);
+  }
+
+  mediaOptions(ep: EndpointConfig): MediaOptions {
+    return {
+      allow: ep.allow,
+      dtmfMode: ep.dtmfMode,
+      symmetric: ep.rtpSymmetric,
+      sdpOwner: ep.sdpOwner,
+      sdpSession: ep.sdpSession,
+      host: this.stack.advertised().host,
+    };
+  }
+
+  outboundAuths(ep: EndpointConfig): OutboundAuth[] {
+    const out: OutboundAuth[] = [];
+    for (const name of ep.outboundAuth) {
+      const a = this.config.auths.get(name);
+      if (a === undefined) continue;
+      const secret = a.md5Cred !== '' ? { md5Hash: a.md5Cred } : { password: a.password };
+      out.push({ username: a.username, secret, ...(a.realm === '' ? {} : { realm: a.realm }) });
+    }
+    return out;
+  }
+
+  /** `PJSIP/<endpoint>[/<aor>|/<uri>]`, `PJSIP/<user>@<endpoint>`: an outbound channel, Down, not yet called. */
+  request(resource: string, request: ChannelRequest): Channel | { error: string } {
+    const target = resolveDialString(this, resource);
+    if ('error' in target) return target;
+    const { endpoint } = target;
+    const session = new OutboundSession(this, endpoint, target);
+    const channel = this.core.newChannel({
+      id: request.id,
+      name: this.channelName(endpoint.name),
+      tech: session,
+      state: 'Down',
+      location: { context: endpoint.context, exten: 's', priority: 1, appName: 'AppDial2', appData: '(Outgoing Line)' },
+    });
+    session.channel = channel;
+    channel.protocolId = session.callId;
+    if (endpoint.language !== '') channel.language = endpoint.language;
+    channel.touch();
+    this.channelsChanged(endpoint, channel);
+    return channel;
+  }
+
+  #onRequest(req: SipRequest, tx: ServerTransaction, source: SipSource): void {
+    const ep = this.#identifier.identify(req, source);
+    if (ep === undefined) return this.#challenge(req, tx, this.#auth.artificialChallenge().headers);
+    if (needsAuth(req, ep, false)) {
+      const r = this.#auth.check(req, ep);
+      if (!r.ok) return this.#challenge(req, tx, r.headers);
+    }
+    switch (req.method) {
+      case 'INVITE':
+        if (!SipStack.isInviteTransaction(tx)) return;
+        void acceptInvite(this, ep, req, tx, source).catch(() =>
+          this.stack.respond(req, tx, 500, 'Server Internal Error'),
+        );
+        return;
+      case 'REGISTER':
+        return answerRegister(this, this.store, ep, req, tx, source);
+      case 'OPTIONS':
+        return answerOptions(this, ep, req, tx);
+      case 'MESSAGE':
+        return answerMessage(this, this.endpointsView, ep, req, tx, source);
+      case 'BYE':
+        return this.stack.respond(req, tx, 481, 'Call/Transaction Does Not Exist');
+      default:
+        return this.stack.respond(req, tx, 501, 'Not Implemented');
+    }
+  }
+
+  /** A stateless-looking 401 whose To tag is the request's branch (sip-reference §4.10). */
+  #challenge(
+    req: SipRequest,
+    tx: ServerTransaction,
+    headers: ReturnType<InboundAuthenticator['artificialChallenge']>['headers'],
+  ): void {
+    const res = buildResponse(req, 401, 'Unauthorized', {
+      toTag: req.topVia?.branch ?? 'auth',
+      headers: [['Server', this.stack.userAgent]],
+    });
+    res.headers.splice(res.headers.length - 1, 0, ...headers);
+    this.stack.sendResponse(tx, res);
+  }
+
+  async close(): Promise<void> {
+    this.#qualifier.close();
+    this.endpointsView.close();
+    this.store.close();
+    await this.stack.close();
+  }
+}

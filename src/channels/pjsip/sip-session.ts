@@ -1,0 +1,243 @@
+import type { EndpointConfig } from '../../config/pjsip-types.js';
+import type { Channel } from '../../core/channel/channel.js';
+import type { ChannelTech } from '../../core/channel/channel-tech.js';
+import type { ControlIndication, Frame } from '../../core/frame.js';
+import type { SipRequest, SipResponse } from '../../sip/message/sip-message.js';
+import type { ServerTransaction } from '../../sip/transaction/transaction-layer.js';
+import type { Destination } from '../../sip/transaction/transaction-ports.js';
+import type { Dialog } from '../../sip/ua/dialog.js';
+import { buildRequest, buildResponse } from '../../sip/ua/message-builder.js';
+import type { DialogUser, SipSource } from '../../sip/ua/sip-stack.js';
+import type { CallMedia } from './call-media.js';
+import { parseInfoDtmf } from './info-dtmf.js';
+import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
+import { causeFromReasonHeaders, hasStatusForCause, q850Reason, statusFromCause } from './sip-causes.js';
+
+/**
+ * One INVITE session (chan_pjsip + res_pjsip_session): the channel technology of a PJSIP channel. What both
+ * directions share lives here — requests inside the dialog (BYE, re-INVITE hold, INFO DTMF, OPTIONS), BYE on
+ * hangup, media frames and DTMF out; `InboundSession` and `OutboundSession` add the INVITE transaction.
+ */
+export abstract class SipSession implements ChannelTech, DialogUser {
+  readonly technology = 'PJSIP';
+  readonly keepsUnknownCause = true;
+  channel!: Channel;
+  dialog: Dialog | undefined;
+  media: CallMedia | undefined;
+  /** Where in-dialog requests go when the remote target cannot be resolved (the peer's source address). */
+  peer: Destination | undefined;
+  /** Whether the peer has the call on hold (its last offer was sendonly/inactive/0.0.0.0). */
+  isRemoteHeld = false;
+  isTerminated = false;
+  /** DTMF mode now in force (PJSIP_DTMF_MODE()). */
+  dtmfMode: string;
+
+  constructor(
+    readonly ctx: PjsipContext,
+    readonly endpoint: EndpointConfig,
+  ) {
+    this.dtmfMode = endpoint.dtmfMode;
+  }
+
+  abstract call(channel: Channel, timeoutMs: number): { ok: true } | { ok: false; cause: number };
+  abstract answer(channel: Channel): void;
+  abstract indicate(channel: Channel, indication: ControlIndication): void;
+  /** Ends the SIP side for a channel being destroyed (final response, CANCEL or BYE). */
+  protected abstract release(cause: number): void;
+
+  hangup(channel: Channel): void {
+    const cause = channel.hangupCause;
+    // tech_cause is the SIP status the cause maps to, when it maps to one (sip-reference §3.4).
+    if (channel.techCause === 0 && hasStatusForCause(cause)) channel.techCause = statusFromCause(cause);
+    if (!this.isTerminated) this.release(cause);
+    this.terminate();
+    this.ctx.channelsChanged(this.endpoint, channel);
+  }
+
+  write(_channel: Channel, frame: Frame): void {
+    const media = this.media;
+    switch (frame.kind) {
+      case 'voice':
+        media?.write(frame);
+        return;
+      case 'dtmf-begin':
+        if (this.#dtmfByRtp()) media?.beginDtmf(frame.digit);
+        return;
+      case 'dtmf-end':
+        if (this.#dtmfByRtp()) media?.endDtmf(frame.digit, frame.durationMs);
+        else if (this.#dtmfByInfo()) this.#sendInfoDtmf(frame.digit, frame.durationMs);
+        return;
+      case 'control':
+        return;
+    }
+  }
+
+  #dtmfByRtp(): boolean {
+    const mode = this.dtmfMode;
+    return (mode === 'rfc4733' || mode === 'auto' || mode === 'auto_info') && this.media?.hasTelephoneEvent === true;
+  }
+
+  #dtmfByInfo(): boolean {
+    return this.dtmfMode === 'info' || (this.dtmfMode === 'auto_info' && this.media?.hasTelephoneEvent !== true);
+  }
+
+  /** sip-reference §4.8: one INFO per digit, `application/dtmf-relay`, `Signal=4\r\nDuration=250\r\n`. */
+  #sendInfoDtmf(digit: string, durationMs: number): void {
+    if (this.dialog === undefined || this.isTerminated) return;
+    const body = Buffer.from(`Signal=${digit}\r\nDuration=${durationMs}\r\n`);
+    this.sendInDialog('INFO', [], body, 'application/dtmf-relay');
+  }
+
+  rtpStatistics(): Readonly<Record<string, number>> | undefined {
+    return this.media?.stats();
+  }
+
+  /** Frames read from RTP go to the channel; DTMF ends become ChannelDtmfReceived there. */
+  readonly mediaSink = (frame: Frame): void => {
+    if (!this.isTerminated && this.channel !== undefined) this.channel.receive(frame);
+  };
+
+  /** Sends a request inside the dialog in its own client transaction; responses are only logged by the caller. */
+  sendInDialog(
+    method: string,
+    headers: ReadonlyArray<readonly [string, string]>,
+    body?: Buffer,
+    contentType?: string,
+    onResponse?: (res: SipResponse) => void,
+  ): void {
+    const dialog = this.dialog;
+    if (dialog === undefined) return;
+    const dest = this.destination();
+    if (dest === undefined) return;
+    const stack = this.ctx.stack;
+    const req = buildRequest({
+      ...dialog.request(method),
+      via: stack.newVia(dest.transport),
+      headers: [...headers, ['User-Agent', stack.userAgent]],
+      ...(body === undefined ? {} : { body }),
+      ...(contentType === undefined ? {} : { contentType }),
+    });
+    stack.request(req, dest, { onResponse: (res) => onResponse?.(res), onTimeout: () => {} });
+  }
+
+  /** Where requests in the dialog go: the route set / remote target, else the peer's address. */
+  destination(): Destination | undefined {
+    const hop = this.dialog?.nextHop();
+    const resolved = hop === undefined || this.endpoint.rewriteContact ? undefined : this.ctx.stack.resolve(hop);
+    return resolved ?? this.peer;
+  }
+
+  /** BYE with `Reason: Q.850;cause=N` (sip-reference §4.4). */
+  sendBye(cause: number): void {
+    const headers: Array<readonly [string, string]> = [];
+    if (!this.endpoint.suppressQ850ReasonHeaders) headers.push(['Reason', q850Reason(cause)]);
+    this.sendInDialog('BYE', headers);
+  }
+
+  /** A request inside our dialog. */
+  onRequest(req: SipRequest, tx: ServerTransaction | undefined, source: SipSource): void {
+    if (req.method === 'ACK') return this.onAck(req);
+    if (tx === undefined) return;
+    if (this.dialog !== undefined && !this.dialog.acceptRemoteCSeq(req)) {
+      return this.respond(req, tx, 500, 'Server Internal Error');
+    }
+    switch (req.method) {
+      case 'BYE':
+        return this.#onBye(req, tx);
+      case 'INVITE':
+        return this.#onReinvite(req, tx, source);
+      case 'INFO':
+        return this.#onInfo(req, tx);
+      case 'OPTIONS':
+        return this.respond(req, tx, 200, 'OK', [
+          ['Allow', ALLOW],
+          ['Supported', SUPPORTED],
+        ]);
+      case 'UPDATE':
+        return this.respond(req, tx, 200, 'OK');
+      case 'MESSAGE':
+        return this.respond(req, tx, 202, 'Accepted');
+      default:
+        return this.respond(req, tx, 501, 'Not Implemented');
+    }
+  }
+
+  /** An ACK for our 2xx (UAS) — handled by InboundSession. */
+  protected onAck(_ack: SipRequest): void {}
+
+  respond(
+    req: SipRequest,
+    tx: ServerTransaction,
+    status: number,
+    reason: string,
+    headers: ReadonlyArray<readonly [string, string]> = [],
+    body?: Buffer,
+  ): void {
+    const res = buildResponse(req, status, reason, {
+      headers: [['Server', this.ctx.stack.userAgent], ...headers],
+      ...(body === undefined ? {} : { body, contentType: 'application/sdp' }),
+    });
+    this.ctx.stack.sendResponse(tx, res);
+  }
+
+  /** §4.5: 200, then a hard hangup request with the Reason header's cause (none: `{}`, cause 0). */
+  #onBye(req: SipRequest, tx: ServerTransaction): void {
+    this.respond(req, tx, 200, 'OK');
+    const cause = causeFromReasonHeaders(req.headerValues('reason'));
+    this.isTerminated = true;
+    this.forgetDialog();
+    if (this.channel === undefined) return;
+    const techCause = cause !== undefined && hasStatusForCause(cause) ? statusFromCause(cause) : 0;
+    this.channel.queueHangup(cause ?? 0, techCause);
+  }
+
+  /** §4.7: a re-INVITE. sendonly/inactive/0.0.0.0 puts the call on hold (ChannelHold), sendrecv takes it off. */
+  #onReinvite(req: SipRequest, tx: ServerTransaction, _source: SipSource): void {
+    const media = this.media;
+    if (media === undefined) return this.respond(req, tx, 488, 'Not Acceptable Here');
+    const contact: Array<readonly [string, string]> = [
+      ['Contact', this.contact()],
+      ['Allow', ALLOW],
+    ];
+    if (req.body.length === 0) {
+      return this.respond(req, tx, 200, 'OK', [...contact, ['Supported', SUPPORTED]], Buffer.from(media.offer()));
+    }
+    const r = media.acceptOffer(req.body.toString('utf8'));
+    if (!r.ok) return this.respond(req, tx, 488, 'Not Acceptable Here');
+    this.dialog?.refreshTarget(req);
+    this.respond(req, tx, 200, 'OK', [...contact, ['Supported', SUPPORTED]], Buffer.from(r.answer));
+    if (r.hold !== this.isRemoteHeld) {
+      this.isRemoteHeld = r.hold;
+      if (r.hold) this.channel.publish('ChannelHold', { musicclass: this.endpoint.mohSuggest });
+      else this.channel.publish('ChannelUnhold');
+    }
+  }
+
+  /** §4.8: INFO with dtmf-relay or dtmf is a digit whatever the DTMF mode; no body is fine. */
+  #onInfo(req: SipRequest, tx: ServerTransaction): void {
+    if (req.body.length === 0) return this.respond(req, tx, 200, 'OK');
+    const dtmf = parseInfoDtmf(req.header('content-type') ?? '', req.body.toString('utf8'));
+    if (dtmf === undefined) return; // another content type: Asterisk sends no response at all
+    if ('error' in dtmf) return this.respond(req, tx, 500, 'Server Internal Error');
+    this.respond(req, tx, 200, 'OK');
+    if (dtmf.digit !== '') this.channel.receive({ kind: 'dtmf-end', digit: dtmf.digit, durationMs: dtmf.durationMs });
+  }
+
+  /** Our Contact: `<sip:host:port>` as UAS (no user part), `<sip:asterisk@host:port>` as UAC (§4.1). */
+  contact(user?: string): string {
+    const local = this.ctx.stack.advertised();
+    const host = local.host.includes(':') ? `[${local.host}]` : local.host;
+    return `<sip:${user === undefined ? '' : `${user}@`}${host}:${local.port}>`;
+  }
+
+  forgetDialog(): void {
+    if (this.dialog !== undefined) this.ctx.stack.forgetDialog(this.dialog.id);
+  }
+
+  /** Releases everything the session holds; idempotent. */
+  terminate(): void {
+    this.isTerminated = true;
+    this.forgetDialog();
+    this.media?.close();
+  }
+}
