@@ -1,10 +1,13 @@
 // Real SIP calls from sipp into a Stasis app, driven over ARI (sip-reference §2.1, §3.4, §4.2, §4.5).
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { killAllSipp, sipStartLines, sippAvailable, startSipp } from '../helpers/sipp.js';
+import { makeDtmfPcap } from '../helpers/pcap.js';
+import { killAllSipp, runSipp, sipStartLines, sippAvailable, startSipp } from '../helpers/sipp.js';
 
 const skip = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
 
@@ -74,5 +77,142 @@ describe('inbound SIP call into Stasis', { skip }, () => {
     const lines = sipStartLines(result.messages);
     assert.ok(lines.includes('180') && lines.includes('200') && lines.includes('BYE'), lines.join(' '));
     assert.match(result.messages, /Reason: Q\.850;cause=16/);
+  });
+
+  /** Waits for the next StasisStart and subscribes to the channel so its end is seen too. */
+  async function nextCall(after: number): Promise<AriEvent['channel'] & { name: string }> {
+    const start = await events.wait((e) => e.type === 'StasisStart' && events.events.indexOf(e) >= after, 8000);
+    const ch = start.channel! as AriEvent['channel'] & { name: string };
+    await ari(server, 'POST', `/applications/sipapp/subscription?eventSource=channel:${ch.id}`);
+    return ch;
+  }
+
+  const typed = (id: string, type: string) => (e: AriEvent) => e.type === type && e.channel?.id === id;
+
+  test('caller BYE without Reason: ChannelHangupRequest {} and ChannelDestroyed cause 0', async () => {
+    const mark = events.events.length;
+    const sipp = await startSipp({
+      scenario: 'uac-call',
+      remote: remote(),
+      service: 'stasis',
+      vars: { hangup: 'uac', holdms: '800' },
+    });
+    const ch = await nextCall(mark);
+    await ari(server, 'POST', `/channels/${ch.id}/answer`);
+    const req = await events.wait(typed(ch.id, 'ChannelHangupRequest'), 8000);
+    assert.equal(req.cause, undefined);
+    assert.equal(req.tech_cause, undefined);
+    assert.equal(req.soft, undefined);
+    const destroyed = await events.wait(typed(ch.id, 'ChannelDestroyed'));
+    assert.equal(destroyed.cause, 0);
+    assert.equal(destroyed.cause_txt, 'Unknown');
+    assert.equal((await sipp.done).code, 0);
+  });
+
+  test('caller CANCEL while ringing: 487 with Reason, cause 127 / tech_cause 487', async () => {
+    const mark = events.events.length;
+    const sipp = await startSipp({ scenario: 'uac-cancel', remote: remote(), service: 'stasis' });
+    const ch = await nextCall(mark);
+    await ari(server, 'POST', `/channels/${ch.id}/ring`);
+    const req = await events.wait(typed(ch.id, 'ChannelHangupRequest'), 8000);
+    assert.equal(req.cause, 127);
+    assert.equal(req.tech_cause, 487);
+    const destroyed = await events.wait(typed(ch.id, 'ChannelDestroyed'));
+    assert.equal(destroyed.cause, 127);
+    assert.equal(destroyed.tech_cause, 487);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+    assert.match(result.messages, /SIP\/2\.0 487 Request Terminated[\s\S]*Reason: Q\.850;cause=0/);
+  });
+
+  test('ARI hangup reason=busy on a ringing call: 486 Busy Here, cause 17 / tech_cause 486', async () => {
+    const mark = events.events.length;
+    const sipp = await startSipp({ scenario: 'uac-expect-busy', remote: remote(), service: 'stasis' });
+    const ch = await nextCall(mark);
+    assert.equal((await ari(server, 'DELETE', `/channels/${ch.id}?reason=busy`)).status, 204);
+    const destroyed = await events.wait(typed(ch.id, 'ChannelDestroyed'));
+    assert.equal(destroyed.cause, 17);
+    assert.equal(destroyed.tech_cause, 486);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+    assert.match(result.messages, /486 Busy Here[\s\S]*Reason: Q\.850;cause=17/);
+  });
+
+  test('RFC 4733 DTMF in: one ChannelDtmfReceived with the digit and duration of the end packet', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sy-dtmf-'));
+    const pcap = join(dir, 'dtmf7.pcap');
+    makeDtmfPcap(pcap, { digit: '7', durationMs: 180 });
+    const mark = events.events.length;
+    const sipp = await startSipp({
+      scenario: 'uac-dtmf',
+      remote: remote(),
+      service: 'stasis',
+      keys: { dtmf: pcap },
+    });
+    const ch = await nextCall(mark);
+    await ari(server, 'POST', `/channels/${ch.id}/answer`);
+    const dtmf = await events.wait(typed(ch.id, 'ChannelDtmfReceived'), 8000);
+    assert.equal(dtmf.digit, '7');
+    assert.equal(dtmf.duration_ms, 180);
+    await ari(server, 'DELETE', `/channels/${ch.id}`);
+    assert.equal((await sipp.done).code, 0);
+    assert.equal(events.events.filter(typed(ch.id, 'ChannelDtmfReceived')).length, 1);
+  });
+
+  test('INFO application/dtmf-relay: ChannelDtmfReceived with the Signal and Duration', async () => {
+    const mark = events.events.length;
+    const sipp = await startSipp({
+      scenario: 'uac-info-dtmf',
+      remote: remote(),
+      service: 'stasis',
+      keys: { digit: '5', duration: '250' },
+    });
+    const ch = await nextCall(mark);
+    await ari(server, 'POST', `/channels/${ch.id}/answer`);
+    const dtmf = await events.wait(typed(ch.id, 'ChannelDtmfReceived'), 8000);
+    assert.equal(dtmf.digit, '5');
+    assert.equal(dtmf.duration_ms, 250);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+  });
+
+  test('re-INVITE sendonly then sendrecv: recvonly answer + ChannelHold, then ChannelUnhold', async () => {
+    const mark = events.events.length;
+    const sipp = await startSipp({ scenario: 'uac-hold', remote: remote(), service: 'stasis' });
+    const ch = await nextCall(mark);
+    await ari(server, 'POST', `/channels/${ch.id}/answer`);
+    const hold = await events.wait(typed(ch.id, 'ChannelHold'), 8000);
+    assert.equal(hold.musicclass, 'default');
+    await events.wait(typed(ch.id, 'ChannelUnhold'), 8000);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+  });
+
+  test('Echo() on a SIP call sends the received audio back', async () => {
+    const sipp = await startSipp({
+      scenario: 'uac-call',
+      remote: remote(),
+      service: 'echo',
+      vars: { hangup: 'uac', holdms: '1500' },
+    });
+    let tx = 0;
+    let rx = 0;
+    for (let i = 0; i < 30 && tx < 20; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const list = (await ari(server, 'GET', '/channels')).json as Array<{ id: string; dialplan: { exten: string } }>;
+      const echo = list.find((c) => c.dialplan.exten === 'echo');
+      if (!echo) continue;
+      const stats = await ari(server, 'GET', `/channels/${echo.id}/rtp_statistics`);
+      if (stats.status === 200) ({ txcount: tx, rxcount: rx } = stats.json as { txcount: number; rxcount: number });
+    }
+    assert.ok(tx >= 20 && rx >= 20, `echo: rx ${rx} tx ${tx}`);
+    assert.equal((await sipp.done).code, 0);
+  });
+
+  test('INVITE for an extension that does not exist: 404 and no channel', async () => {
+    const before = events.events.length;
+    const r = await runSipp({ scenario: 'uac-expect-busy', remote: remote(), service: 'nosuchexten', timeoutS: 5 });
+    assert.match(r.messages, /SIP\/2\.0 404 Not Found/);
+    assert.equal(events.events.slice(before).filter((e) => e.type === 'StasisStart').length, 0);
   });
 });
