@@ -29,8 +29,8 @@ export function buildRequest(spec: RequestSpec): SipRequest {
   const body = spec.body ?? Buffer.alloc(0);
   const headers: SipHeader[] = [
     makeHeader('Via', serializeVia(spec.via)),
-    makeHeader('From', serializeNameAddr(spec.from)),
-    makeHeader('To', serializeNameAddr(spec.to)),
+    makeHeader('From', writeNameAddr(spec.from)),
+    makeHeader('To', writeNameAddr(spec.to)),
   ];
   if (spec.contact !== undefined) headers.push(makeHeader('Contact', spec.contact));
   headers.push(makeHeader('Call-ID', spec.callId), makeHeader('CSeq', `${spec.cseq} ${spec.method}`));
@@ -95,6 +95,13 @@ export function buildResponse(req: SipRequest, status: number, reason: string, s
     contentLength: body.length,
     maxForwards: undefined,
   });
+}
+
+/** pjsip writes every display name quoted (`"Bob" <sip:5551234@127.0.0.1>`, sip-reference §4.1). */
+export function writeNameAddr(a: NameAddr): string {
+  if (a.displayName === undefined) return serializeNameAddr(a);
+  const quoted = `"${a.displayName.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+  return `${quoted} ${serializeNameAddr({ ...a, displayName: undefined, isNameAddr: true })}`;
 }
 
 /** A name-addr for building From/To: `<uri>` with an optional display name and tag. */
