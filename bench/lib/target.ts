@@ -4,7 +4,9 @@
  * Only loopback targets are accepted: these benchmarks send thousands of requests a second.
  */
 import { spawn, spawnSync, execFileSync, type ChildProcess } from 'node:child_process';
+import dgram from 'node:dgram';
 import {
+  appendFileSync,
   copyFileSync,
   existsSync,
   mkdtempSync,
@@ -32,6 +34,8 @@ export const TARGET_OPTIONS = {
   password: { type: 'string', default: 'asterisk' },
   /** For an external target: the server's pid, so that its RSS and CPU can be read from /proc. */
   pid: { type: 'string' },
+  /** For an external target: its SIP UDP listener, `127.0.0.1:5060` (SIP benchmarks only). */
+  sip: { type: 'string' },
   'server-log-level': { type: 'string', default: 'warn' },
   help: { type: 'boolean', short: 'h', default: false },
 } as const satisfies NonNullable<ParseArgsConfig['options']>;
@@ -41,6 +45,7 @@ export interface TargetArgs {
   user: string;
   password: string;
   pid?: string | undefined;
+  sip?: string | undefined;
   'server-log-level': string;
 }
 
@@ -66,6 +71,7 @@ const TARGET_USAGE = `
   --user U            ARI user (default asterisk)
   --password P        ARI password (default asterisk)
   --pid N             with --target: the server's pid, to report its RSS and CPU from /proc
+  --sip HOST:PORT     with --target: the server's SIP/UDP listener (SIP benchmarks; default 127.0.0.1:5060)
   --server-log-level  log level of the Switchyard child (default warn)
 `;
 
@@ -86,6 +92,24 @@ export function loopbackBase(raw: string): string {
     throw new Error(`--target ${raw}: give the server's base (http://host:port); ARI is assumed at <target>/ari`);
   }
   return `http://${url.host}`;
+}
+
+/** `--sip 127.0.0.1:5060` → host and port; loopback only, like --target. */
+export function loopbackSip(raw: string): SipAddress {
+  const m = /^(?:\[([^\]]+)\]|([^:]+)):(\d+)$/.exec(raw);
+  if (!m) throw new Error(`--sip ${raw}: expected host:port`);
+  const host = m[1] ?? m[2]!;
+  const port = Number(m[3]);
+  if (host !== '127.0.0.1' && host !== '::1') {
+    throw new Error(`--sip ${raw}: refusing a non-loopback address (only 127.0.0.1 or [::1] are allowed)`);
+  }
+  if (!(port > 0 && port < 65536)) throw new Error(`--sip ${raw}: bad port`);
+  return { host, port };
+}
+
+export interface SipAddress {
+  readonly host: string;
+  readonly port: number;
 }
 
 /** What /proc says about a process: resident memory and CPU time (user + system) so far. */
@@ -184,12 +208,23 @@ export interface Target {
   /** The server's pid when it is our child (or given with --pid); undefined = no RSS/CPU figures. */
   readonly pid: number | undefined;
   readonly isOwnServer: boolean;
+  /** Where to send SIP: --sip (default 127.0.0.1:5060) for an external target, our child's UDP listener otherwise. */
+  readonly sip: SipAddress;
   sample(): ProcessSample | null;
   close(): Promise<void>;
 }
 
+/**
+ * What a benchmark adds to the config of the Switchyard it starts. The child always gets a pjsip.conf (one UDP
+ * transport on 127.0.0.1 and a free port; the `anonymous` endpoint, G.711, that puts every call into context
+ * `bench`) and an rtp.conf (ports 20000–40000, room for 5 000 calls). `dialplan` is the body of `[bench]`.
+ */
+export interface BenchServerConfig {
+  dialplan?: string;
+}
+
 /** Open the target named by the arguments, or start our own Switchyard; resolves once /ari/asterisk/ping answers. */
-export async function openTarget(args: TargetArgs): Promise<Target> {
+export async function openTarget(args: TargetArgs, config: BenchServerConfig = {}): Promise<Target> {
   const authorization = 'Basic ' + Buffer.from(`${args.user}:${args.password}`).toString('base64');
   if (args.target !== undefined) {
     const base = loopbackBase(args.target);
@@ -198,9 +233,11 @@ export async function openTarget(args: TargetArgs): Promise<Target> {
     if (!(await waitForPing(base, authorization, 5_000, () => undefined))) {
       throw new Error(`${base}/ari/asterisk/ping does not answer 200 (is the server up, are the credentials right?)`);
     }
-    return makeTarget(base, args, authorization, pid, async () => {});
+    const sip = loopbackSip(args.sip ?? '127.0.0.1:5060');
+    return makeTarget(base, args, authorization, pid, sip, async () => {});
   }
-  return startOwnServer(args, authorization);
+  if (args.sip !== undefined) throw new Error('--sip is for an external --target; our own server picks its port');
+  return startOwnServer(args, authorization, config);
 }
 
 function makeTarget(
@@ -208,6 +245,7 @@ function makeTarget(
   args: TargetArgs,
   authorization: string,
   pid: number | undefined,
+  sip: SipAddress,
   close: () => Promise<void>,
 ): Target {
   return {
@@ -218,6 +256,7 @@ function makeTarget(
     authorization,
     pid,
     isOwnServer: args.target === undefined,
+    sip,
     sample: () => (pid === undefined ? null : sampleProcess(pid)),
     close,
   };
@@ -262,8 +301,41 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** A config folder: our http.conf (loopback, the given port) + ari.conf and extensions.conf from config/. */
-function writeConfigDir(port: number): string {
+/** A UDP port free on 127.0.0.1 right now. */
+function freeUdpPort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = dgram.createSocket('udp4');
+    socket.once('error', reject);
+    socket.bind(0, '127.0.0.1', () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+function pjsipConf(sipPort: number): string {
+  return `; written by bench/lib/target.ts
+[transport-udp]
+type = transport
+protocol = udp
+bind = 127.0.0.1:${sipPort}
+
+[anonymous]
+type = endpoint
+context = bench
+disallow = all
+allow = ulaw,alaw
+direct_media = no
+`;
+}
+
+const RTP_CONF = '[general]\nrtpstart = 20000\nrtpend = 40000\n';
+
+/**
+ * A config folder: our http.conf (loopback, the given port), pjsip.conf and rtp.conf, ari.conf from config/, and
+ * config/extensions.conf with a `[bench]` context appended.
+ */
+function writeConfigDir(port: number, sipPort: number, config: BenchServerConfig): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
   writeFileSync(join(dir, 'http.conf'), `[general]\nenabled = yes\nbindaddr = 127.0.0.1\nbindport = ${port}\n`);
   for (const name of ['ari.conf', 'extensions.conf']) {
@@ -271,13 +343,20 @@ function writeConfigDir(port: number): string {
     if (!existsSync(from)) throw new Error(`${from} is missing: the server's default config is not written yet`);
     copyFileSync(from, join(dir, name));
   }
+  writeFileSync(join(dir, 'pjsip.conf'), pjsipConf(sipPort));
+  writeFileSync(join(dir, 'rtp.conf'), RTP_CONF);
+  appendFileSync(
+    join(dir, 'extensions.conf'),
+    `\n[bench]\n${config.dialplan ?? 'exten => echo,1,Answer()\n same => n,Echo()'}\n`,
+  );
   return dir;
 }
 
-async function startOwnServer(args: TargetArgs, authorization: string): Promise<Target> {
+async function startOwnServer(args: TargetArgs, authorization: string, config: BenchServerConfig): Promise<Target> {
   const main = buildIfStale();
   const port = await freePort();
-  const dir = writeConfigDir(port);
+  const sipPort = await freeUdpPort();
+  const dir = writeConfigDir(port, sipPort, config);
   const base = `http://127.0.0.1:${port}`;
   const child = spawn(process.execPath, [main, '--config-dir', dir, '--log-level', args['server-log-level']], {
     cwd: REPO_ROOT,
@@ -312,7 +391,7 @@ async function startOwnServer(args: TargetArgs, authorization: string): Promise<
     throw new Error(`Switchyard did not answer ${base}/ari/asterisk/ping (${exited ?? 'timeout'}):\n${tail}`);
   }
   note(`started Switchyard pid ${child.pid} on ${base}`);
-  return makeTarget(base, args, authorization, child.pid, async () => {
+  return makeTarget(base, args, authorization, child.pid, { host: '127.0.0.1', port: sipPort }, async () => {
     if (exited !== undefined) note(`Switchyard exited during the run (${exited})`);
     // Warnings and errors the server logged under load belong in the report.
     if (tail.trim()) note(`Switchyard's last output (log level ${args['server-log-level']}):\n${tail.trimEnd()}`);
