@@ -2,7 +2,7 @@ import type { EndpointConfig, PjsipConfig } from '../../config/pjsip-types.js';
 import type { Channel } from '../../core/channel/channel.js';
 import type { EndpointSnapshot, Endpoints, TextMessage } from '../../core/endpoints.js';
 import type { ContactStore } from './registrar/contact-store.js';
-import { ariContactStatus, EndpointStateTracker } from './registrar/endpoint-state.js';
+import { ariContactStatus, endpointState, EndpointStateTracker } from './registrar/endpoint-state.js';
 
 /**
  * The PJSIP endpoints as ARI sees them (sip-reference §4.9): state `online` iff one of its AORs has an available
@@ -53,7 +53,8 @@ export class PjsipEndpoints {
     return {
       technology: 'PJSIP',
       resource: ep.name,
-      state: this.#tracker.state(ep.name) ?? 'offline',
+      // From the store itself, not the tracker: a ContactStatusChange already shows the state its contact causes.
+      state: endpointState(ep, this.store),
       channel_ids: [...(this.#channels.get(ep.name) ?? [])],
     };
   }

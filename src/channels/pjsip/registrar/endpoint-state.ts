@@ -59,6 +59,9 @@ export class EndpointStateTracker {
   }
 
   #onChange(ev: ContactChange): void {
+    // A new binding is announced as Created and then with its status: the state follows the status, so that
+    // ContactStatusChange reaches apps before the PeerStatusChange it causes (§4.10).
+    if (ev.status === 'Created' || ev.status === 'Updated') return;
     for (const ep of this.#byAor.get(ev.aor) ?? []) {
       const next = endpointState(ep, this.#store);
       if (this.#state.get(ep.name) === next) continue;

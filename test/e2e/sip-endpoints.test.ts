@@ -1,0 +1,416 @@
+// ARI endpoints of the PJSIP driver seen end to end (sip-reference §4.9, §4.10): GET /endpoints with a raw UDP
+// phone registering, the endpoint events an app subscribed to `endpoint:PJSIP/alice` receives, originate to the
+// registered contact, inbound OPTIONS and qualify of a static contact.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { ClientAuth } from '../../src/sip/auth/client-auth.js';
+import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+// Loopback UDP only; no sipp needed, so nothing to skip.
+
+interface Msg {
+  start: string;
+  /** Request method, or '' for a response. */
+  method: string;
+  status: number;
+  headers: [string, string][];
+  body: string;
+  header(name: string): string | undefined;
+  all(name: string): string[];
+}
+
+function parse(text: string): Msg {
+  const cut = text.indexOf('\r\n\r\n');
+  const head = cut < 0 ? text : text.slice(0, cut);
+  const body = cut < 0 ? '' : text.slice(cut + 4);
+  const [start = '', ...lines] = head.split('\r\n');
+  const headers = lines.map((l): [string, string] => {
+    const i = l.indexOf(':');
+    return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+  });
+  const all = (name: string): string[] =>
+    headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+  const res = /^SIP\/2\.0 (\d{3})/.exec(start);
+  const req = /^([A-Z]+) \S+ SIP\/2\.0$/.exec(start);
+  return {
+    start,
+    method: req?.[1] ?? '',
+    status: res ? Number(res[1]) : 0,
+    headers,
+    body,
+    header: (n) => all(n)[0],
+    all,
+  };
+}
+
+interface RequestOptions {
+  user: string;
+  ruriUser?: string;
+  toUser?: string;
+  headers?: string[];
+  body?: string;
+  auth?: { user: string; pass: string };
+}
+
+/**
+ * A SIP UA on a raw UDP socket: sends out-of-dialog requests (answering one 401 with digest), answers OPTIONS
+ * while `answersOptions`, and collects everything it receives.
+ */
+class Peer {
+  readonly inbox: Msg[] = [];
+  answersOptions = true;
+  #waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void }[] = [];
+  #cseq = 1;
+
+  private constructor(
+    readonly sock: Socket,
+    readonly port: number,
+    readonly sipPort: () => number,
+  ) {
+    sock.on('message', (buf) => {
+      const m = parse(buf.toString('latin1'));
+      if (m.method === 'OPTIONS' && this.answersOptions) this.respond(m, 200, 'OK');
+      this.inbox.push(m);
+      this.#waiters = this.#waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
+    });
+  }
+
+  static async open(sipPort: () => number): Promise<Peer> {
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    return new Peer(sock, sock.address().port, sipPort);
+  }
+
+  next(pred: (m: Msg) => boolean, ms = 3000): Promise<Msg> {
+    const seen = this.inbox.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no matching SIP message in ${ms} ms`)), ms);
+      this.#waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
+    });
+  }
+
+  send(text: string): void {
+    this.sock.send(Buffer.from(text, 'latin1'), this.sipPort(), '127.0.0.1');
+  }
+
+  /** A response to `req` (Via, From, To, Call-ID, CSeq copied; a To tag added unless it has one). */
+  respond(req: Msg, status: number, reason: string, headers: string[] = [], body = ''): void {
+    const to = req.header('To') ?? '';
+    const lines = [
+      `SIP/2.0 ${status} ${reason}`,
+      ...req.all('Via').map((v) => `Via: ${v}`),
+      `From: ${req.header('From')}`,
+      `To: ${/;tag=/.test(to) ? to : `${to};tag=peer${this.port}`}`,
+      `Call-ID: ${req.header('Call-ID')}`,
+      `CSeq: ${req.header('CSeq')}`,
+      ...headers,
+      `Content-Length: ${Buffer.byteLength(body, 'latin1')}`,
+    ];
+    this.send(lines.join('\r\n') + '\r\n\r\n' + body);
+  }
+
+  /** One out-of-dialog request; a 401 is answered once with `auth`'s credentials. Resolves to the final response. */
+  async request(method: string, opts: RequestOptions): Promise<Msg> {
+    const uri = `sip:${opts.ruriUser === undefined ? '' : `${opts.ruriUser}@`}127.0.0.1:${this.sipPort()}`;
+    const callId = randomUUID();
+    const client = opts.auth && new ClientAuth([{ username: opts.auth.user, secret: { password: opts.auth.pass } }]);
+    let authHeaders: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      const cseq = this.#cseq++;
+      const body = opts.body ?? '';
+      const lines = [
+        `${method} ${uri} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=z9hG4bK${randomUUID()};rport`,
+        `From: <sip:${opts.user}@127.0.0.1>;tag=${callId.slice(0, 8)}`,
+        `To: <sip:${opts.toUser ?? opts.ruriUser ?? opts.user}@127.0.0.1>`,
+        `Call-ID: ${callId}`,
+        `CSeq: ${cseq} ${method}`,
+        'Max-Forwards: 70',
+        ...(opts.headers ?? []),
+        ...authHeaders,
+        `Content-Length: ${Buffer.byteLength(body, 'latin1')}`,
+      ];
+      this.send(lines.join('\r\n') + '\r\n\r\n' + body);
+      const res = await this.next(
+        (m) => m.status >= 200 && m.header('Call-ID') === callId && m.header('CSeq') === `${cseq} ${method}`,
+      );
+      if (res.status !== 401 || client === undefined || round === 1) return res;
+      const answer = client.answer(401, res.all('WWW-Authenticate'), { method, uri, body });
+      if (!answer.ok) return res;
+      authHeaders = answer.headers.map((h) => `${h.name}: ${h.value}`);
+    }
+    throw new Error('unreachable');
+  }
+
+  close(): void {
+    this.sock.close();
+  }
+}
+
+let server: TestServer;
+let events: EventSocket;
+let qpeer: Peer;
+
+const QUALIFIED = (port: number): string => `
+[qpeer]
+type = endpoint
+context = default
+disallow = all
+allow = ulaw
+aors = qpeer
+
+[qpeer]
+type = aor
+qualify_frequency = 1
+qualify_timeout = 0.5
+contact = sip:qpeer@127.0.0.1:${port}
+`;
+
+before(async () => {
+  qpeer = await Peer.open(() => server.sip.port);
+  server = await startTestServer({
+    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'extensions.conf': '[default]\nexten => 100,1,Answer()\n same => n,Wait(30)\n',
+    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8') + QUALIFIED(qpeer.port),
+    'rtp.conf': '[general]\nrtpstart=24000\nrtpend=24999\n',
+  });
+  events = await EventSocket.open(server, 'epapp');
+});
+
+after(async () => {
+  events?.close();
+  qpeer?.close();
+  await server?.close();
+});
+
+const ALICE = { user: 'alice', pass: 'alice-secret' };
+const subscribe = (source: string) =>
+  ari(server, 'POST', `/applications/epapp/subscription?eventSource=${encodeURIComponent(source)}`);
+
+async function register(peer: Peer, expires: number): Promise<Msg> {
+  return peer.request('REGISTER', {
+    user: 'alice',
+    headers: [`Contact: <sip:alice@127.0.0.1:${peer.port}>`, `Expires: ${expires}`],
+    auth: ALICE,
+  });
+}
+
+/** Events after index `from` that concern endpoint PJSIP/<resource>. */
+const endpointEvents = (from: number, resource: string): AriEvent[] =>
+  events.events.slice(from).filter((e) => e.endpoint?.resource === resource);
+
+describe('GET /endpoints', { timeout: 30_000 }, () => {
+  test('lists PJSIP endpoints offline; unknown endpoint and Local → 404', async () => {
+    const all = await ari(server, 'GET', '/endpoints');
+    assert.equal(all.status, 200);
+    const alice = all.json.find((e: any) => e.technology === 'PJSIP' && e.resource === 'alice');
+    assert.deepEqual(alice, { technology: 'PJSIP', resource: 'alice', state: 'offline', channel_ids: [] });
+    const pjsip = await ari(server, 'GET', '/endpoints/PJSIP');
+    assert.equal(pjsip.status, 200);
+    assert.deepEqual(pjsip.json.map((e: any) => e.resource).sort(), ['alice', 'anonymous', 'bob', 'qpeer']);
+    const one = await ari(server, 'GET', '/endpoints/PJSIP/alice');
+    assert.equal(one.status, 200);
+    assert.deepEqual(one.json, alice);
+    const none = await ari(server, 'GET', '/endpoints/PJSIP/nosuch');
+    assert.equal(none.status, 404);
+    assert.deepEqual(none.json, { message: 'Endpoint not found' });
+    const local = await ari(server, 'GET', '/endpoints/Local');
+    assert.equal(local.status, 404);
+  });
+});
+
+describe('registration → endpoint state and events', { timeout: 30_000 }, () => {
+  test('REGISTER: online + ContactStatusChange NonQualified, PeerStatusChange Reachable; un-REGISTER: Removed, Unreachable', async () => {
+    assert.equal((await subscribe('endpoint:PJSIP/alice')).status, 200);
+    const peer = await Peer.open(() => server.sip.port);
+    try {
+      const mark = events.events.length;
+      assert.equal((await register(peer, 300)).status, 200);
+      const contact = await events.wait(
+        (e) => e.type === 'ContactStatusChange' && e.endpoint?.resource === 'alice' && events.events.indexOf(e) >= mark,
+      );
+      assert.deepEqual(contact.contact_info, {
+        uri: `sip:alice@127.0.0.1:${peer.port}`,
+        contact_status: 'NonQualified',
+        aor: 'alice',
+        roundtrip_usec: '0',
+      });
+      assert.deepEqual(contact.endpoint, { technology: 'PJSIP', resource: 'alice', state: 'online', channel_ids: [] });
+      const peerStatus = await events.wait(
+        (e) => e.type === 'PeerStatusChange' && e.endpoint?.resource === 'alice' && events.events.indexOf(e) >= mark,
+      );
+      assert.deepEqual(peerStatus.peer, { peer_status: 'Reachable' });
+      await events.wait(
+        (e) => e.type === 'EndpointStateChange' && e.endpoint?.resource === 'alice' && events.events.indexOf(e) >= mark,
+      );
+      assert.deepEqual(
+        endpointEvents(mark, 'alice').map((e) => e.type),
+        ['ContactStatusChange', 'PeerStatusChange', 'EndpointStateChange'],
+      );
+      const online = await ari(server, 'GET', '/endpoints/PJSIP/alice');
+      assert.equal(online.json.state, 'online');
+      // A refresh changes nothing an app sees.
+      const refreshMark = events.events.length;
+      assert.equal((await register(peer, 300)).status, 200);
+      await new Promise((r) => setTimeout(r, 100));
+      assert.deepEqual(endpointEvents(refreshMark, 'alice'), []);
+
+      const unMark = events.events.length;
+      assert.equal((await register(peer, 0)).status, 200);
+      const removed = await events.wait((e) => e.type === 'ContactStatusChange' && events.events.indexOf(e) >= unMark);
+      assert.equal(removed.contact_info.contact_status, 'Removed');
+      assert.equal(removed.contact_info.uri, `sip:alice@127.0.0.1:${peer.port}`);
+      const gone = await events.wait((e) => e.type === 'PeerStatusChange' && events.events.indexOf(e) >= unMark);
+      assert.deepEqual(gone.peer, { peer_status: 'Unreachable' });
+      assert.equal(gone.endpoint.state, 'offline');
+      assert.equal((await ari(server, 'GET', '/endpoints/PJSIP/alice')).json.state, 'offline');
+      for (const e of endpointEvents(mark, 'alice')) assert.equal(e.application, 'epapp');
+    } finally {
+      peer.close();
+    }
+  });
+});
+
+describe('originate PJSIP/alice', { timeout: 30_000 }, () => {
+  test('the INVITE goes to the registered contact; Up; channel_ids while the call lasts; BYE on DELETE', async () => {
+    const peer = await Peer.open(() => server.sip.port);
+    const media = createSocket('udp4');
+    await new Promise<void>((r) => media.bind(0, '127.0.0.1', r));
+    try {
+      // Not registered: no contact → the originate fails.
+      const early = await ari(server, 'POST', '/channels?endpoint=PJSIP/alice&app=epapp');
+      assert.notEqual(early.status, 200);
+      assert.equal((await register(peer, 300)).status, 200);
+      const id = `orig-${randomUUID()}`;
+      const mark = events.events.length;
+      const created = await ari(server, 'POST', `/channels?endpoint=PJSIP/alice&app=epapp&channelId=${id}`);
+      assert.equal(created.status, 200, created.text);
+      assert.match(created.json.name, /^PJSIP\/alice-[0-9a-f]{8}$/);
+      const invite = await peer.next((m) => m.method === 'INVITE', 5000);
+      assert.equal(invite.start, `INVITE sip:alice@127.0.0.1:${peer.port} SIP/2.0`);
+      assert.match(invite.header('To') ?? '', /^<sip:alice@127\.0\.0\.1>$/);
+      const during = await ari(server, 'GET', '/endpoints/PJSIP/alice');
+      assert.deepEqual(during.json.channel_ids, [id]);
+      const sdp = [
+        'v=0',
+        'o=peer 1 1 IN IP4 127.0.0.1',
+        's=-',
+        'c=IN IP4 127.0.0.1',
+        't=0 0',
+        `m=audio ${media.address().port} RTP/AVP 0`,
+        'a=rtpmap:0 PCMU/8000',
+        'a=sendrecv',
+        '',
+      ].join('\r\n');
+      peer.respond(
+        invite,
+        200,
+        'OK',
+        [`Contact: <sip:alice@127.0.0.1:${peer.port}>`, 'Content-Type: application/sdp'],
+        sdp,
+      );
+      await peer.next((m) => m.method === 'ACK' && m.header('Call-ID') === invite.header('Call-ID'));
+      await events.wait((e) => e.type === 'ChannelStateChange' && e.channel?.id === id && e.channel.state === 'Up');
+      const esc = endpointEvents(mark, 'alice').filter((e) => e.type === 'EndpointStateChange');
+      assert.ok(
+        esc.some((e) => e.endpoint.channel_ids.includes(id)),
+        'EndpointStateChange with the new channel',
+      );
+      assert.equal((await ari(server, 'DELETE', `/channels/${id}`)).status, 204);
+      const bye = await peer.next((m) => m.method === 'BYE', 5000);
+      peer.respond(bye, 200, 'OK');
+      await events.wait((e) => e.type === 'ChannelDestroyed' && e.channel?.id === id);
+      await events.wait(
+        (e) =>
+          e.type === 'EndpointStateChange' &&
+          e.endpoint?.resource === 'alice' &&
+          events.events.indexOf(e) > mark &&
+          e.endpoint.channel_ids.length === 0,
+      );
+      assert.deepEqual((await ari(server, 'GET', '/endpoints/PJSIP/alice')).json.channel_ids, []);
+      assert.equal((await register(peer, 0)).status, 200);
+    } finally {
+      media.close();
+      peer.close();
+    }
+  });
+});
+
+describe('inbound OPTIONS', { timeout: 30_000 }, () => {
+  test('anonymous endpoint: no user → 200 with Allow/Accept; a user in the context → 200; one not → 404', async () => {
+    const peer = await Peer.open(() => server.sip.port);
+    try {
+      const res = await peer.request('OPTIONS', { user: 'somebody' });
+      assert.equal(res.status, 200);
+      assert.match(res.header('Allow') ?? '', /OPTIONS, REGISTER, .*INVITE, ACK, BYE, CANCEL, .*MESSAGE/);
+      assert.match(res.header('Accept') ?? '', /application\/sdp/);
+      assert.equal(res.header('Accept-Encoding'), 'identity');
+      assert.equal(res.header('Accept-Language'), 'en');
+      assert.match(res.header('Supported') ?? '', /100rel, timer, replaces, norefersub/);
+      assert.equal((await peer.request('OPTIONS', { user: 'somebody', ruriUser: '100' })).status, 200);
+      assert.equal((await peer.request('OPTIONS', { user: 'somebody', ruriUser: 'nosuch' })).status, 404);
+      // alice has auth: her OPTIONS is challenged, and answers once authenticated.
+      assert.equal((await peer.request('OPTIONS', { user: 'alice' })).status, 401);
+      assert.equal((await peer.request('OPTIONS', { user: 'alice', auth: ALICE })).status, 200);
+    } finally {
+      peer.close();
+    }
+  });
+});
+
+describe('qualify', { timeout: 30_000 }, () => {
+  test('a static contact answering OPTIONS is Reachable; once it stops answering, Unreachable', async () => {
+    const mark = events.events.length;
+    assert.equal((await subscribe('endpoint:PJSIP/qpeer')).status, 200);
+    const options = await qpeer.next((m) => m.method === 'OPTIONS', 4000);
+    assert.equal(options.start, `OPTIONS sip:qpeer@127.0.0.1:${qpeer.port} SIP/2.0`);
+    assert.match(options.header('From') ?? '', /^<sip:qpeer@127\.0\.0\.1>;tag=/);
+    assert.equal(options.body, '');
+    const endpoint = await ari(server, 'GET', '/endpoints/PJSIP/qpeer');
+    assert.equal(endpoint.json.state, 'online');
+    // Reachable may have been published before the subscription: wait for the next state change instead.
+    qpeer.answersOptions = false;
+    const unreachable = await events.wait(
+      (e) =>
+        e.type === 'ContactStatusChange' &&
+        e.endpoint?.resource === 'qpeer' &&
+        e.contact_info.contact_status === 'Unreachable' &&
+        events.events.indexOf(e) >= mark,
+      5000,
+    );
+    assert.equal(unreachable.contact_info.uri, `sip:qpeer@127.0.0.1:${qpeer.port}`);
+    assert.equal(unreachable.contact_info.aor, 'qpeer');
+    const down = await events.wait(
+      (e) =>
+        e.type === 'PeerStatusChange' &&
+        e.endpoint?.resource === 'qpeer' &&
+        e.peer.peer_status === 'Unreachable' &&
+        events.events.indexOf(e) >= mark,
+    );
+    assert.equal(down.endpoint.state, 'offline');
+    qpeer.answersOptions = true;
+    const back = await events.wait(
+      (e) =>
+        e.type === 'ContactStatusChange' &&
+        e.endpoint?.resource === 'qpeer' &&
+        e.contact_info.contact_status === 'Reachable' &&
+        events.events.indexOf(e) >= mark,
+      5000,
+    );
+    assert.match(back.contact_info.roundtrip_usec, /^\d+$/);
+    assert.equal(typeof back.contact_info.roundtrip_usec, 'string');
+    const up = await events.wait(
+      (e) =>
+        e.type === 'PeerStatusChange' &&
+        e.endpoint?.resource === 'qpeer' &&
+        e.peer.peer_status === 'Reachable' &&
+        events.events.indexOf(e) >= mark,
+    );
+    assert.equal(up.endpoint.state, 'online');
+  });
+});
