@@ -1,6 +1,6 @@
 import type { Core } from '../../core/core.js';
 import type { TextMessage } from '../../core/endpoints.js';
-import { AriError, type BoundArgs, type Handler } from '../handler.js';
+import { AriError, type BoundArgs, type Handler, type RequestContext } from '../handler.js';
 import { required, str, variablesFromBody } from './args.js';
 
 /**
@@ -12,13 +12,14 @@ export function endpointHandlers(core: Core): Record<string, Handler> {
   const notFound = (): AriError => new AriError(404, 'Endpoint not found');
 
   /** `to` is `tech:destination` (`pjsip:alice`, `pjsip:alice/sip:bob@host`). */
-  function send(to: string, args: BoundArgs): { status: number } {
+  function send(to: string, args: BoundArgs, ctx: RequestContext): { status: number } {
     const colon = to.indexOf(':');
     if (colon <= 0) throw new AriError(404, 'Endpoint not found');
     const provider = core.endpoints.provider(to.slice(0, colon));
     if (provider?.sendMessage === undefined) throw notFound();
     const variables: Record<string, string> = {};
-    for (const v of variablesFromBody(args.body) ?? []) variables[v.name] = v.value;
+    // The JSON body `{"variables": {...}}` (the `variables` body parameter).
+    for (const v of variablesFromBody(ctx.jsonBody) ?? []) variables[v.name] = v.value;
     const message: TextMessage = { from: str(args, 'from') ?? '', to, body: str(args, 'body') ?? '', variables };
     const failed = provider.sendMessage(to.slice(colon + 1), message);
     if (failed !== undefined) throw new AriError(404, failed.error);
@@ -41,12 +42,12 @@ export function endpointHandlers(core: Core): Record<string, Handler> {
       if (endpoint === undefined) throw notFound();
       return { body: endpoint };
     },
-    sendMessage: (args) => send(required(args, 'to', 'To must be specified'), args),
-    sendMessageToEndpoint: (args) => {
+    sendMessage: (args, ctx) => send(required(args, 'to', 'To must be specified'), args, ctx),
+    sendMessageToEndpoint: (args, ctx) => {
       const tech = str(args, 'tech') ?? '';
       const resource = str(args, 'resource') ?? '';
       if (core.endpoints.get(tech, resource) === undefined) throw notFound();
-      return send(`${tech.toLowerCase()}:${resource}`, args);
+      return send(`${tech.toLowerCase()}:${resource}`, args, ctx);
     },
   };
 }

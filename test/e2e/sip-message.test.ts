@@ -1,0 +1,323 @@
+// Out-of-dialog MESSAGE both ways (sip-reference §4.11): inbound text/plain → 202 + TextMessageReceived for an app
+// subscribed to the endpoint, other types → 415, unroutable → 404; PUT /endpoints/sendMessage → a MESSAGE on the
+// wire with the variables as headers.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { createSocket, type Socket } from 'node:dgram';
+import { readFileSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { ClientAuth } from '../../src/sip/auth/client-auth.js';
+import { ari, EventSocket } from '../helpers/ari.js';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+import { killAllSipp, runSipp, sipStartLines, sippAvailable } from '../helpers/sipp.js';
+
+const noSipp = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
+
+interface Msg {
+  start: string;
+  /** Request method, or '' for a response. */
+  method: string;
+  status: number;
+  headers: [string, string][];
+  body: string;
+  header(name: string): string | undefined;
+  all(name: string): string[];
+}
+
+function parse(text: string): Msg {
+  const cut = text.indexOf('\r\n\r\n');
+  const head = cut < 0 ? text : text.slice(0, cut);
+  const body = cut < 0 ? '' : text.slice(cut + 4);
+  const [start = '', ...lines] = head.split('\r\n');
+  const headers = lines.map((l): [string, string] => {
+    const i = l.indexOf(':');
+    return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
+  });
+  const all = (name: string): string[] =>
+    headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
+  const res = /^SIP\/2\.0 (\d{3})/.exec(start);
+  const req = /^([A-Z]+) \S+ SIP\/2\.0$/.exec(start);
+  return {
+    start,
+    method: req?.[1] ?? '',
+    status: res ? Number(res[1]) : 0,
+    headers,
+    body,
+    header: (n) => all(n)[0],
+    all,
+  };
+}
+
+interface RequestOptions {
+  user: string;
+  /** The whole From value but its tag (default `<sip:user@127.0.0.1>`). */
+  from?: string;
+  ruriUser?: string;
+  toUser?: string;
+  headers?: string[];
+  body?: string;
+  auth?: { user: string; pass: string };
+}
+
+/**
+ * A SIP UA on a raw UDP socket: sends out-of-dialog requests (answering one 401 with digest), answers OPTIONS
+ * while `answersOptions`, and collects everything it receives.
+ */
+class Peer {
+  readonly inbox: Msg[] = [];
+  answersOptions = true;
+  #waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void }[] = [];
+  #cseq = 1;
+
+  private constructor(
+    readonly sock: Socket,
+    readonly port: number,
+    readonly sipPort: () => number,
+  ) {
+    sock.on('message', (buf) => {
+      const m = parse(buf.toString('latin1'));
+      if (m.method === 'OPTIONS' && this.answersOptions) this.respond(m, 200, 'OK');
+      this.inbox.push(m);
+      this.#waiters = this.#waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
+    });
+  }
+
+  static async open(sipPort: () => number): Promise<Peer> {
+    const sock = createSocket('udp4');
+    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
+    return new Peer(sock, sock.address().port, sipPort);
+  }
+
+  next(pred: (m: Msg) => boolean, ms = 3000): Promise<Msg> {
+    const seen = this.inbox.find(pred);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no matching SIP message in ${ms} ms`)), ms);
+      this.#waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
+    });
+  }
+
+  send(text: string): void {
+    this.sock.send(Buffer.from(text, 'latin1'), this.sipPort(), '127.0.0.1');
+  }
+
+  /** A response to `req` (Via, From, To, Call-ID, CSeq copied; a To tag added unless it has one). */
+  respond(req: Msg, status: number, reason: string, headers: string[] = [], body = ''): void {
+    const to = req.header('To') ?? '';
+    const lines = [
+      `SIP/2.0 ${status} ${reason}`,
+      ...req.all('Via').map((v) => `Via: ${v}`),
+      `From: ${req.header('From')}`,
+      `To: ${/;tag=/.test(to) ? to : `${to};tag=peer${this.port}`}`,
+      `Call-ID: ${req.header('Call-ID')}`,
+      `CSeq: ${req.header('CSeq')}`,
+      ...headers,
+      `Content-Length: ${Buffer.byteLength(body, 'latin1')}`,
+    ];
+    this.send(lines.join('\r\n') + '\r\n\r\n' + body);
+  }
+
+  /** One out-of-dialog request; a 401 is answered once with `auth`'s credentials. Resolves to the final response. */
+  async request(method: string, opts: RequestOptions): Promise<Msg> {
+    const uri = `sip:${opts.ruriUser === undefined ? '' : `${opts.ruriUser}@`}127.0.0.1:${this.sipPort()}`;
+    const callId = randomUUID();
+    const client = opts.auth && new ClientAuth([{ username: opts.auth.user, secret: { password: opts.auth.pass } }]);
+    let authHeaders: string[] = [];
+    for (let round = 0; round < 2; round++) {
+      const cseq = this.#cseq++;
+      const body = opts.body ?? '';
+      const lines = [
+        `${method} ${uri} SIP/2.0`,
+        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=z9hG4bK${randomUUID()};rport`,
+        `From: ${opts.from ?? `<sip:${opts.user}@127.0.0.1>`};tag=${callId.slice(0, 8)}`,
+        `To: <sip:${opts.toUser ?? opts.ruriUser ?? opts.user}@127.0.0.1>`,
+        `Call-ID: ${callId}`,
+        `CSeq: ${cseq} ${method}`,
+        'Max-Forwards: 70',
+        ...(opts.headers ?? []),
+        ...authHeaders,
+        `Content-Length: ${Buffer.byteLength(body, 'latin1')}`,
+      ];
+      this.send(lines.join('\r\n') + '\r\n\r\n' + body);
+      const res = await this.next(
+        (m) => m.status >= 200 && m.header('Call-ID') === callId && m.header('CSeq') === `${cseq} ${method}`,
+      );
+      if (res.status !== 401 || client === undefined || round === 1) return res;
+      const answer = client.answer(401, res.all('WWW-Authenticate'), { method, uri, body });
+      if (!answer.ok) return res;
+      authHeaders = answer.headers.map((h) => `${h.name}: ${h.value}`);
+    }
+    throw new Error('unreachable');
+  }
+
+  close(): void {
+    this.sock.close();
+  }
+}
+
+let server: TestServer;
+let events: EventSocket;
+let peer: Peer;
+
+before(async () => {
+  server = await startTestServer({
+    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'extensions.conf': '[default]\nexten => inbox,1,NoOp()\n',
+    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8'),
+    'rtp.conf': '[general]\nrtpstart=25000\nrtpend=25999\n',
+  });
+  events = await EventSocket.open(server, 'msgapp');
+  peer = await Peer.open(() => server.sip.port);
+});
+
+after(async () => {
+  killAllSipp();
+  peer?.close();
+  events?.close();
+  await server?.close();
+});
+
+const text = (_body: string): string[] => ['Content-Type: text/plain', 'X-Custom: abc'];
+
+describe('inbound MESSAGE', { timeout: 30_000 }, () => {
+  test('no dialplan exten and no app listening → 404; an exten in the context → 202', async () => {
+    const res = await peer.request('MESSAGE', { user: 'sender', ruriUser: 'nosuch', headers: text('x'), body: 'x' });
+    assert.equal(res.status, 404);
+    const ok = await peer.request('MESSAGE', { user: 'sender', ruriUser: 'inbox', headers: text('x'), body: 'hi' });
+    assert.equal(ok.status, 202);
+  });
+
+  test('an app subscribed to the endpoint: 202 and TextMessageReceived with from, to, body, variables', async () => {
+    const sub = await ari(server, 'POST', '/applications/msgapp/subscription?eventSource=endpoint:PJSIP/anonymous');
+    assert.equal(sub.status, 200);
+    const res = await peer.request('MESSAGE', {
+      user: 'amsg',
+      from: '"Alice Msg" <sip:amsg@127.0.0.1:5080>',
+      ruriUser: 'nosuch',
+      headers: text('hello ari'),
+      body: 'hello ari',
+    });
+    assert.equal(res.status, 202);
+    const ev = await events.wait((e) => e.type === 'TextMessageReceived');
+    assert.equal(ev.application, 'msgapp');
+    assert.deepEqual(ev.endpoint, { technology: 'PJSIP', resource: 'anonymous', state: 'offline', channel_ids: [] });
+    assert.equal(ev.message.from, '"Alice Msg" <sip:amsg@127.0.0.1>');
+    assert.match(ev.message.to, /^pjsip:nosuch@127\.0\.0\.1(:\d+)?$/);
+    assert.equal(ev.message.body, 'hello ari');
+    const vars = ev.message.variables as Record<string, string>;
+    assert.equal(vars.PJSIP_RECVADDR, `127.0.0.1:${peer.port}`);
+    assert.equal(vars.PJSIP_TRANSPORT, 'udp');
+    assert.equal(vars['X-Custom'], 'abc');
+    assert.equal(vars['Call-ID'], res.header('Call-ID'));
+    assert.equal(vars['Content-Type'], 'text/plain');
+    await ari(server, 'DELETE', '/applications/msgapp/subscription?eventSource=endpoint:PJSIP/anonymous');
+  });
+
+  test('text/plain with a charset is accepted; other content types → 415', async () => {
+    const withCharset = await peer.request('MESSAGE', {
+      user: 'sender',
+      ruriUser: 'inbox',
+      headers: ['Content-Type: text/plain;charset=UTF-8'],
+      body: 'ok',
+    });
+    assert.equal(withCharset.status, 202);
+    const html = await peer.request('MESSAGE', {
+      user: 'sender',
+      ruriUser: 'inbox',
+      headers: ['Content-Type: text/html'],
+      body: '<b>no</b>',
+    });
+    assert.equal(html.status, 415);
+  });
+
+  test('alice (auth=) is challenged; with credentials → 202', async () => {
+    const opts = { user: 'alice', ruriUser: 'inbox', headers: text('x'), body: 'from alice' };
+    assert.equal((await peer.request('MESSAGE', opts)).status, 401);
+    const ok = await peer.request('MESSAGE', { ...opts, auth: { user: 'alice', pass: 'alice-secret' } });
+    assert.equal(ok.status, 202);
+  });
+
+  test('sipp sends a MESSAGE → 202', { skip: noSipp }, async () => {
+    const r = await runSipp({
+      scenario: 'uac-message',
+      remote: `127.0.0.1:${server.sip.port}`,
+      service: 'inbox',
+      timeoutS: 10,
+    });
+    assert.equal(r.code, 0, r.errors || r.stderr);
+    assert.deepEqual(sipStartLines(r.messages), ['MESSAGE', '202']);
+  });
+});
+
+describe('PUT /endpoints/sendMessage', { timeout: 30_000 }, () => {
+  const target = (): string => `sip:peer@127.0.0.1:${peer.port}`;
+
+  test('to=pjsip:anonymous/sip:… → 202 and a MESSAGE with the body and the variables as headers', async () => {
+    const to = encodeURIComponent(`pjsip:anonymous/${target()}`);
+    const from = encodeURIComponent('"Ari" <sip:ari@127.0.0.1>');
+    const mark = peer.inbox.length;
+    const res = await ari(server, 'PUT', `/endpoints/sendMessage?to=${to}&from=${from}&body=hello%20peer`, {
+      variables: { 'X-Trace': 't-1', 'X-Other': 'two' },
+    });
+    assert.equal(res.status, 202, res.text);
+    const msg = await peer.next((m) => m.method === 'MESSAGE' && peer.inbox.indexOf(m) >= mark);
+    assert.equal(msg.start, `MESSAGE ${target()} SIP/2.0`);
+    assert.equal(msg.body, 'hello peer');
+    assert.equal(msg.header('Content-Type'), 'text/plain');
+    assert.equal(msg.header('X-Trace'), 't-1');
+    assert.equal(msg.header('X-Other'), 'two');
+    assert.match(msg.header('From') ?? '', /^"Ari" <sip:ari@127\.0\.0\.1>;tag=/);
+    assert.match(msg.header('To') ?? '', /^<sip:peer@127\.0\.0\.1>$/);
+    assert.equal(msg.header('Max-Forwards'), '70');
+    peer.respond(msg, 202, 'Accepted');
+  });
+
+  test('to=pjsip:sip:… goes through default_outbound_endpoint', async () => {
+    const mark = peer.inbox.length;
+    const to = encodeURIComponent(`pjsip:${target()}`);
+    const res = await ari(server, 'PUT', `/endpoints/sendMessage?to=${to}&from=ari&body=bare`);
+    assert.equal(res.status, 202, res.text);
+    const msg = await peer.next((m) => m.method === 'MESSAGE' && peer.inbox.indexOf(m) >= mark);
+    assert.equal(msg.body, 'bare');
+    peer.respond(msg, 202, 'Accepted');
+  });
+
+  test('to a registered endpoint: the MESSAGE goes to its contact (also through /endpoints/PJSIP/alice/sendMessage)', async () => {
+    const auth = { user: 'alice', pass: 'alice-secret' };
+    const contact = `Contact: <sip:alice@127.0.0.1:${peer.port}>`;
+    assert.equal((await peer.request('REGISTER', { user: 'alice', headers: [contact], auth })).status, 200);
+    try {
+      let mark = peer.inbox.length;
+      const res = await ari(server, 'PUT', `/endpoints/sendMessage?to=pjsip:alice&from=ari&body=to%20alice`);
+      assert.equal(res.status, 202, res.text);
+      let msg = await peer.next((m) => m.method === 'MESSAGE' && peer.inbox.indexOf(m) >= mark);
+      assert.equal(msg.start, `MESSAGE sip:alice@127.0.0.1:${peer.port} SIP/2.0`);
+      assert.equal(msg.body, 'to alice');
+      peer.respond(msg, 202, 'Accepted');
+      mark = peer.inbox.length;
+      const direct = await ari(server, 'PUT', `/endpoints/PJSIP/alice/sendMessage?from=ari&body=direct`);
+      assert.equal(direct.status, 202, direct.text);
+      msg = await peer.next((m) => m.method === 'MESSAGE' && peer.inbox.indexOf(m) >= mark);
+      assert.equal(msg.body, 'direct');
+      peer.respond(msg, 202, 'Accepted');
+    } finally {
+      await peer.request('REGISTER', { user: 'alice', headers: ['Contact: *', 'Expires: 0'], auth });
+    }
+  });
+
+  test('unknown endpoint, unregistered endpoint, unknown technology → 404; no `to` → 400', async () => {
+    const to = encodeURIComponent(`pjsip:nosuch/${target()}`);
+    const unknown = await ari(server, 'PUT', `/endpoints/sendMessage?to=${to}&from=ari&body=x`);
+    assert.equal(unknown.status, 404);
+    assert.deepEqual(unknown.json, { message: 'Endpoint not found' });
+    const offline = await ari(server, 'PUT', `/endpoints/sendMessage?to=pjsip:bob&from=ari&body=x`);
+    assert.equal(offline.status, 404);
+    const tech = await ari(server, 'PUT', `/endpoints/sendMessage?to=xmpp:someone&from=ari&body=x`);
+    assert.equal(tech.status, 404);
+    const byPath = await ari(server, 'PUT', `/endpoints/PJSIP/nosuch/sendMessage?from=ari&body=x`);
+    assert.equal(byPath.status, 404);
+    assert.deepEqual(byPath.json, { message: 'Endpoint not found' });
+    const missing = await ari(server, 'PUT', `/endpoints/sendMessage?from=ari&body=x`);
+    assert.equal(missing.status, 400);
+  });
+});
