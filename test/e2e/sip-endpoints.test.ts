@@ -9,8 +9,10 @@ import { after, before, describe, test } from 'node:test';
 import { ClientAuth } from '../../src/sip/auth/client-auth.js';
 import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { killAllSipp, sippAvailable, startSipp } from '../helpers/sipp.js';
 
-// Loopback UDP only; no sipp needed, so nothing to skip.
+// Loopback UDP only; the one sipp test skips without sipp.
+const noSipp = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
 
 interface Msg {
   start: string;
@@ -169,6 +171,21 @@ type = aor
 qualify_frequency = 1
 qualify_timeout = 0.5
 contact = sip:qpeer@127.0.0.1:${port}
+
+; carol: no auth, a qualified AOR whose bindings may be as short as 1 s
+[carol]
+type = endpoint
+context = default
+disallow = all
+allow = ulaw
+aors = carol
+
+[carol]
+type = aor
+max_contacts = 1
+minimum_expiration = 1
+qualify_frequency = 1
+qualify_timeout = 0.5
 `;
 
 before(async () => {
@@ -183,6 +200,7 @@ before(async () => {
 });
 
 after(async () => {
+  killAllSipp();
   events?.close();
   qpeer?.close();
   await server?.close();
@@ -212,7 +230,7 @@ describe('GET /endpoints', { timeout: 30_000 }, () => {
     assert.deepEqual(alice, { technology: 'PJSIP', resource: 'alice', state: 'offline', channel_ids: [] });
     const pjsip = await ari(server, 'GET', '/endpoints/PJSIP');
     assert.equal(pjsip.status, 200);
-    assert.deepEqual(pjsip.json.map((e: any) => e.resource).sort(), ['alice', 'anonymous', 'bob', 'qpeer']);
+    assert.deepEqual(pjsip.json.map((e: any) => e.resource).sort(), ['alice', 'anonymous', 'bob', 'carol', 'qpeer']);
     const one = await ari(server, 'GET', '/endpoints/PJSIP/alice');
     assert.equal(one.status, 200);
     assert.deepEqual(one.json, alice);
@@ -412,5 +430,75 @@ describe('qualify', { timeout: 30_000 }, () => {
         events.events.indexOf(e) >= mark,
     );
     assert.equal(up.endpoint.state, 'online');
+  });
+});
+
+describe('a qualified, short-lived registration', { timeout: 30_000 }, () => {
+  test('Unknown, then Reachable once the OPTIONS is answered; the binding expires: Removed, Unreachable', async () => {
+    assert.equal((await subscribe('endpoint:PJSIP/carol')).status, 200);
+    const peer = await Peer.open(() => server.sip.port);
+    try {
+      const mark = events.events.length;
+      const res = await peer.request('REGISTER', {
+        user: 'carol',
+        headers: [`Contact: <sip:carol@127.0.0.1:${peer.port}>`, 'Expires: 2'],
+      });
+      assert.equal(res.status, 200);
+      assert.equal(res.header('Expires'), '2');
+      const after = (e: AriEvent): boolean => e.endpoint?.resource === 'carol' && events.events.indexOf(e) >= mark;
+      const status = (s: string) => (e: AriEvent) =>
+        after(e) && e.type === 'ContactStatusChange' && e.contact_info.contact_status === s;
+      const unknown = await events.wait(status('Unknown'));
+      assert.equal(unknown.endpoint.state, 'offline');
+      const reachable = await events.wait(status('Reachable'), 3000);
+      assert.equal(reachable.endpoint.state, 'online');
+      await events.wait((e) => after(e) && e.type === 'PeerStatusChange' && e.peer.peer_status === 'Reachable');
+      await events.wait(status('Removed'), 4000);
+      await events.wait((e) => after(e) && e.type === 'PeerStatusChange' && e.peer.peer_status === 'Unreachable');
+      assert.equal((await ari(server, 'GET', '/endpoints/PJSIP/carol')).json.state, 'offline');
+      // No OPTIONS for a contact that is gone.
+      await new Promise((r) => setTimeout(r, 1200));
+      const last = peer.inbox.filter((m) => m.method === 'OPTIONS').length;
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.equal(peer.inbox.filter((m) => m.method === 'OPTIONS').length, last);
+    } finally {
+      peer.close();
+    }
+  });
+});
+
+describe('an inbound call', { skip: noSipp, timeout: 30_000 }, () => {
+  test("channel_ids of the anonymous endpoint while sipp's call lasts; it stays offline (no contacts)", async () => {
+    assert.equal((await subscribe('endpoint:PJSIP/anonymous')).status, 200);
+    const mark = events.events.length;
+    const sipp = await startSipp({
+      scenario: 'uac-call',
+      remote: `127.0.0.1:${server.sip.port}`,
+      service: '100',
+      vars: { holdms: '1500' },
+      timeoutS: 15,
+    });
+    const withChannel = await events.wait(
+      (e) =>
+        e.type === 'EndpointStateChange' &&
+        e.endpoint?.resource === 'anonymous' &&
+        e.endpoint.channel_ids.length === 1 &&
+        events.events.indexOf(e) >= mark,
+      5000,
+    );
+    assert.equal(withChannel.endpoint.state, 'offline');
+    const id = withChannel.endpoint.channel_ids[0] as string;
+    const during = await ari(server, 'GET', '/endpoints/PJSIP/anonymous');
+    assert.deepEqual(during.json.channel_ids, [id]);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+    await events.wait(
+      (e) =>
+        e.type === 'EndpointStateChange' &&
+        e.endpoint?.resource === 'anonymous' &&
+        e.endpoint.channel_ids.length === 0 &&
+        events.events.indexOf(e) > events.events.indexOf(withChannel),
+    );
+    assert.deepEqual((await ari(server, 'GET', '/endpoints/PJSIP/anonymous')).json.channel_ids, []);
   });
 });
