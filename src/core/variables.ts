@@ -10,7 +10,7 @@ interface DialplanFunction {
 }
 
 function needChannel(channel: Channel | undefined): Channel {
-  if (!channel) throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+  if (!channel) throw new CoreError('FUNCTION_FAILED', 'Unable to read provided function');
   return channel;
 }
 
@@ -27,7 +27,7 @@ const CALLERID: DialplanFunction = {
       case 'all':
         return party.name ? `"${party.name}" <${party.number}>` : party.number;
       default:
-        throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+        throw new CoreError('FUNCTION_FAILED', 'Unable to read provided function');
     }
   },
   write(channel, args, value) {
@@ -40,7 +40,7 @@ const CALLERID: DialplanFunction = {
       case 'all':
         return channel.setCaller(parseCallerId(value));
       default:
-        throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+        throw new CoreError('FUNCTION_FAILED', 'Unable to read provided function');
     }
   },
 };
@@ -81,8 +81,12 @@ const CHANNEL: DialplanFunction = {
         return String(ch.location.priority);
       case 'appname':
         return ch.location.appName;
-      default:
-        throw new CoreError('FUNCTION_FAILED', 'Error With Function');
+      default: {
+        // Technology items (CHANNEL(pjsip,call-id), CHANNEL(rtp,src), CHANNEL(endpoint)) come from the driver.
+        const value = ch.tech.readFunction?.(ch, 'CHANNEL', args.trim());
+        if (value === undefined) throw new CoreError('FUNCTION_FAILED', 'Unable to read provided function');
+        return value;
+      }
     }
   },
   write(channel, args, value) {
@@ -126,8 +130,11 @@ export class Variables {
 
   callFunction(channel: Channel | undefined, func: string, args: string): string {
     const fn = FUNCTIONS[func];
-    if (!fn) throw new CoreError('FUNCTION_FAILED', 'Error With Function');
-    return fn.read(channel, args);
+    if (fn) return fn.read(channel, args);
+    // Functions a channel technology provides (PJSIP_HEADER, PJSIP_DTMF_MODE, ...).
+    const value = channel?.tech.readFunction?.(channel, func, args);
+    if (value === undefined) throw new CoreError('FUNCTION_FAILED', 'Unable to read provided function');
+    return value;
   }
 
   /** A variable or function value; undefined when a variable is not set. Throws FUNCTION_FAILED. */
@@ -146,9 +153,9 @@ export class Variables {
     const call = splitFunctionCall(name);
     if (call) {
       const fn = FUNCTIONS[call.func];
-      if (!fn?.write) throw new CoreError('BAD_REQUEST', 'Failed to execute function');
-      fn.write(channel, call.args, value ?? '');
-      return;
+      if (fn?.write) return fn.write(channel, call.args, value ?? '');
+      if (fn === undefined && channel.tech.writeFunction?.(channel, call.func, call.args, value ?? '') === true) return;
+      throw new CoreError('BAD_REQUEST', 'Failed to execute function');
     }
     channel.setVariable(name, value, reportEvents);
   }

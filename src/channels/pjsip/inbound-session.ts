@@ -9,6 +9,7 @@ import { Dialog } from '../../sip/ua/dialog.js';
 import { buildResponse } from '../../sip/ua/message-builder.js';
 import type { SipSource } from '../../sip/ua/sip-stack.js';
 import type { CallMedia } from './call-media.js';
+import type { SessionFacts } from './session-functions.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromReasonHeaders, q850Reason, reasonPhrase, statusFromCause } from './sip-causes.js';
 import { SipSession } from './sip-session.js';
@@ -32,7 +33,7 @@ export class InboundSession extends SipSession {
     endpoint: EndpointConfig,
     readonly invite: SipRequest,
     readonly tx: InviteServerTransaction,
-    source: SipSource,
+    readonly source: SipSource,
     media: CallMedia,
   ) {
     super(ctx, endpoint);
@@ -42,6 +43,16 @@ export class InboundSession extends SipSession {
     this.dialog = Dialog.uas(invite, this.localTag);
     ctx.stack.addDialog(this.dialog.id, this);
     ctx.stack.onCancel(tx, (cancel) => this.#onCancel(cancel));
+  }
+
+  protected facts(): SessionFacts {
+    const local = this.source.local;
+    return {
+      invite: this.invite,
+      isInbound: true,
+      localAddr: `${local.host}:${local.port}`,
+      remoteAddr: `${this.source.host}:${this.source.port}`,
+    };
   }
 
   call(): { ok: true } | { ok: false; cause: number } {

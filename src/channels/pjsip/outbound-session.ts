@@ -11,6 +11,7 @@ import { Dialog, initialCSeq } from '../../sip/ua/dialog.js';
 import { buildRequest, nameAddr, uriHost, withoutPort } from '../../sip/ua/message-builder.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromStatus, q850Reason } from './sip-causes.js';
+import type { SessionFacts } from './session-functions.js';
 import { SipSession } from './sip-session.js';
 
 /** Where an outbound call goes: the Request-URI and the first hop. */
@@ -44,6 +45,17 @@ export class OutboundSession extends SipSession {
   ) {
     super(ctx, endpoint);
     this.peer = target.destination;
+  }
+
+  protected facts(): SessionFacts {
+    const local = this.ctx.stack.advertised(this.target.destination.transport);
+    const dest = this.target.destination;
+    return {
+      invite: this.#invite,
+      isInbound: false,
+      localAddr: `${local.host}:${local.port}`,
+      remoteAddr: `${dest.host}:${dest.port}`,
+    };
   }
 
   call(channel: Channel): { ok: true } | { ok: false; cause: number } {
@@ -86,6 +98,7 @@ export class OutboundSession extends SipSession {
         ['Allow', ALLOW],
         ['Supported', `${SUPPORTED}, histinfo`],
         ['User-Agent', this.ctx.stack.userAgent],
+        ...this.extraHeaders,
       ],
       body: Buffer.from(sdp),
       contentType: 'application/sdp',

@@ -10,6 +10,7 @@ import { buildRequest, buildResponse } from '../../sip/ua/message-builder.js';
 import type { DialogUser, SipSource } from '../../sip/ua/sip-stack.js';
 import type { CallMedia } from './call-media.js';
 import { parseInfoDtmf } from './info-dtmf.js';
+import { readSessionFunction, type SessionFacts } from './session-functions.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromReasonHeaders, hasStatusForCause, q850Reason, statusFromCause } from './sip-causes.js';
 
@@ -86,6 +87,44 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     if (this.dialog === undefined || this.isTerminated) return;
     const body = Buffer.from(`Signal=${digit}\r\nDuration=${durationMs}\r\n`);
     this.sendInDialog('INFO', [], body, 'application/dtmf-relay');
+  }
+
+  /** Headers added to our outgoing INVITE with `PJSIP_HEADER(add,Name)` (set through originate variables). */
+  readonly extraHeaders: Array<readonly [string, string]> = [];
+
+  protected abstract facts(): SessionFacts;
+
+  readFunction(_channel: Channel, func: string, args: string): string | undefined {
+    return readSessionFunction(this, this.facts(), func, args);
+  }
+
+  writeFunction(_channel: Channel, func: string, args: string, value: string): boolean {
+    if (func === 'PJSIP_DTMF_MODE') {
+      if (!['rfc4733', 'inband', 'info', 'auto', 'auto_info', 'none'].includes(value)) return false;
+      this.dtmfMode = value;
+      return true;
+    }
+    if (func !== 'PJSIP_HEADER') return false;
+    const [action = '', name = ''] = args.split(',').map((p) => p.trim());
+    if (name === '') return false;
+    const lower = name.toLowerCase();
+    const at = this.extraHeaders.findIndex(([n]) => n.toLowerCase() === lower);
+    switch (action.toLowerCase()) {
+      case 'add':
+        this.extraHeaders.push([name, value]);
+        return true;
+      case 'update':
+        if (at === -1) this.extraHeaders.push([name, value]);
+        else this.extraHeaders[at] = [name, value];
+        return true;
+      case 'remove':
+        for (let i = this.extraHeaders.length - 1; i >= 0; i--) {
+          if (this.extraHeaders[i]![0].toLowerCase() === lower) this.extraHeaders.splice(i, 1);
+        }
+        return true;
+      default:
+        return false;
+    }
   }
 
   rtpStatistics(): Readonly<Record<string, number>> | undefined {

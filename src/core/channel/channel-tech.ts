@@ -26,6 +26,13 @@ export interface ChannelTech {
   write(channel: Channel, frame: Frame): void;
   /** Redirect the call elsewhere (SIP 302/REFER); technologies without transfer ignore it. */
   transfer?(channel: Channel, destination: string): void;
+  /**
+   * A dialplan function the technology provides (`CHANNEL(pjsip,call-id)`, `PJSIP_HEADER(read,X)`): its value,
+   * or undefined when the technology has no such item or it cannot be read now (ARI then answers 500).
+   */
+  readFunction?(channel: Channel, func: string, args: string): string | undefined;
+  /** Writes such a function; false when it is not writable. */
+  writeFunction?(channel: Channel, func: string, args: string, value: string): boolean;
   /** The RTPstat fields of the channel's audio stream (without channel_uniqueid); undefined before media. */
   rtpStatistics?(channel: Channel): Readonly<Record<string, number>> | undefined;
   /** Caller id of the outbound side copied to the device before a call (Local copies it to `;2`). */
