@@ -17,6 +17,7 @@ import { RunningStat } from './rtp-stat.js';
 const MIN_INTERVAL_MS = 50;
 const NTP_EPOCH_OFFSET_S = 2208988800; // 1900-01-01 to 1970-01-01
 const MAX_RTCP_SIZE = 1500;
+const RTT_TOLERANCE_UNITS = 66; // 1 ms
 
 /** The remote source the session hears, as far as RTCP needs it. */
 export interface RtcpRemote {
@@ -143,7 +144,9 @@ export class RtcpReporter {
     if (block.lastSr === 0) return; // no SR from us has reached the remote yet
     const nowCompact = compactNtpAt(performance.timeOrigin + nowMs);
     const rttUnits = (nowCompact - block.lastSr - block.delaySinceLastSr) | 0; // 1/65536 s, 32-bit wrap
-    if (rttUnits >= 0) this.rtt.add(rttUnits / 65536);
+    // On a LAN the truncations of LSR and DLSR can make the result a unit or two below zero: that is 0; more
+    // negative means a broken clock or report, and is ignored.
+    if (rttUnits >= -RTT_TOLERANCE_UNITS) this.rtt.add(Math.max(0, rttUnits) / 65536);
   }
 
   /** Fills the report block about the remote source; false when nothing was received from it. */

@@ -172,6 +172,11 @@ export class RtpSession {
     return this.#closed === undefined && this.#rtcp.sendReport();
   }
 
+  /** RTCP datagrams sent and received, and how many round-trip times were measured. */
+  rtcpCounters(): { sent: number; received: number; rttSamples: number } {
+    return { sent: this.#rtcp.reportsSent, received: this.#rtcp.reportsReceived, rttSamples: this.#rtcp.rtt.count };
+  }
+
   get dropCount(): number {
     let n = 0;
     for (const count of this.drops.values()) n += count;
