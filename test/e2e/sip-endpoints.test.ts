@@ -502,3 +502,37 @@ describe('an inbound call', { skip: noSipp, timeout: 30_000 }, () => {
     assert.deepEqual((await ari(server, 'GET', '/endpoints/PJSIP/anonymous')).json.channel_ids, []);
   });
 });
+
+describe('a phone re-registering from a new address (remove_existing)', { timeout: 30_000 }, () => {
+  test('new contact NonQualified, old one Removed, and the endpoint never goes offline in between', async () => {
+    assert.equal((await subscribe('endpoint:PJSIP/alice')).status, 200);
+    const a = await Peer.open(() => server.sip.port);
+    const b = await Peer.open(() => server.sip.port);
+    try {
+      assert.equal((await register(a, 300)).status, 200);
+      await events.wait((e) => e.type === 'ContactStatusChange' && e.contact_info.uri.endsWith(`:${a.port}`));
+      const mark = events.events.length;
+      assert.equal((await register(b, 300)).status, 200);
+      await events.wait(
+        (e) =>
+          e.type === 'ContactStatusChange' &&
+          e.contact_info.uri.endsWith(`:${a.port}`) &&
+          e.contact_info.contact_status === 'Removed',
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      const seen = endpointEvents(mark, 'alice');
+      assert.deepEqual(
+        seen.map((e) => [e.type, e.contact_info?.contact_status, e.endpoint.state]),
+        [
+          ['ContactStatusChange', 'NonQualified', 'online'],
+          ['ContactStatusChange', 'Removed', 'online'],
+        ],
+      );
+      const res = await b.request('REGISTER', { user: 'alice', headers: ['Contact: *', 'Expires: 0'], auth: ALICE });
+      assert.equal(res.status, 200);
+    } finally {
+      a.close();
+      b.close();
+    }
+  });
+});

@@ -118,14 +118,18 @@ export function handleRegister(req: SipRequest, ctx: RegisterContext): RegisterO
     else added += w.expires === 0 ? 0 : 1;
   }
   const excess = existing.length - removed + added - aor.maxContacts;
+  let victims: Binding[] = [];
   if (excess > 0) {
     if (!aor.removeExisting) return refuse(403, 'Forbidden');
     // remove_existing: the soonest-expiring bindings this REGISTER does not itself refresh make room.
-    const victims = existing.filter((b) => !seen.has(contactKey(b.uri))).sort((a, b) => a.expiresAt - b.expiresAt);
-    if (victims.length < excess) return refuse(403, 'Forbidden');
-    for (const b of victims.slice(0, excess)) store.remove(b.aor, b.uri);
+    const candidates = existing.filter((b) => !seen.has(contactKey(b.uri))).sort((a, b) => a.expiresAt - b.expiresAt);
+    if (candidates.length < excess) return refuse(403, 'Forbidden');
+    victims = candidates.slice(0, excess);
   }
-  if (store.size - removed + added > store.maxBindings) return refuse(503, 'Service Unavailable');
+  if (store.size - removed - victims.length + added > store.maxBindings) return refuse(503, 'Service Unavailable');
+  // Room in the store for the new bindings first when it is nearly full; otherwise the replaced bindings go after the
+  // new ones are in, so a phone that re-registers from a new address never looks offline in between.
+  if (store.size - removed + added > store.maxBindings) for (const b of victims.splice(0)) store.remove(b.aor, b.uri);
 
   const path = req.headerValues('path');
   const userAgent = req.header('user-agent');
@@ -148,6 +152,7 @@ export function handleRegister(req: SipRequest, ctx: RegisterContext): RegisterO
       status,
     });
   }
+  for (const b of victims) store.remove(b.aor, b.uri);
   return ok(req, ctx, aor);
 }
 
