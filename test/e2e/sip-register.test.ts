@@ -308,4 +308,21 @@ describe('REGISTER (registrar)', { skip, timeout: 60_000 }, () => {
       b.close();
     }
   });
+  test('no expiry anywhere → default_expiration 3600 and no Expires header; a bad Contact → 400', async () => {
+    const peer = await Peer.open(server);
+    try {
+      const contact = `Contact: <sip:alice@127.0.0.1:${peer.port}>`;
+      let res = await peer.request('REGISTER', { user: 'alice', headers: [contact], auth: ALICE });
+      assert.equal(res.status, 200);
+      assert.equal(res.header('Expires'), undefined);
+      assert.match(res.header('Contact') ?? '', /;expires=(3599|3600)$/);
+      res = await peer.request('REGISTER', { user: 'alice', headers: ['Contact: <not a uri'], auth: ALICE });
+      assert.equal(res.status, 400);
+      res = await peer.request('REGISTER', { user: 'alice', headers: [contact, 'Expires: 0'], auth: ALICE });
+      assert.equal(res.status, 200);
+      assert.deepEqual(res.all('Contact'), []);
+    } finally {
+      peer.close();
+    }
+  });
 });
