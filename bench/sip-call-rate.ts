@@ -137,7 +137,7 @@ async function step(target: Target, app: StasisApp, rate: number): Promise<Recor
   const client = clientSample();
   const other = new OtherLoad(target);
   const t0 = nowMs();
-  const sipp = startSippLoad({
+  const sipp = await startSippLoad({
     scenario: 'uac-stasis.xml',
     remote: target.sip,
     service: args.service,

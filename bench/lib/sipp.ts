@@ -5,7 +5,8 @@
  * after the scenario file.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { REPO_ROOT, type SipAddress } from './target.js';
@@ -28,6 +29,8 @@ export interface SippLoadOptions {
   mediaPort?: number;
   vars?: Record<string, string>;
   keys?: Record<string, string>;
+  /** Text replaced in the scenario copy: `[name]` → value (for attributes sipp does not expand, e.g. rtp_stream). */
+  inline?: Record<string, string>;
   /** SIGKILL after this long (sipp's own -timeout is set 5 s earlier). */
   killAfterS: number;
   extraArgs?: string[];
@@ -100,18 +103,36 @@ function parseRtt(dir: string): number[] {
   return out;
 }
 
-export function startSippLoad(opts: SippLoadOptions): SippLoad {
+/** A UDP port free on `host` right now: sipp's -p (its default, 5060, may be taken by another test's sipp). */
+function freeUdpPort(host: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const socket = createSocket(host.includes(':') ? 'udp6' : 'udp4');
+    socket.once('error', reject);
+    socket.bind(0, host, () => {
+      const { port } = socket.address();
+      socket.close(() => resolve(port));
+    });
+  });
+}
+
+/** Set BENCH_KEEP_SIPP=1 to keep sipp's folder (its path goes to stderr) for a look at the logs. */
+const keepLogs = process.env.BENCH_KEEP_SIPP === '1';
+
+export async function startSippLoad(opts: SippLoadOptions): Promise<SippLoad> {
   requireSipp();
+  const localPort = await freeUdpPort(opts.remote.host);
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-sipp-'));
   const scenario = join(dir, basename(opts.scenario));
-  copyFileSync(join(BENCH_SCENARIOS, opts.scenario), scenario);
+  let text = readFileSync(join(BENCH_SCENARIOS, opts.scenario), 'latin1');
+  for (const [k, v] of Object.entries(opts.inline ?? {})) text = text.split(`[${k}]`).join(v);
+  writeFileSync(scenario, text, 'latin1');
   const stats = join(dir, 'stats.csv');
   const errors = join(dir, 'errors.log');
   const host = opts.remote.host;
   const args = [
     '-sf', scenario,
     '-i', host,
-    '-p', '0',
+    '-p', String(localPort),
     '-mi', host,
     '-mp', String(opts.mediaPort ?? 50000),
     '-t', 'u1',
@@ -150,7 +171,8 @@ export function startSippLoad(opts: SippLoadOptions): SippLoad {
         errors: (readOr(errors).slice(-3000) + '\n' + stderr).trim(),
         args,
       };
-      rmSync(dir, { recursive: true, force: true });
+      if (keepLogs) process.stderr.write(`[bench] sipp logs kept in ${dir}\n`);
+      else rmSync(dir, { recursive: true, force: true });
       resolve(result);
     };
     child.once('error', (err) => {
