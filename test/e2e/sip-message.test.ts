@@ -213,6 +213,27 @@ describe('inbound MESSAGE', { timeout: 30_000 }, () => {
     await ari(server, 'DELETE', '/applications/msgapp/subscription?eventSource=endpoint:PJSIP/anonymous');
   });
 
+  test('an app subscribed to the whole technology (endpoint:PJSIP) also makes the MESSAGE deliverable', async () => {
+    const source = 'eventSource=endpoint:PJSIP';
+    assert.equal((await ari(server, 'POST', `/applications/msgapp/subscription?${source}`)).status, 200);
+    try {
+      const res = await peer.request('MESSAGE', {
+        user: 'techwide',
+        ruriUser: 'nobody',
+        headers: ['Content-Type: text/plain'],
+        body: 'to all',
+      });
+      assert.equal(res.status, 202);
+      const ev = await events.wait((e) => e.type === 'TextMessageReceived' && e.message.body === 'to all');
+      assert.equal(ev.endpoint.resource, 'anonymous');
+      assert.equal(ev.message.from, '<sip:techwide@127.0.0.1>');
+    } finally {
+      await ari(server, 'DELETE', `/applications/msgapp/subscription?${source}`);
+    }
+    const after = await peer.request('MESSAGE', { user: 'x', ruriUser: 'nobody', headers: text(''), body: 'late' });
+    assert.equal(after.status, 404);
+  });
+
   test('text/plain with a charset is accepted; other content types → 415', async () => {
     const withCharset = await peer.request('MESSAGE', {
       user: 'sender',
