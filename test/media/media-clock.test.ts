@@ -1,0 +1,98 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
+import { MediaClock } from '../../src/media/media-clock.js';
+
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
+
+test('ticks every 20 ms: ~15 ticks in 300 ms, numbered one by one', async () => {
+  const clock = new MediaClock();
+  const ticks: number[] = [];
+  const start = performance.now();
+  const unsubscribe = clock.subscribe((n) => ticks.push(n));
+  assert.equal(clock.isRunning, true);
+  await sleep(300);
+  const elapsed = performance.now() - start;
+  unsubscribe();
+  assert.equal(clock.isRunning, false, 'the timer stops when nobody listens');
+  const expected = Math.floor(elapsed / 20);
+  assert.ok(ticks.length >= expected - 1 && ticks.length <= expected + 1, `${ticks.length} ticks in ${elapsed} ms`);
+  assert.deepEqual(
+    ticks,
+    ticks.map((_, i) => i + 1),
+  );
+});
+
+test('subscribers share one tick sequence; an unsubscribed one hears no more', async () => {
+  const clock = new MediaClock({ periodMs: 10 });
+  const a: number[] = [];
+  const b: number[] = [];
+  const offA = clock.subscribe((n) => a.push(n));
+  await sleep(35);
+  const offB = clock.subscribe((n) => b.push(n));
+  await sleep(35);
+  offA();
+  const aCount = a.length;
+  await sleep(25);
+  offB();
+  assert.equal(a.length, aCount);
+  assert.ok(b.length >= 2);
+  assert.ok(b[0]! > 1, 'B joins the running sequence');
+  for (const n of b.filter((x) => x <= aCount)) assert.ok(a.includes(n));
+});
+
+test('a blocked event loop is caught up, the late ticks counted, the long-run rate kept', async () => {
+  const clock = new MediaClock();
+  let count = 0;
+  let isBlocked = false;
+  const start = performance.now();
+  const off = clock.subscribe(() => {
+    count++;
+    if (count === 3 && !isBlocked) {
+      isBlocked = true;
+      const until = performance.now() + 100; // five periods without the timer
+      while (performance.now() < until);
+    }
+  });
+  await sleep(300);
+  const elapsed = performance.now() - start;
+  off();
+  const expected = Math.floor(elapsed / 20);
+  assert.ok(count >= expected - 1 && count <= expected + 1, `${count} ticks in ${elapsed} ms`);
+  assert.ok(clock.lateTicks >= 3, `late ticks ${clock.lateTicks}`);
+  assert.equal(clock.skippedTicks, 0);
+});
+
+test('a stall beyond maxCatchUp skips the excess and counts it', async () => {
+  const clock = new MediaClock({ periodMs: 10, maxCatchUp: 2 });
+  let count = 0;
+  const start = performance.now();
+  const off = clock.subscribe(() => {
+    count++;
+    if (count === 1) {
+      const until = performance.now() + 80;
+      while (performance.now() < until);
+    }
+  });
+  await sleep(150);
+  const expected = Math.floor((performance.now() - start) / 10);
+  off();
+  const total = count + clock.skippedTicks; // delivered + skipped = every period that passed
+  assert.ok(total >= expected - 1 && total <= expected + 1, `${count} + ${clock.skippedTicks} of ${expected}`);
+  assert.ok(clock.skippedTicks >= 4, `skipped ${clock.skippedTicks}`);
+});
+
+test('a listener that throws does not stop the others', async () => {
+  const errors: unknown[] = [];
+  const clock = new MediaClock({ periodMs: 10, onError: (e) => errors.push(e) });
+  let heard = 0;
+  const offBad = clock.subscribe(() => {
+    throw new Error('boom');
+  });
+  const offGood = clock.subscribe(() => heard++);
+  await sleep(35);
+  offBad();
+  offGood();
+  assert.ok(heard >= 2);
+  assert.equal(errors.length, heard);
+});
