@@ -51,6 +51,8 @@ function parse(text: string): Msg {
 
 interface RequestOptions {
   user: string;
+  /** The whole Request-URI (default `sip:[ruriUser@]127.0.0.1:<server port>`). */
+  ruri?: string;
   ruriUser?: string;
   toUser?: string;
   headers?: string[];
@@ -118,7 +120,7 @@ class Peer {
 
   /** One out-of-dialog request; a 401 is answered once with `auth`'s credentials. Resolves to the final response. */
   async request(method: string, opts: RequestOptions): Promise<Msg> {
-    const uri = `sip:${opts.ruriUser === undefined ? '' : `${opts.ruriUser}@`}127.0.0.1:${this.sipPort()}`;
+    const uri = opts.ruri ?? `sip:${opts.ruriUser === undefined ? '' : `${opts.ruriUser}@`}127.0.0.1:${this.sipPort()}`;
     const callId = randomUUID();
     const client = opts.auth && new ClientAuth([{ username: opts.auth.user, secret: { password: opts.auth.pass } }]);
     let authHeaders: string[] = [];
@@ -372,6 +374,9 @@ describe('inbound OPTIONS', { timeout: 30_000 }, () => {
       assert.match(res.header('Supported') ?? '', /100rel, timer, replaces, norefersub/);
       assert.equal((await peer.request('OPTIONS', { user: 'somebody', ruriUser: '100' })).status, 200);
       assert.equal((await peer.request('OPTIONS', { user: 'somebody', ruriUser: 'nosuch' })).status, 404);
+      assert.equal((await peer.request('OPTIONS', { user: 'somebody', ruri: 'tel:100' })).status, 416);
+      // An unknown Require does not stop an OPTIONS (§4.12).
+      assert.equal((await peer.request('OPTIONS', { user: 'somebody', headers: ['Require: foo'] })).status, 200);
       // alice has auth: her OPTIONS is challenged, and answers once authenticated.
       assert.equal((await peer.request('OPTIONS', { user: 'alice' })).status, 401);
       assert.equal((await peer.request('OPTIONS', { user: 'alice', auth: ALICE })).status, 200);

@@ -16,7 +16,8 @@ const ACCEPT =
 /** §4.9: OPTIONS out of a dialog: 200 unless the Request-URI names a user not in the endpoint's context (404). */
 export function answerOptions(ctx: PjsipContext, ep: EndpointConfig, req: SipRequest, tx: ServerTransaction): void {
   const uri = req.requestUri();
-  if (!uri.ok) return ctx.stack.respond(req, tx, 416, 'Unsupported URI Scheme');
+  if (!uri.ok || (uri.value.scheme !== 'sip' && uri.value.scheme !== 'sips'))
+    return ctx.stack.respond(req, tx, 416, 'Unsupported URI Scheme');
   const user = uri.value.user ?? '';
   if (user !== '' && !ctx.core.dialplan.exists(ep.context, user, 1))
     return ctx.stack.respond(req, tx, 404, 'Not Found');
