@@ -1,10 +1,10 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import dgram from 'node:dgram';
-import { RtpPortPool, type RtpPortPair } from '../../../src/rtp/session/port-pool.js';
+import { RtpPortPool, type PortPoolError, type RtpPortPair } from '../../../src/rtp/session/port-pool.js';
 import { hasIpv6Loopback, portRange } from './helpers.js';
 
-function ok<T extends object>(r: T | { error: string; message: string }): T {
+function ok(r: RtpPortPair | PortPoolError): RtpPortPair {
   if ('error' in r) throw new Error(r.message);
   return r;
 }
