@@ -5,6 +5,7 @@ import { MediaClock } from '../../src/media/media-clock.js';
 
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
+// Tolerance of two ticks below: the test's own timer may run before the clock's when both fall due in one loop turn.
 test('ticks every 20 ms: ~15 ticks in 300 ms, numbered one by one', async () => {
   const clock = new MediaClock();
   const ticks: number[] = [];
@@ -16,7 +17,7 @@ test('ticks every 20 ms: ~15 ticks in 300 ms, numbered one by one', async () => 
   unsubscribe();
   assert.equal(clock.isRunning, false, 'the timer stops when nobody listens');
   const expected = Math.floor(elapsed / 20);
-  assert.ok(ticks.length >= expected - 1 && ticks.length <= expected + 1, `${ticks.length} ticks in ${elapsed} ms`);
+  assert.ok(ticks.length >= expected - 2 && ticks.length <= expected + 1, `${ticks.length} ticks in ${elapsed} ms`);
   assert.deepEqual(
     ticks,
     ticks.map((_, i) => i + 1),
@@ -58,7 +59,7 @@ test('a blocked event loop is caught up, the late ticks counted, the long-run ra
   const elapsed = performance.now() - start;
   off();
   const expected = Math.floor(elapsed / 20);
-  assert.ok(count >= expected - 1 && count <= expected + 1, `${count} ticks in ${elapsed} ms`);
+  assert.ok(count >= expected - 2 && count <= expected + 1, `${count} ticks in ${elapsed} ms`);
   assert.ok(clock.lateTicks >= 3, `late ticks ${clock.lateTicks}`);
   assert.equal(clock.skippedTicks, 0);
 });
@@ -78,7 +79,7 @@ test('a stall beyond maxCatchUp skips the excess and counts it', async () => {
   const expected = Math.floor((performance.now() - start) / 10);
   off();
   const total = count + clock.skippedTicks; // delivered + skipped = every period that passed
-  assert.ok(total >= expected - 1 && total <= expected + 1, `${count} + ${clock.skippedTicks} of ${expected}`);
+  assert.ok(total >= expected - 2 && total <= expected + 1, `${count} + ${clock.skippedTicks} of ${expected}`);
   assert.ok(clock.skippedTicks >= 4, `skipped ${clock.skippedTicks}`);
 });
 
