@@ -155,6 +155,21 @@ class Peer {
   }
 }
 
+const PROVIDER = `
+[provider]
+type = endpoint
+context = default
+disallow = all
+allow = ulaw
+outbound_auth = provider-auth
+
+[provider-auth]
+type = auth
+auth_type = digest
+username = switchyard
+password = s3cret
+`;
+
 let server: TestServer;
 let events: EventSocket;
 let peer: Peer;
@@ -163,7 +178,7 @@ before(async () => {
   server = await startTestServer({
     'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
     'extensions.conf': '[default]\nexten => inbox,1,NoOp()\n',
-    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8'),
+    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8') + PROVIDER,
     'rtp.conf': '[general]\nrtpstart=25000\nrtpend=25999\n',
   });
   events = await EventSocket.open(server, 'msgapp');
@@ -324,6 +339,40 @@ describe('PUT /endpoints/sendMessage', { timeout: 30_000 }, () => {
     } finally {
       await peer.request('REGISTER', { user: 'alice', headers: ['Contact: *', 'Expires: 0'], auth });
     }
+  });
+
+  test("a challenged MESSAGE is sent again once with the endpoint's outbound_auth", async () => {
+    const mark = peer.inbox.length;
+    const to = encodeURIComponent(`pjsip:provider/${target()}`);
+    const res = await ari(server, 'PUT', `/endpoints/sendMessage?to=${to}&from=ari&body=secret%20stuff`);
+    assert.equal(res.status, 202, res.text);
+    const first = await peer.next((m) => m.method === 'MESSAGE' && peer.inbox.indexOf(m) >= mark);
+    assert.equal(first.header('Authorization'), undefined);
+    peer.respond(first, 401, 'Unauthorized', [
+      'WWW-Authenticate: Digest realm="peer",nonce="n0nce",opaque="op",algorithm=MD5,qop="auth"',
+    ]);
+    const second = await peer.next((m) => m.method === 'MESSAGE' && m.header('Authorization') !== undefined);
+    assert.equal(second.header('Call-ID'), first.header('Call-ID'));
+    const cseq = Number((first.header('CSeq') ?? '').split(' ')[0]);
+    assert.equal(second.header('CSeq'), `${cseq + 1} MESSAGE`);
+    assert.equal(second.header('From'), first.header('From'));
+    assert.notEqual(second.header('Via'), first.header('Via'));
+    const authz = second.header('Authorization') ?? '';
+    assert.match(authz, /^Digest /);
+    assert.match(authz, /username="switchyard"/);
+    assert.match(authz, /realm="peer"/);
+    assert.match(authz, /nonce="n0nce"/);
+    assert.match(authz, new RegExp(`uri="${target()}"`));
+    assert.match(authz, /response="[0-9a-f]{32}"/);
+    assert.match(authz, /opaque="op"/);
+    assert.match(authz, /qop=auth/);
+    assert.equal(second.body, 'secret stuff');
+    peer.respond(second, 401, 'Unauthorized', [
+      'WWW-Authenticate: Digest realm="peer",nonce="n0nce2",algorithm=MD5,qop="auth"',
+    ]);
+    // Once only: a second challenge is not answered.
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(peer.inbox.filter((m) => m.method === 'MESSAGE' && peer.inbox.indexOf(m) >= mark).length, 2);
   });
 
   test('unknown endpoint, unregistered endpoint, unknown technology → 404; no `to` → 400', async () => {

@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import type { AorConfig } from '../../config/pjsip-types.js';
 import type { TextMessage } from '../../core/endpoints.js';
+import { ClientAuth, type OutboundAuth } from '../../sip/auth/client-auth.js';
 import { parseNameAddr } from '../../sip/message/header-values.js';
 import { initialCSeq } from '../../sip/ua/dialog.js';
-import { buildRequest, nameAddr, uriHost, withoutPort } from '../../sip/ua/message-builder.js';
+import { buildRequest, nameAddr, type RequestSpec, uriHost, withoutPort } from '../../sip/ua/message-builder.js';
 import { resolveDialString } from './dial-string.js';
 import type { PjsipContext } from './pjsip-context.js';
 import type { ContactStore } from './registrar/contact-store.js';
@@ -30,7 +31,7 @@ function outOfDialog(
     parsedFrom?.ok === true
       ? { ...parsedFrom.value, params: [...parsedFrom.value.params, { name: 'tag', value: tag }], tag }
       : nameAddr(`sip:${from || fromUser}@${uriHost(local.host)}`, undefined, tag);
-  const req = buildRequest({
+  const spec: RequestSpec = {
     method,
     uri,
     via: ctx.stack.newVia(dest.transport),
@@ -40,8 +41,8 @@ function outOfDialog(
     cseq: initialCSeq(),
     headers: [...headers, ['User-Agent', ctx.stack.userAgent]],
     ...(body === undefined ? {} : { body, contentType: 'text/plain' }),
-  });
-  return { req, dest };
+  };
+  return { req: buildRequest(spec), spec, dest };
 }
 
 /**
@@ -77,6 +78,38 @@ export function sendMessage(ctx: Ctx, to: string, message: TextMessage): { error
   const fromUser = target.endpoint.fromUser || ctx.config.global.defaultFromUser;
   const built = outOfDialog(ctx, 'MESSAGE', target.uri, fromUser, headers, message.from, Buffer.from(message.body));
   if (built === undefined) return { error: 'Endpoint not found' };
-  ctx.stack.request(built.req, built.dest, { onResponse: () => {}, onTimeout: () => {} });
+  sendAuthenticated(ctx, built, ctx.outboundAuths(target.endpoint));
   return undefined;
+}
+
+/**
+ * Sends an out-of-dialog request; a 401/407 is answered once with the endpoint's outbound_auth (same Call-ID and
+ * From tag, CSeq + 1, a new branch), as pjsip does for the MESSAGEs it sends.
+ */
+function sendAuthenticated(
+  ctx: Ctx,
+  built: NonNullable<ReturnType<typeof outOfDialog>>,
+  auths: readonly OutboundAuth[],
+): void {
+  const { spec, dest } = built;
+  const client = auths.length === 0 ? undefined : new ClientAuth(auths);
+  const send = (req: ReturnType<typeof buildRequest>, isRetry: boolean): void => {
+    ctx.stack.request(req, dest, {
+      onResponse: (res) => {
+        if (isRetry || client === undefined || (res.status !== 401 && res.status !== 407)) return;
+        const values = res.headerLines(res.status === 401 ? 'www-authenticate' : 'proxy-authenticate');
+        const answer = client.answer(res.status, values, { method: spec.method, uri: spec.uri, body: spec.body });
+        if (!answer.ok) return;
+        const retry = buildRequest({
+          ...spec,
+          via: ctx.stack.newVia(dest.transport),
+          cseq: spec.cseq + 1,
+          headers: [...(spec.headers ?? []), ...answer.headers.map((h): [string, string] => [h.name, h.value])],
+        });
+        send(retry, true);
+      },
+      onTimeout: () => {},
+    });
+  };
+  send(built.req, false);
 }
