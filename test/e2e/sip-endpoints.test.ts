@@ -541,3 +541,25 @@ describe('a phone re-registering from a new address (remove_existing)', { timeou
     }
   });
 });
+
+describe('originate PJSIP/<user>@alice', { timeout: 30_000 }, () => {
+  test('the Request-URI user is the one dialled, sent to the registered contact; a 486 ends it', async () => {
+    const peer = await Peer.open(() => server.sip.port);
+    try {
+      assert.equal((await register(peer, 300)).status, 200);
+      const id = `busy-${randomUUID()}`;
+      const created = await ari(server, 'POST', `/channels?endpoint=PJSIP/7000@alice&app=epapp&channelId=${id}`);
+      assert.equal(created.status, 200, created.text);
+      const invite = await peer.next((m) => m.method === 'INVITE', 5000);
+      assert.equal(invite.start, `INVITE sip:7000@127.0.0.1:${peer.port} SIP/2.0`);
+      peer.respond(invite, 486, 'Busy Here');
+      await peer.next((m) => m.method === 'ACK' && m.header('Call-ID') === invite.header('Call-ID'));
+      const destroyed = await events.wait((e) => e.type === 'ChannelDestroyed' && e.channel?.id === id);
+      assert.equal(destroyed.cause, 17);
+      assert.deepEqual((await ari(server, 'GET', '/endpoints/PJSIP/alice')).json.channel_ids, []);
+    } finally {
+      await register(peer, 0);
+      peer.close();
+    }
+  });
+});
