@@ -216,3 +216,42 @@ describe('inbound SIP call into Stasis', { skip }, () => {
     assert.equal(events.events.slice(before).filter((e) => e.type === 'StasisStart').length, 0);
   });
 });
+
+describe('inbound SIP call over TCP', { skip }, () => {
+  let tcp: TestServer;
+  let tcpEvents: EventSocket;
+  before(async () => {
+    const pjsip = readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8');
+    tcp = await startTestServer({
+      'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+      'extensions.conf': DIALPLAN,
+      'pjsip.conf': `${pjsip}\n[transport-tcp]\ntype=transport\nprotocol=tcp\nbind=127.0.0.1:5060\n`,
+      'rtp.conf': '[general]\nrtpstart=28000\nrtpend=28999\n',
+    });
+    tcpEvents = await EventSocket.open(tcp, 'sipapp');
+  });
+  after(async () => {
+    tcpEvents?.close();
+    await tcp?.close();
+  });
+
+  test('INVITE over TCP: answered through ARI, our BYE goes back over the same connection', async () => {
+    const port = tcp.app.sip.find((t) => t.protocol === 'tcp')!.port;
+    const sipp = await startSipp({
+      scenario: 'uac-call',
+      remote: `127.0.0.1:${port}`,
+      service: 'stasis',
+      transport: 't1',
+      vars: { hangup: 'uas' },
+    });
+    const start = await tcpEvents.wait((e) => e.type === 'StasisStart', 8000);
+    const id = start.channel!.id;
+    assert.equal((await ari(tcp, 'POST', `/channels/${id}/answer`)).status, 204);
+    await tcpEvents.wait((e) => e.type === 'ChannelStateChange' && e.channel?.id === id);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await ari(tcp, 'DELETE', `/channels/${id}`)).status, 204);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+    assert.match(result.messages, /BYE sip:/);
+  });
+});

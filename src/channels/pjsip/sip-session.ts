@@ -161,6 +161,8 @@ export abstract class SipSession implements ChannelTech, DialogUser {
 
   /** Where requests in the dialog go: the route set / remote target, else the peer's address. */
   destination(): Destination | undefined {
+    // Over a stream transport the dialog stays on the connection it came in on (pjsip reuses it too).
+    if (this.peer !== undefined && this.peer.connectionId !== undefined) return this.peer;
     const hop = this.dialog?.nextHop();
     const resolved = hop === undefined || this.endpoint.rewriteContact ? undefined : this.ctx.stack.resolve(hop);
     return resolved ?? this.peer;
