@@ -9,7 +9,7 @@ import { after, before, describe, test } from 'node:test';
 import { ClientAuth } from '../../src/sip/auth/client-auth.js';
 import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
-import { killAllSipp, sippAvailable, startSipp } from '../helpers/sipp.js';
+import { freeUdpPort, killAllSipp, runSipp, sipStartLines, sippAvailable, startSipp } from '../helpers/sipp.js';
 
 // Loopback UDP only; the one sipp test skips without sipp.
 const noSipp = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
@@ -561,5 +561,39 @@ describe('originate PJSIP/<user>@alice', { timeout: 30_000 }, () => {
       await register(peer, 0);
       peer.close();
     }
+  });
+});
+
+describe('originate to a sipp phone', { skip: noSipp, timeout: 60_000 }, () => {
+  test('sipp registers as alice, then answers PJSIP/alice on the same port: Up, BYE on DELETE', async () => {
+    const localPort = await freeUdpPort();
+    const reg = (expires: string) =>
+      runSipp({
+        scenario: 'uac-register',
+        remote: `127.0.0.1:${server.sip.port}`,
+        localPort,
+        service: 'alice',
+        authUser: 'alice',
+        authPass: 'alice-secret',
+        vars: { expires },
+        timeoutS: 10,
+      });
+    const r = await reg('300');
+    assert.equal(r.code, 0, r.errors || r.stderr);
+    const uas = await startSipp({ scenario: 'uas-answer', localPort, timeoutS: 20 });
+    await uas.ready;
+    const id = `sipp-${randomUUID()}`;
+    const created = await ari(server, 'POST', `/channels?endpoint=PJSIP/alice&app=epapp&channelId=${id}`);
+    assert.equal(created.status, 200, created.text);
+    await events.wait((e) => e.type === 'ChannelStateChange' && e.channel?.id === id && e.channel.state === 'Up', 8000);
+    assert.equal((await ari(server, 'DELETE', `/channels/${id}`)).status, 204);
+    const result = await uas.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+    assert.match(result.messages, new RegExp(`INVITE sip:alice@127\\.0\\.0\\.1:${localPort} SIP/2\\.0`));
+    assert.deepEqual(sipStartLines(result.messages).slice(0, 5), ['INVITE', '100', '180', '200', 'ACK']);
+    assert.ok(sipStartLines(result.messages).includes('BYE'));
+    const un = await reg('0');
+    assert.equal(un.code, 0, un.errors || un.stderr);
+    assert.equal((await ari(server, 'GET', '/endpoints/PJSIP/alice')).json.state, 'offline');
   });
 });
