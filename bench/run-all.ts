@@ -2,30 +2,44 @@
  * Every macro benchmark with its defaults, one after the other, each in its own process (so each starts its
  * own fresh server when there is no --target). Their JSON lines pass through to stdout unchanged.
  *
- *   npm run bench [-- --target http://127.0.0.1:8088 [--pid N]]
+ *   npm run bench [-- --target http://127.0.0.1:8088 [--pid N] [--sip 127.0.0.1:5060]]
  */
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { note } from './lib/stats.js';
-import { loopbackBase, parseBenchArgs, REPO_ROOT } from './lib/target.js';
+import { loopbackBase, loopbackSip, parseBenchArgs, REPO_ROOT } from './lib/target.js';
 
-const BENCHES = ['originate-cycle.ts', 'rest-channels.ts'];
+/** Each benchmark with the arguments `npm run bench` gives it (short SIP runs keep the whole under ~5 minutes). */
+const BENCHES: [file: string, args: string[]][] = [
+  ['originate-cycle.ts', []],
+  ['rest-channels.ts', []],
+  ['sip-call-rate.ts', ['--rates', '50,100,200,400,800', '--seconds', '10']],
+  ['sip-rtp-concurrent.ts', ['--calls', '100,300', '--seconds', '10']],
+];
+const SIP_BENCHES = new Set(['sip-call-rate.ts', 'sip-rtp-concurrent.ts']);
 
-const args = parseBenchArgs({}, `npm run bench [-- options]   (runs ${BENCHES.join(', ')})`);
+const args = parseBenchArgs({}, `npm run bench [-- options]   (runs ${BENCHES.map(([f]) => f).join(', ')})`);
 if (args.target !== undefined) loopbackBase(args.target); // refuse early, before anything runs
 
 const passthrough: string[] = ['--user', args.user, '--password', args.password];
 passthrough.push('--server-log-level', args['server-log-level']);
 if (args.target !== undefined) passthrough.push('--target', args.target);
 if (args.pid !== undefined) passthrough.push('--pid', args.pid);
+if (args.sip !== undefined) loopbackSip(args.sip);
 
 let failed = 0;
-for (const file of BENCHES) {
+for (const [file, own] of BENCHES) {
+  const extra = [...own];
+  if (SIP_BENCHES.has(file) && args.sip !== undefined) extra.push('--sip', args.sip);
   const code = await new Promise<number | null>((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'bench', file), ...passthrough], {
-      cwd: REPO_ROOT,
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', join(REPO_ROOT, 'bench', file), ...passthrough, ...extra],
+      {
+        cwd: REPO_ROOT,
+        stdio: ['ignore', 'inherit', 'inherit'],
+      },
+    );
     child.on('exit', (c) => resolve(c));
   });
   if (code !== 0) {
