@@ -17,7 +17,10 @@ before(async () => {
   server = await startTestServer({
     'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
     'extensions.conf': '[default]\nexten => s,1,Hangup()\n',
-    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8'),
+    'pjsip.conf':
+      readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8') +
+      '\n[trunk]\ntype=endpoint\ncontext=default\nallow=ulaw\noutbound_auth=trunk-auth\n' +
+      '[trunk-auth]\ntype=auth\nusername=trunk\npassword=trunk-secret\n',
     'rtp.conf': '[general]\nrtpstart=23000\nrtpend=24999\n',
   });
   events = await EventSocket.open(server, 'out');
@@ -148,5 +151,17 @@ describe('outbound SIP calls', { skip }, () => {
       );
     }
     await sipp.done;
+  });
+
+  test('outbound_auth: a 401 from the far end is answered with digest credentials, the call is answered', async () => {
+    const sipp = await startSipp({ scenario: 'uas-auth', localPort: await freeUdpPort() });
+    await sipp.ready;
+    const endpoint = encodeURIComponent(`PJSIP/trunk/sip:uas@127.0.0.1:${sipp.port}`);
+    const ch = (await ari(server, 'POST', `/channels?endpoint=${endpoint}&app=out`)).json as { id: string };
+    await events.wait(typed(ch.id, 'StasisStart'), 8000);
+    await ari(server, 'DELETE', `/channels/${ch.id}`);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+    assert.match(result.messages, /Authorization: Digest username="trunk", realm="farend"/);
   });
 });

@@ -181,7 +181,7 @@ export class OutboundSession extends SipSession {
     if (invite === undefined || auths.length === 0 || this.#authTries++ >= 2 || this.isTerminated) return false;
     this.#auth ??= new ClientAuth(auths);
     const status = res.status as 401 | 407;
-    const values = res.headerValues(status === 401 ? 'www-authenticate' : 'proxy-authenticate');
+    const values = res.headerLines(status === 401 ? 'www-authenticate' : 'proxy-authenticate');
     const r = this.#auth.answer(status, values, { method: 'INVITE', uri: invite.uri });
     if (!r.ok) return false;
     const via = this.ctx.stack.newVia(this.target.destination.transport);
