@@ -87,9 +87,12 @@ export class InboundSession extends SipSession {
     this.#retransmit = wheel.schedule(interval, again);
   }
 
-  protected override onAck(_ack: SipRequest): void {
+  protected override onAck(ack: SipRequest): void {
+    if (!this.#awaitingAck) return;
     this.#awaitingAck = false;
     this.ctx.stack.wheel.cancel(this.#retransmit);
+    // Late offer (an INVITE without SDP): our 200 carried the offer and the answer comes in the ACK (§4.2).
+    if (this.invite.body.length === 0 && ack.body.length > 0) this.media?.acceptAnswer(ack.body.toString('utf8'));
   }
 
   indicate(_channel: Channel, indication: ControlIndication): void {
