@@ -153,7 +153,10 @@ async function run(n: number, audio: string): Promise<Record<string, unknown>> {
       if (s) maxRss = Math.max(maxRss ?? 0, s.rssMb);
       return s;
     };
+    // The counters' own interval: from the middle of the first round of requests to the middle of the second.
+    let t = nowMs();
     const statsBefore = await rtpStats(http, sample);
+    const statsBeforeAt = (t + nowMs()) / 2;
     const before = track(target.sample());
     const sippBefore = sipp.pid === undefined ? null : sampleProcess(sipp.pid);
     const client = clientSample();
@@ -165,7 +168,9 @@ async function run(n: number, audio: string): Promise<Record<string, unknown>> {
     const sippAfter = sipp.pid === undefined ? null : sampleProcess(sipp.pid);
     const otherPct = other.percent();
     const clientPct = cpuPercent(client, clientSample());
+    t = nowMs();
     const statsAfter = await rtpStats(http, sample);
+    const statsS = ((t + nowMs()) / 2 - statsBeforeAt) / 1000;
     const windowS = before && after ? (after.atMs - before.atMs) / 1000 : seconds;
     const upInWindow = col(sipp.latest(), 'CurrentCall');
 
@@ -184,7 +189,7 @@ async function run(n: number, audio: string): Promise<Record<string, unknown>> {
       lost += b.rxploss - a.rxploss;
       jitterMs.add(b.rxjitter * 1000);
     }
-    const expected = measured * PACKETS_PER_S * windowS;
+    const expected = measured * PACKETS_PER_S * statsS;
 
     const result = await sipp.done;
     const last = result.rows.at(-1);
@@ -212,8 +217,8 @@ async function run(n: number, audio: string): Promise<Record<string, unknown>> {
       server_rss_mb: round(maxRss, 1),
       rss_per_call_kb: idle && maxRss !== null ? round(((maxRss - idle.rssMb) * 1024) / n, 1) : null,
       sampled_channels: measured,
-      rx_pps_per_call: measured ? round(rx / measured / windowS, 1) : null,
-      tx_pps_per_call: measured ? round(tx / measured / windowS, 1) : null,
+      rx_pps_per_call: measured ? round(rx / measured / statsS, 1) : null,
+      tx_pps_per_call: measured ? round(tx / measured / statsS, 1) : null,
       rx_vs_expected_pct: expected ? round((rx / expected) * 100, 2) : null,
       tx_vs_rx_pct: rx ? round((tx / rx) * 100, 2) : null,
       rx_lost: lost,

@@ -280,7 +280,8 @@ function buildIfStale(): string {
   );
   if (existsSync(main) && statSync(main).mtimeMs >= srcNewest) return main;
   note('building Switchyard (npm run build)');
-  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'inherit', 'inherit'] });
+  // npm's output goes to stderr: stdout carries only the JSON lines.
+  const r = spawnSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 2, 'inherit'] });
   if (r.status !== 0 || !existsSync(main)) {
     // tsc emits even when it reports errors: mark the output stale so that the next run builds again.
     if (existsSync(main)) utimesSync(main, 0, 0);
