@@ -6,6 +6,7 @@
 // with 503 (RFC 3261 §21.5.4), so a flood of requests with fresh branches cannot grow memory without bound.
 
 import type { Via } from '../message/header-values.js';
+import { viaDestination } from '../transport/received-rport.js';
 import { type SipRequest, type SipResponse, makeHeader } from '../message/sip-message.js';
 import { InviteClientTransaction } from './invite-client-transaction.js';
 import { InviteServerTransaction } from './invite-server-transaction.js';
@@ -168,10 +169,10 @@ export class TransactionLayer {
 
 /**
  * RFC 3261 §18.2.2 with RFC 3581: where a server sends responses. Reliable transports answer on the connection the
- * request came in on; over UDP, to the source port when the Via has `rport`, else to the source address and the
- * Via's sent-by port (5060 by default). `maddr` (multicast) is not supported.
+ * request came in on; over UDP the transport's Via rules decide (received/rport, sent-by port, maddr) — one
+ * implementation of §18.2.2, in the transport layer.
  */
 export function responseDestination(via: Via, source: Destination, isReliable: boolean): Destination {
-  if (isReliable || via.rport !== undefined) return source;
-  return { host: source.host, port: via.port ?? 5060, transport: source.transport };
+  if (isReliable) return source;
+  return { ...viaDestination(via, undefined, source), transport: source.transport };
 }

@@ -77,10 +77,19 @@ function defaultPort(transport: string): number {
  */
 export function responseDestination(res: SipResponse, connectionId?: string): TransportDestination | undefined {
   const top = res.via[0];
-  if (top === undefined) return undefined;
+  return top === undefined ? undefined : viaDestination(top, connectionId);
+}
+
+/**
+ * The same rules from the top Via alone (the transaction layer has the request's Via, not a response yet). With
+ * `source` (the packet's address) an unstamped Via still answers right: the source address when there is no
+ * `received`, the source port for a bare `rport`.
+ */
+export function viaDestination(top: Via, connectionId?: string, source?: HostPort): TransportDestination {
   const sentByPort = top.port ?? defaultPort(top.transport);
-  const port = typeof top.rport === 'number' ? top.rport : sentByPort;
-  const host = bareHost(top.received ?? top.host);
+  const rport = typeof top.rport === 'number' ? top.rport : top.rport === true ? source?.port : undefined;
+  const port = rport ?? sentByPort;
+  const host = bareHost(top.received ?? source?.host ?? top.host);
   const dest: TransportDestination = { host, port };
   if (connectionId !== undefined) dest.connectionId = connectionId;
   if (top.maddr !== undefined && connectionId === undefined) return { host: bareHost(top.maddr), port: sentByPort };
