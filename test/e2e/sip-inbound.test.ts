@@ -255,3 +255,38 @@ describe('inbound SIP call over TCP', { skip }, () => {
     assert.match(result.messages, /BYE sip:/);
   });
 });
+
+describe('inbound SIP call from an endpoint with auth', { skip }, () => {
+  test('alice is challenged (401), answers with her password, the call reaches Echo() and ends by her BYE', async () => {
+    const result = await runSipp({
+      scenario: 'uac-auth-call',
+      remote: remote(),
+      service: 'echo',
+      authUser: 'alice',
+      authPass: 'alice-secret',
+      vars: { user: 'alice' },
+      timeoutS: 15,
+    });
+    assert.equal(result.code, 0, result.errors || result.stderr);
+    const lines = sipStartLines(result.messages);
+    assert.ok(lines.includes('401') && lines.includes('200'), lines.join(' '));
+  });
+
+  test('a wrong password gets another 401 and no call', async () => {
+    const before = events.events.length;
+    const result = await runSipp({
+      scenario: 'uac-auth-call',
+      remote: remote(),
+      service: 'stasis',
+      authUser: 'alice',
+      authPass: 'wrong',
+      vars: { user: 'alice' },
+      timeoutS: 4,
+    });
+    assert.notEqual(result.code, 0);
+    // The second 401 (fresh nonce) is retransmitted while sipp, expecting a 200, never ACKs it.
+    assert.ok(sipStartLines(result.messages).filter((l) => l === '401').length >= 2);
+    assert.ok(!sipStartLines(result.messages).includes('200'));
+    assert.equal(events.events.slice(before).filter((e) => e.type === 'StasisStart').length, 0);
+  });
+});

@@ -8,6 +8,20 @@ import type { DigestCredentials } from './digest-header.js';
 import { computeHa1, computeHa2, computeResponse, digestEquals, digestHexLength, parseAlgorithm } from './digest.js';
 import type { DigestAlgorithm, DigestSecret } from './digest.js';
 import { NonceCounts, NonceIssuer } from './nonce.js';
+import { parseUri } from '../message/sip-uri.js';
+
+/** Whether two URIs address the same place: equal text, or the same scheme, host and port. */
+function sameTarget(a: string, b: string): boolean {
+  if (a === b) return true;
+  const x = parseUri(a);
+  const y = parseUri(b);
+  if (!x.ok || !y.ok) return false;
+  return (
+    x.value.scheme === y.value.scheme &&
+    x.value.host.toLowerCase() === y.value.host.toLowerCase() &&
+    x.value.port === y.value.port
+  );
+}
 
 /** What a challenged request is checked against: the Request-URI as received, and the body for qop=auth-int. */
 export interface AuthRequest {
@@ -123,8 +137,10 @@ export class ServerAuth {
     if (algorithm === undefined || !algorithms.includes(algorithm))
       return { ok: false, reason: 'unsupported-algorithm' };
     if (c.response.length !== digestHexLength(algorithm)) return { ok: false, reason: 'malformed' };
-    // RFC 2617 §3.2.2.5: the digest-uri must be the Request-URI; a copy made for another request does not count.
-    if (c.uri !== request.uri) return { ok: false, reason: 'uri-mismatch' };
+    // RFC 2617 §3.2.2.5: the digest-uri names the Request-URI; a copy made for another request does not count.
+    // Like pjsip, the check is on where the request goes (scheme, host, port): clients such as sipp write the
+    // Request-URI without its user part. The response itself is computed over the digest-uri as sent.
+    if (!sameTarget(c.uri, request.uri)) return { ok: false, reason: 'uri-mismatch' };
     const nonce = this.#nonces.check(c.nonce, c.realm); // bound to the realm: another realm's nonce is refused
     if (!nonce.ok) return { ok: false, reason: 'bad-nonce' };
     const secret = lookup(c.username, c.realm);
