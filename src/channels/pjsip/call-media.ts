@@ -18,10 +18,13 @@ export interface CallMedia {
   currentAnswer(): string;
   /** Whether RFC 4733 telephone-event was negotiated. */
   readonly hasTelephoneEvent: boolean;
+  /** Whether DTMF travels as tones in the audio (dtmf_mode=inband, or auto without telephone-event). */
+  readonly usesInband: boolean;
   /** Local and remote RTP address as `ip:port` (CHANNEL(rtp,src|dest)). */
   readonly localAddress: string;
   readonly remoteAddress: string;
   write(frame: Frame): void;
+  /** A digit starts / ends: RFC 4733 events, or tones in the audio when `usesInband`. */
   beginDtmf(digit: string): void;
   endDtmf(digit: string, durationMs: number): void;
   /** The ARI RTPstat fields (without channel_uniqueid). */

@@ -9,6 +9,7 @@ import { negotiate, offerCodecs, type NegotiatedCodec } from '../../sip/sdp/nego
 import { parseRemoteSdp, type MediaDirection, type OtherMedia, type RemoteSdp } from '../../sip/sdp/remote-sdp.js';
 import { SdpSessionVersion } from '../../sip/sdp/session-version.js';
 import type { CallMedia, CallMediaFactory, MediaOptions, OfferResult } from './call-media.js';
+import { InbandDtmf } from './inband-dtmf.js';
 
 /** Opens RTP sessions from the rtp.conf port range. */
 export class RtpCallMediaFactory implements CallMediaFactory {
@@ -45,15 +46,24 @@ export class RtpCallMedia implements CallMedia {
   #sdp = '';
   #pcm = new Int16Array(160);
   #out = Buffer.alloc(160);
+  /** Tones in the audio, for dtmf_mode=inband (and auto without telephone-event). */
+  readonly #inband: InbandDtmf;
 
   constructor(
     readonly session: RtpSession,
     private readonly options: MediaOptions,
     private readonly sink: (frame: Frame) => void,
   ) {
+    this.#inband = new InbandDtmf(
+      (payload, samples) => session.sendAudio(payload, samples),
+      (digit) => sink({ kind: 'dtmf-begin', digit }),
+      (digit, durationMs) => sink({ kind: 'dtmf-end', digit, durationMs }),
+    );
     session.onAudio = (payload, pt, samples) => {
       const name = this.#codecs.find((c) => c.pt === pt)?.name ?? this.#codec?.name;
-      if (name !== undefined) sink({ kind: 'voice', format: name, samples, payload });
+      if (name === undefined) return;
+      if (this.usesInband) this.#inband.detect(payload, name);
+      sink({ kind: 'voice', format: name, samples, payload });
     };
     session.onDtmfBegin = (digit) => sink({ kind: 'dtmf-begin', digit });
     session.onDtmfEnd = (digit, durationMs) => sink({ kind: 'dtmf-end', digit, durationMs });
@@ -61,6 +71,12 @@ export class RtpCallMedia implements CallMedia {
 
   get hasTelephoneEvent(): boolean {
     return this.#telephoneEventPt !== undefined;
+  }
+
+  /** dtmf_mode=inband, or auto with a peer that did not negotiate telephone-event. */
+  get usesInband(): boolean {
+    const mode = this.options.dtmfMode;
+    return mode === 'inband' || (mode === 'auto' && this.#telephoneEventPt === undefined);
   }
 
   get localAddress(): string {
@@ -149,7 +165,7 @@ export class RtpCallMedia implements CallMedia {
   }
 
   write(frame: Frame): void {
-    if (frame.kind !== 'voice' || this.#codec === undefined) return;
+    if (frame.kind !== 'voice' || this.#codec === undefined || this.#inband.isSending) return;
     if (frame.format === this.#codec.name) {
       this.session.sendAudio(frame.payload, frame.samples);
       return;
@@ -169,11 +185,13 @@ export class RtpCallMedia implements CallMedia {
   }
 
   beginDtmf(digit: string): void {
-    this.session.beginDtmf(digit);
+    if (this.usesInband) this.#inband.begin(digit, () => this.#codec?.name);
+    else this.session.beginDtmf(digit);
   }
 
   endDtmf(digit: string, durationMs: number): void {
-    this.session.endDtmf(digit, durationMs);
+    if (this.usesInband) this.#inband.end();
+    else this.session.endDtmf(digit, durationMs);
   }
 
   stats(): Record<string, number> {
@@ -181,6 +199,7 @@ export class RtpCallMedia implements CallMedia {
   }
 
   close(): void {
+    this.#inband.close();
     void this.session.close();
   }
 }

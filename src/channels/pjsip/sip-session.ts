@@ -73,8 +73,10 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     }
   }
 
+  /** RFC 4733 when negotiated (rfc4733, auto, auto_info), or tones in the audio (inband, auto without it). */
   #dtmfByRtp(): boolean {
     const mode = this.dtmfMode;
+    if (this.media?.usesInband === true) return mode === 'inband' || mode === 'auto';
     return (mode === 'rfc4733' || mode === 'auto' || mode === 'auto_info') && this.media?.hasTelephoneEvent === true;
   }
 
