@@ -1,0 +1,112 @@
+// Echo() on a SIP call returns the very audio it received: a hand-written UAC on a plain UDP socket sends G.711
+// packets with known payloads from its own RTP socket and compares what comes back, byte for byte.
+import assert from 'node:assert/strict';
+import { createSocket, type Socket } from 'node:dgram';
+import { after, before, test } from 'node:test';
+import { startTestServer, type TestServer } from '../helpers/server.js';
+
+const PJSIP = `
+[udp]
+type=transport
+protocol=udp
+bind=127.0.0.1:5060
+[anonymous]
+type=endpoint
+context=default
+disallow=all
+allow=alaw,ulaw
+`;
+
+let server: TestServer;
+let sip: Socket;
+let rtp: Socket;
+const sipInbox: string[] = [];
+const rtpInbox: Buffer[] = [];
+
+before(async () => {
+  server = await startTestServer({
+    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'extensions.conf': '[default]\nexten => echo,1,Answer()\n same => n,Echo()\n',
+    'pjsip.conf': PJSIP,
+    'rtp.conf': '[general]\nrtpstart=30000\nrtpend=30999\n',
+  });
+  sip = createSocket('udp4');
+  rtp = createSocket('udp4');
+  sip.on('message', (b) => sipInbox.push(b.toString()));
+  rtp.on('message', (b) => rtpInbox.push(Buffer.from(b)));
+  await new Promise<void>((r) => sip.bind(0, '127.0.0.1', r));
+  await new Promise<void>((r) => rtp.bind(0, '127.0.0.1', r));
+});
+
+after(async () => {
+  sip.close();
+  rtp.close();
+  await server.close();
+});
+
+async function waitFor<T>(find: () => T | undefined, ms = 4000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = find();
+    if (v !== undefined) return v;
+    if (Date.now() > end) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+test('Echo() sends back every G.711 payload it receives, in order, to the latched source', async () => {
+  const me = sip.address().port;
+  const sdp =
+    'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n' +
+    `m=audio ${rtp.address().port} RTP/AVP 8 0\r\na=rtpmap:8 PCMA/8000\r\na=rtpmap:0 PCMU/8000\r\na=sendrecv\r\n`;
+  const head = (method: string, cseq: number, branch: string, toTag = ''): string =>
+    `${method} sip:echo@127.0.0.1:${server.sip.port} SIP/2.0\r\n` +
+    `Via: SIP/2.0/UDP 127.0.0.1:${me};branch=z9hG4bK${branch};rport\r\n` +
+    `From: <sip:tester@127.0.0.1>;tag=uac1\r\nTo: <sip:echo@127.0.0.1>${toTag}\r\n` +
+    `Call-ID: echo-payload-1\r\nCSeq: ${cseq} ${method}\r\nContact: <sip:tester@127.0.0.1:${me}>\r\nMax-Forwards: 70\r\n`;
+  sip.send(
+    head('INVITE', 1, 'inv1') +
+      `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(sdp)}\r\n\r\n${sdp}`,
+    server.sip.port,
+    '127.0.0.1',
+  );
+  const ok = await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200')));
+  const toTag = /^To: .*(;tag=[^\r\n;]+)/m.exec(ok)![1]!;
+  const port = Number(/m=audio (\d+)/.exec(ok)![1]);
+  // The answer lists the shared codecs in the endpoint's allow order (alaw, ulaw) with the offer's numbers.
+  assert.match(ok, /m=audio \d+ RTP\/AVP 8 0\r\n/);
+  sip.send(head('ACK', 1, 'ack1', toTag) + 'Content-Length: 0\r\n\r\n', server.sip.port, '127.0.0.1');
+
+  // 40 packets of PCMA, each payload distinct.
+  const sent: Buffer[] = [];
+  for (let i = 0; i < 40; i++) {
+    const pkt = Buffer.alloc(12 + 160);
+    pkt[0] = 0x80;
+    pkt[1] = 8 | (i === 0 ? 0x80 : 0);
+    pkt.writeUInt16BE(i, 2);
+    pkt.writeUInt32BE(i * 160, 4);
+    pkt.writeUInt32BE(0xcafe, 8);
+    for (let j = 0; j < 160; j++) pkt[12 + j] = (i * 7 + j) & 0xff;
+    sent.push(pkt.subarray(12));
+    rtp.send(pkt, port, '127.0.0.1');
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  // Answer() reads the first packet while it waits for media (as Asterisk's does); Echo() returns the rest.
+  await waitFor(() => (rtpInbox.length >= 39 ? true : undefined)).catch(() => {
+    throw new Error(`echoed ${rtpInbox.length}; SIP seen: ${sipInbox.map((m) => m.split('\r\n')[0]).join(' | ')}`);
+  });
+  const back = rtpInbox.filter((p) => (p[1]! & 0x7f) === 8);
+  assert.ok(back.length >= 39, `echoed ${back.length}`);
+  const skipped = sent.length - back.length;
+  back.forEach((p, i) => assert.ok(p.subarray(12).equals(sent[skipped + i]!), `payload ${skipped + i}`));
+  // Our own stream: one SSRC, consecutive sequence numbers, timestamps 160 apart.
+  const ssrc = back[0]!.readUInt32BE(8);
+  back.forEach((p, i) => {
+    assert.equal(p.readUInt32BE(8), ssrc);
+    assert.equal(p.readUInt16BE(2), (back[0]!.readUInt16BE(2) + i) & 0xffff);
+    assert.equal(p.readUInt32BE(4), (back[0]!.readUInt32BE(4) + i * 160) >>> 0);
+  });
+
+  sip.send(head('BYE', 2, 'bye1', toTag) + 'Content-Length: 0\r\n\r\n', server.sip.port, '127.0.0.1');
+  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200') && m.includes('CSeq: 2 BYE')));
+});
