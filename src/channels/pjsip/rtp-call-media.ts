@@ -59,11 +59,16 @@ export class RtpCallMedia implements CallMedia {
       (digit) => sink({ kind: 'dtmf-begin', digit }),
       (digit, durationMs) => sink({ kind: 'dtmf-end', digit, durationMs }),
     );
+    // One frame object reused for every packet: frames are handed on synchronously and not kept (core/frame.ts).
+    const frame: Frame & { kind: 'voice' } = { kind: 'voice', format: 'ulaw', samples: 0, payload: Buffer.alloc(0) };
     session.onAudio = (payload, pt, samples) => {
-      const name = this.#codecs.find((c) => c.pt === pt)?.name ?? this.#codec?.name;
+      const name = this.#nameOf(pt);
       if (name === undefined) return;
       if (this.usesInband) this.#inband.detect(payload, name);
-      sink({ kind: 'voice', format: name, samples, payload });
+      frame.format = name;
+      frame.samples = samples;
+      frame.payload = payload;
+      sink(frame);
     };
     session.onDtmfBegin = (digit) => sink({ kind: 'dtmf-begin', digit });
     session.onDtmfEnd = (digit, durationMs) => sink({ kind: 'dtmf-end', digit, durationMs });
@@ -86,6 +91,14 @@ export class RtpCallMedia implements CallMedia {
   get remoteAddress(): string {
     const r = this.session.remote;
     return r.address === '' ? '' : `${r.address}:${r.port}`;
+  }
+
+  /** The codec of a payload type: the negotiated ones first, a static 0/8 as sent by a peer that switched. */
+  #nameOf(pt: number): CodecName | undefined {
+    for (const c of this.#codecs) if (c.pt === pt) return c.name;
+    if (pt === 0) return 'ulaw';
+    if (pt === 8) return 'alaw';
+    return this.#codec?.name;
   }
 
   #allow(): CodecName[] {
