@@ -7,7 +7,7 @@
  *   node --import tsx bench/sip-call-rate.ts [--rates 50,100,200,400,800] [--seconds 20] [--hold-ms 100]
  */
 import WebSocket from 'ws';
-import { AriHttp, isOk, reasonOf } from './lib/ari-client.js';
+import { AriHttp, isOk, reasonOf, type AriResponse } from './lib/ari-client.js';
 import { col, startSippLoad, type SippStatRow } from './lib/sipp.js';
 import { note, nowMs, p50p99, printJson, round, Samples, Tally } from './lib/stats.js';
 import { clientSample, cpuPercent, OtherLoad, openTarget, parseBenchArgs, type Target } from './lib/target.js';
@@ -55,6 +55,7 @@ class StasisApp {
   started = 0;
   answered = 0;
   hungUp = 0;
+  resets = 0;
   lost: string | undefined;
   #closing = false;
 
@@ -80,7 +81,7 @@ class StasisApp {
   }
 
   reset(): void {
-    this.started = this.answered = this.hungUp = 0;
+    this.started = this.answered = this.hungUp = this.resets = 0;
     this.answerMs.clear();
   }
 
@@ -100,20 +101,31 @@ class StasisApp {
     if (event.type === 'StasisStart' && typeof event.channel?.id === 'string') void this.#handle(event.channel.id);
   }
 
+  /**
+   * A request, sent once more when the server reset a reused keep-alive connection before answering (as browsers
+   * and undici do); the resets are counted in `resets` and reported.
+   */
+  async #request(method: string, path: string): Promise<AriResponse> {
+    const res = await this.http.request(method, path);
+    if (res.status !== 0 || (res.error !== 'ECONNRESET' && res.error !== 'EPIPE')) return res;
+    this.resets++;
+    return this.http.request(method, path);
+  }
+
   async #handle(id: string): Promise<void> {
     this.started++;
     const path = `/channels/${encodeURIComponent(id)}`;
     const t0 = nowMs();
-    const answer = await this.http.request('POST', `${path}/answer`);
+    const answer = await this.#request('POST', `${path}/answer`);
     if (!isOk(answer)) {
       this.failures.add(`answer:${reasonOf(answer)}`);
-      await this.http.request('DELETE', path);
+      await this.#request('DELETE', path);
       return;
     }
     this.answerMs.add(nowMs() - t0);
     this.answered++;
     if (holdMs > 0) await new Promise((r) => setTimeout(r, holdMs));
-    const hangup = await this.http.request('DELETE', path);
+    const hangup = await this.#request('DELETE', path);
     if (!isOk(hangup)) return this.failures.add(`hangup:${reasonOf(hangup)}`);
     this.hungUp++;
   }
@@ -194,6 +206,7 @@ async function step(target: Target, app: StasisApp, rate: number): Promise<Recor
     kept_rate: achieved !== null && achieved >= rate * 0.95,
     peak_concurrent: peakCalls,
     stasis_start: app.started,
+    ari_connection_resets: app.resets,
     setup_ms: p50p99(setup),
     answer_ms: p50p99(app.answerMs),
     server_cpu_pct: round(cpuPercent(before, after), 1),
