@@ -164,4 +164,20 @@ describe('outbound SIP calls', { skip }, () => {
     assert.equal(result.code, 0, result.errors || result.stderr);
     assert.match(result.messages, /Authorization: Digest username="trunk", realm="farend"/);
   });
+
+  test('create then dial: the channel waits Down in Stasis, /dial sends the INVITE, Ringing → Up', async () => {
+    const sipp = await startSipp({ scenario: 'uas-answer', localPort: await freeUdpPort(), vars: { holdms: '15000' } });
+    await sipp.ready;
+    const endpoint = encodeURIComponent(`PJSIP/sip:uas@127.0.0.1:${sipp.port}`);
+    const made = await ari(server, 'POST', `/channels/create?endpoint=${endpoint}&app=out`);
+    assert.equal(made.status, 200, made.text);
+    const id = (made.json as { id: string }).id;
+    const start = await events.wait(typed(id, 'StasisStart'), 8000);
+    assert.equal(start.channel!.state, 'Down');
+    assert.equal((await ari(server, 'POST', `/channels/${id}/dial?timeout=10`)).status, 204);
+    await events.wait((e) => typed(id, 'ChannelStateChange')(e) && e.channel!.state === 'Up', 8000);
+    await ari(server, 'DELETE', `/channels/${id}`);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+  });
 });
