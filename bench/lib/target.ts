@@ -228,12 +228,12 @@ export async function openTarget(args: TargetArgs, config: BenchServerConfig = {
   const authorization = 'Basic ' + Buffer.from(`${args.user}:${args.password}`).toString('base64');
   if (args.target !== undefined) {
     const base = loopbackBase(args.target);
+    const sip = loopbackSip(args.sip ?? '127.0.0.1:5060');
     const pid = args.pid === undefined ? undefined : Number(args.pid);
     if (pid !== undefined && !Number.isInteger(pid)) throw new Error(`--pid ${args.pid}: not a pid`);
     if (!(await waitForPing(base, authorization, 5_000, () => undefined))) {
       throw new Error(`${base}/ari/asterisk/ping does not answer 200 (is the server up, are the credentials right?)`);
     }
-    const sip = loopbackSip(args.sip ?? '127.0.0.1:5060');
     return makeTarget(base, args, authorization, pid, sip, async () => {});
   }
   if (args.sip !== undefined) throw new Error('--sip is for an external --target; our own server picks its port');
