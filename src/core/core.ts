@@ -98,8 +98,11 @@ export class Core {
     tech: ChannelTech;
     state: ChannelState;
     location: DialplanLocation;
+    /** `Tech/resource` of the endpoint the channel belongs to (PJSIP): endpoint subscribers see its events. */
+    endpoint?: string;
   }): Channel {
     const channel = new Channel(this.#host, spec.id, spec.name, spec.tech, spec.state, spec.location);
+    if (spec.endpoint !== undefined) channel.endpoint = spec.endpoint;
     this.channels.add(channel);
     channel.publish('ChannelCreated');
     return channel;

@@ -209,6 +209,22 @@ describe('inbound SIP call into Stasis', { skip }, () => {
     assert.equal((await sipp.done).code, 0);
   });
 
+  test('an app subscribed to endpoint:PJSIP/anonymous sees the channel events of its calls', async () => {
+    const watch = await EventSocket.open(server, 'epwatch');
+    try {
+      const sub = await ari(server, 'POST', '/applications/epwatch/subscription?eventSource=endpoint:PJSIP/anonymous');
+      assert.equal(sub.status, 200, sub.text);
+      const sipp = await startSipp({ scenario: 'uac-cancel', remote: remote(), service: 'stasis' });
+      const created = await watch.wait((e) => e.type === 'ChannelCreated', 8000);
+      assert.equal(created.channel!.state, 'Ring');
+      await watch.wait((e) => e.type === 'ChannelDestroyed' && e.channel?.id === created.channel!.id, 8000);
+      assert.ok(watch.events.some((e) => e.type === 'EndpointStateChange'));
+      await sipp.done;
+    } finally {
+      watch.close();
+    }
+  });
+
   test('INVITE for an extension that does not exist: 404 and no channel', async () => {
     const before = events.events.length;
     const r = await runSipp({ scenario: 'uac-expect-busy', remote: remote(), service: 'nosuchexten', timeoutS: 5 });

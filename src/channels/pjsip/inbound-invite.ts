@@ -63,6 +63,7 @@ export async function acceptInvite(
   const channel = core.newChannel({
     id: core.channels.allocateId(),
     name: ctx.channelName(endpoint.name),
+    endpoint: `PJSIP/${endpoint.name}`,
     tech: session,
     state: 'Ring',
     location: { context: endpoint.context, exten, priority: 1, appName: '', appData: '' },

@@ -126,6 +126,7 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
     const channel = this.core.newChannel({
       id: request.id,
       name: this.channelName(endpoint.name),
+      endpoint: `PJSIP/${endpoint.name}`,
       tech: session,
       state: 'Down',
       location: { context: endpoint.context, exten: 's', priority: 1, appName: 'AppDial2', appData: '(Outgoing Line)' },

@@ -49,6 +49,8 @@ export class Channel {
   mutedOut = false;
   /** The Stasis control while the channel is in a Stasis application (set by core/stasis). */
   stasis: unknown = undefined;
+  /** `Tech/resource` of the channel's endpoint (PJSIP channels), undefined for Local and the like. */
+  endpoint: string | undefined = undefined;
   /** The bridge the channel is in, if any (set by core/bridge). */
   bridge: unknown = undefined;
   reader: FrameReader | undefined = undefined;

@@ -48,6 +48,15 @@ export class EventBus {
     targets.clear();
   }
 
+  /** Apps subscribed to `endpoint:<tech>/<resource>`, to `endpoint:<tech>` or to all endpoints. */
+  #addEndpoint(endpoint: string, targets: Set<StasisApp>): void {
+    const index = this.index;
+    index.addSubscribers('endpoint:', targets);
+    index.addSubscribers('endpoint:' + endpoint, targets);
+    const slash = endpoint.indexOf('/');
+    if (slash > 0) index.addSubscribers('endpoint:' + endpoint.slice(0, slash), targets);
+  }
+
   #collect(route: EventRoute): Set<StasisApp> {
     const targets = this.#targets;
     targets.clear();
@@ -58,20 +67,17 @@ export class EventBus {
     const index = this.index;
     if (route.channels) {
       index.addSubscribers('channel:', targets);
-      for (const ch of route.channels) index.addSubscribers('channel:' + ch.id, targets);
+      for (const ch of route.channels) {
+        index.addSubscribers('channel:' + ch.id, targets);
+        // An endpoint subscription carries the events of the endpoint's channels (res/stasis/app.c).
+        if (ch.endpoint !== undefined) this.#addEndpoint(ch.endpoint, targets);
+      }
     }
     if (route.bridgeIds) {
       index.addSubscribers('bridge:', targets);
       for (const id of route.bridgeIds) index.addSubscribers('bridge:' + id, targets);
     }
-    if (route.endpoints) {
-      index.addSubscribers('endpoint:', targets);
-      for (const ep of route.endpoints) {
-        index.addSubscribers('endpoint:' + ep, targets);
-        const slash = ep.indexOf('/');
-        if (slash > 0) index.addSubscribers('endpoint:' + ep.slice(0, slash), targets);
-      }
-    }
+    if (route.endpoints) for (const ep of route.endpoints) this.#addEndpoint(ep, targets);
     if (route.deviceName !== undefined) {
       index.addSubscribers('deviceState:', targets);
       index.addSubscribers('deviceState:' + route.deviceName, targets);
