@@ -100,6 +100,15 @@ describe('inbound SIP call into Stasis', { skip }, () => {
     const ch = await nextCall(mark);
     await ari(server, 'POST', `/channels/${ch.id}/answer`);
     const req = await events.wait(typed(ch.id, 'ChannelHangupRequest'), 8000);
+    // The RTP quality variables are set just before the hangup request (sip-reference §1.3).
+    const qos = events.events.filter(typed(ch.id, 'ChannelVarset')).map((e) => e.variable as string);
+    assert.deepEqual(
+      qos.filter((v) => v.startsWith('RTPAUDIOQOS')),
+      ['RTPAUDIOQOS', 'RTPAUDIOQOSJITTER', 'RTPAUDIOQOSLOSS', 'RTPAUDIOQOSRTT', 'RTPAUDIOQOSMES'],
+    );
+    const summary = events.events.find((e) => typed(ch.id, 'ChannelVarset')(e) && e.variable === 'RTPAUDIOQOS')!;
+    assert.match(summary.value as string, /^ssrc=\d+;themssrc=\d+;lp=\d+;rxjitter=[\d.]+;rxcount=\d+;/);
+    assert.ok(events.events.indexOf(summary) < events.events.indexOf(req));
     assert.equal(req.cause, undefined);
     assert.equal(req.tech_cause, undefined);
     assert.equal(req.soft, undefined);

@@ -10,6 +10,7 @@ import { buildRequest, buildResponse } from '../../sip/ua/message-builder.js';
 import type { DialogUser, SipSource } from '../../sip/ua/sip-stack.js';
 import type { CallMedia } from './call-media.js';
 import { parseInfoDtmf } from './info-dtmf.js';
+import { qosVariables } from './qos-vars.js';
 import { readSessionFunction, type SessionFacts } from './session-functions.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromReasonHeaders, hasStatusForCause, q850Reason, statusFromCause } from './sip-causes.js';
@@ -47,6 +48,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   protected abstract release(cause: number): void;
 
   hangup(channel: Channel): void {
+    this.setQosVariables();
     const cause = channel.hangupCause;
     // tech_cause is the SIP status the cause maps to, when it maps to one (sip-reference §3.4).
     if (channel.techCause === 0 && hasStatusForCause(cause)) channel.techCause = statusFromCause(cause);
@@ -231,6 +233,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     this.forgetDialog();
     if (this.channel === undefined) return;
     const techCause = cause !== undefined && hasStatusForCause(cause) ? statusFromCause(cause) : 0;
+    this.setQosVariables();
     this.channel.queueHangup(cause ?? 0, techCause);
   }
 
@@ -264,6 +267,16 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     if ('error' in dtmf) return this.respond(req, tx, 500, 'Server Internal Error');
     this.respond(req, tx, 200, 'OK');
     if (dtmf.digit !== '') this.channel.receive({ kind: 'dtmf-end', digit: dtmf.digit, durationMs: dtmf.durationMs });
+  }
+
+  #qosSet = false;
+
+  /** RTPAUDIOQOS* from the stream's statistics, once, as the call ends (each a ChannelVarset before the hangup). */
+  setQosVariables(): void {
+    const stats = this.media?.stats();
+    if (this.#qosSet || stats === undefined || this.channel === undefined) return;
+    this.#qosSet = true;
+    for (const [name, value] of qosVariables(stats)) this.channel.setVariable(name, value);
   }
 
   /** Our Contact: `<sip:host:port>` as UAS (no user part), `<sip:asterisk@host:port>` as UAC (§4.1). */
