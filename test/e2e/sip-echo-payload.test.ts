@@ -26,7 +26,8 @@ const rtpInbox: Buffer[] = [];
 before(async () => {
   server = await startTestServer({
     'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
-    'extensions.conf': '[default]\nexten => echo,1,Answer()\n same => n,Echo()\n',
+    'extensions.conf':
+      '[default]\nexten => echo,1,Answer()\n same => n,Echo()\nexten => app,1,Stasis(raw)\n same => n,Hangup()\n',
     'pjsip.conf': PJSIP,
     'rtp.conf': '[general]\nrtpstart=30000\nrtpend=30999\n',
   });
@@ -109,4 +110,44 @@ test('Echo() sends back every G.711 payload it receives, in order, to the latche
 
   sip.send(head('BYE', 2, 'bye1', toTag) + 'Content-Length: 0\r\n\r\n', server.sip.port, '127.0.0.1');
   await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200') && m.includes('CSeq: 2 BYE')));
+});
+
+test('a hangup before our 2xx is ACKed waits for the ACK before the BYE (RFC 3261 §15)', async () => {
+  const me = sip.address().port;
+  const sdp =
+    'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n' +
+    `m=audio ${rtp.address().port} RTP/AVP 0\r\na=sendrecv\r\n`;
+  const head = (method: string, cseq: number, branch: string, toTag = ''): string =>
+    `${method} sip:app@127.0.0.1:${server.sip.port} SIP/2.0\r\n` +
+    `Via: SIP/2.0/UDP 127.0.0.1:${me};branch=z9hG4bK${branch};rport\r\n` +
+    `From: <sip:tester@127.0.0.1>;tag=uac2\r\nTo: <sip:app@127.0.0.1>${toTag}\r\n` +
+    `Call-ID: bye-after-ack\r\nCSeq: ${cseq} ${method}\r\nContact: <sip:tester@127.0.0.1:${me}>\r\nMax-Forwards: 70\r\n`;
+  const ws = await import('../helpers/ari.js');
+  const events = await ws.EventSocket.open(server, 'raw');
+  try {
+    sip.send(
+      head('INVITE', 1, 'inv2') +
+        `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(sdp)}\r\n\r\n${sdp}`,
+      server.sip.port,
+      '127.0.0.1',
+    );
+    const start = await events.wait((e) => e.type === 'StasisStart');
+    const id = start.channel!.id;
+    await ws.ari(server, 'POST', `/channels/${id}/answer`);
+    const ok = await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200') && m.includes('bye-after-ack')));
+    const toTag = /^To: .*(;tag=[^\r\n;]+)/m.exec(ok)![1]!;
+    await ws.ari(server, 'DELETE', `/channels/${id}`);
+    await new Promise((r) => setTimeout(r, 700));
+    const isBye = (m: string): boolean => m.startsWith('BYE ') && m.includes('bye-after-ack');
+    assert.equal(sipInbox.filter(isBye).length, 0, 'no BYE before the ACK');
+    assert.ok(
+      sipInbox.filter((m) => m.startsWith('SIP/2.0 200') && m.includes('bye-after-ack')).length >= 2,
+      '2xx retransmitted',
+    );
+    sip.send(head('ACK', 1, 'ack2', toTag) + 'Content-Length: 0\r\n\r\n', server.sip.port, '127.0.0.1');
+    const bye = await waitFor(() => sipInbox.find(isBye));
+    assert.match(bye, /Reason: Q\.850;cause=16/);
+  } finally {
+    events.close();
+  }
 });

@@ -27,6 +27,8 @@ export class InboundSession extends SipSession {
   #isAnswered = false;
   #awaitingAck = false;
   #retransmit: TimerHandle | undefined;
+  /** The cause of a hangup that came before the ACK: the BYE waits for it. */
+  #byeAfterAck: number | undefined;
 
   constructor(
     ctx: PjsipContext,
@@ -72,9 +74,10 @@ export class InboundSession extends SipSession {
     let interval = 500;
     const started = wheel.now();
     const again = (): void => {
-      if (!this.#awaitingAck || this.isTerminated) return;
+      if (!this.#awaitingAck) return;
       if (wheel.now() - started >= 32_000) {
         this.#awaitingAck = false;
+        if (this.#byeAfterAck !== undefined) return this.#byeNow();
         this.sendBye(16);
         this.isTerminated = true;
         this.channel.queueHangup(16);
@@ -91,8 +94,23 @@ export class InboundSession extends SipSession {
     if (!this.#awaitingAck) return;
     this.#awaitingAck = false;
     this.ctx.stack.wheel.cancel(this.#retransmit);
+    if (this.#byeAfterAck !== undefined) return this.#byeNow();
     // Late offer (an INVITE without SDP): our 200 carried the offer and the answer comes in the ACK (§4.2).
     if (this.invite.body.length === 0 && ack.body.length > 0) this.media?.acceptAnswer(ack.body.toString('utf8'));
+  }
+
+  #byeNow(): void {
+    const cause = this.#byeAfterAck ?? 16;
+    this.#byeAfterAck = undefined;
+    this.sendBye(cause);
+    this.forgetDialog();
+  }
+
+  /** While a BYE waits for the ACK the dialog stays registered, so the ACK still finds this session. */
+  override terminate(): void {
+    if (this.#byeAfterAck === undefined) return super.terminate();
+    this.isTerminated = true;
+    this.media?.close();
   }
 
   indicate(_channel: Channel, indication: ControlIndication): void {
@@ -136,6 +154,11 @@ export class InboundSession extends SipSession {
   }
 
   protected release(cause: number): void {
+    if (this.#isAnswered && this.#awaitingAck) {
+      // RFC 3261 §15: no BYE before the ACK of our 2xx (or its timeout); the 2xx keeps being retransmitted.
+      this.#byeAfterAck = cause;
+      return;
+    }
     this.ctx.stack.wheel.cancel(this.#retransmit);
     if (this.#isAnswered) return this.sendBye(cause);
     if (this.#isFinal) return;

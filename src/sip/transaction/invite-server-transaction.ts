@@ -189,6 +189,7 @@ export class InviteServerTransaction {
         return;
       case 'accepted':
         this.#timers.start('L', this.#values.L!, this.#toTerminated);
+        this.#user.onAccepted?.();
         return;
       case 'terminated':
         this.#timers.cancelAll();

@@ -61,8 +61,11 @@ export class TransactionLayer {
   readonly #removeClient = (tx: ClientTransaction): void => {
     if (this.#clients.get(tx.id) === tx) this.#clients.delete(tx.id);
   };
+  /** INVITE transactions in Accepted: answered calls, which do not count against the flood limit. */
+  readonly #accepted = new Set<ServerTransaction>();
   readonly #removeServer = (tx: ServerTransaction): void => {
     if (this.#servers.get(tx.id) === tx) this.#servers.delete(tx.id);
+    this.#accepted.delete(tx);
   };
 
   constructor(
@@ -129,7 +132,11 @@ export class TransactionLayer {
       return;
     }
     const dest = responseDestination(req.topVia!, source, this.#ctx.transport.isReliable(source.transport));
-    if (this.#servers.size >= this.#maxServer) {
+    // The limit bounds what a peer can make us hold without our consent: transactions of answered calls (Accepted,
+    // 32 s of Timer L each) are excluded, so the call rate is not capped at maxServer / 32 s; a hard cap of ten
+    // times the limit still bounds the total.
+    const live = this.#servers.size - this.#accepted.size;
+    if (live >= this.#maxServer || this.#servers.size >= this.#maxServer * 10) {
       const retryAfter = makeHeader('Retry-After', String(this.#retryAfterS));
       this.#ctx.transport.send(makeResponse(req, 503, 'Service Unavailable', [retryAfter]), dest);
       this.#user.onOverload?.(req, source);
@@ -141,7 +148,7 @@ export class TransactionLayer {
         req,
         dest,
         this.#ctx,
-        { onTimeout: () => this.#user.onServerTimeout?.(ist) },
+        { onTimeout: () => this.#user.onServerTimeout?.(ist), onAccepted: () => this.#accepted.add(ist) },
         this.#removeServer,
       );
       tx = ist;

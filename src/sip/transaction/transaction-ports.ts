@@ -39,6 +39,8 @@ export interface ClientTransactionUser {
 
 /** The TU of a server transaction. */
 export interface ServerTransactionUser {
+  /** An INVITE transaction moved to Accepted (its 2xx was sent, RFC 6026): it waits Timer L for retransmissions. */
+  onAccepted?(): void;
   /** Timer H fired: the ACK for a non-2xx final response never came (§17.2.1). */
   onTimeout?(): void;
   /** The transport threw while sending a response (§17.2.4); the transaction is terminated. */

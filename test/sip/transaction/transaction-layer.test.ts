@@ -149,6 +149,18 @@ test('past the server transaction limit new requests get a stateless 503; retran
   assert.equal(seen.length, 4);
 });
 
+test('answered INVITEs (Accepted, Timer L) do not count against the limit; unanswered ones do', () => {
+  const { l, seen, overloads } = layer({ maxServerTransactions: 2 });
+  for (let i = 0; i < 2; i++) l.receiveRequest(request({ branch: newBranch() }), SOURCE);
+  for (const s of seen) s.tx!.respond(response(200, 'OK'));
+  for (let i = 0; i < 2; i++) l.receiveRequest(request({ branch: newBranch() }), SOURCE);
+  assert.equal(overloads.length, 0);
+  assert.equal(l.serverCount, 4);
+  // Two unanswered (Proceeding) INVITEs fill the limit again: the next one is refused.
+  l.receiveRequest(request({ branch: newBranch() }), SOURCE);
+  assert.equal(overloads.length, 1);
+});
+
 test('Timer H on an INVITE server transaction reaches the core, and the transaction is removed', () => {
   const { clock, l, seen, timeouts } = layer();
   l.receiveRequest(request(), SOURCE);
