@@ -108,6 +108,8 @@ export class InboundSession extends SipSession {
 
   /** While a BYE waits for the ACK the dialog stays registered, so the ACK still finds this session. */
   override terminate(): void {
+    // The INVITE transaction lives on for Timer L (32 s); it must not keep this session (and its media) alive.
+    this.ctx.stack.offCancel(this.tx);
     if (this.#byeAfterAck === undefined) return super.terminate();
     this.isTerminated = true;
     this.media?.close();

@@ -209,6 +209,11 @@ export class SipStack {
     this.#cancelHandlers.set(tx, fn);
   }
 
+  /** Forgets the CANCEL handler (the session ended): the transaction may outlive it by Timer L. */
+  offCancel(tx: InviteServerTransaction): void {
+    this.#cancelHandlers.delete(tx);
+  }
+
   /** Answers a request through its server transaction, statelessly when it has none. */
   respond(
     req: SipRequest,
