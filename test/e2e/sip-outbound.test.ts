@@ -20,7 +20,8 @@ before(async () => {
     'pjsip.conf':
       readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8') +
       '\n[trunk]\ntype=endpoint\ncontext=default\nallow=ulaw\noutbound_auth=trunk-auth\n' +
-      '[trunk-auth]\ntype=auth\nusername=trunk\npassword=trunk-secret\n',
+      '[trunk-auth]\ntype=auth\nusername=trunk\npassword=trunk-secret\n' +
+      '[holder]\ntype=endpoint\ncontext=default\nallow=ulaw\nmoh_passthrough=yes\n',
     'rtp.conf': '[general]\nrtpstart=23000\nrtpend=24999\n',
   });
   events = await EventSocket.open(server, 'out');
@@ -179,5 +180,22 @@ describe('outbound SIP calls', { skip }, () => {
     await ari(server, 'DELETE', `/channels/${id}`);
     const result = await sipp.done;
     assert.equal(result.code, 0, result.errors || result.stderr);
+  });
+
+  test('ARI hold/unhold with moh_passthrough=yes: re-INVITE sendonly, then sendrecv, no ChannelHold event', async () => {
+    const sipp = await startSipp({ scenario: 'uas-hold', localPort: await freeUdpPort() });
+    await sipp.ready;
+    const endpoint = encodeURIComponent(`PJSIP/holder/sip:uas@127.0.0.1:${sipp.port}`);
+    const ch = (await ari(server, 'POST', `/channels?endpoint=${endpoint}&app=out`)).json as { id: string };
+    await events.wait(typed(ch.id, 'StasisStart'), 8000);
+    assert.equal((await ari(server, 'POST', `/channels/${ch.id}/hold`)).status, 204);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal((await ari(server, 'DELETE', `/channels/${ch.id}/hold`)).status, 204);
+    await new Promise((r) => setTimeout(r, 300));
+    await ari(server, 'DELETE', `/channels/${ch.id}`);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+    assert.equal(events.events.filter(typed(ch.id, 'ChannelHold')).length, 0);
+    assert.match(result.messages, /Session-Expires: 1800/);
   });
 });

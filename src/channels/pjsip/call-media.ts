@@ -12,6 +12,8 @@ export interface CallMedia {
   acceptOffer(sdp: string): OfferResult;
   /** Our offer (initial INVITE, re-INVITE without SDP, late offer). */
   offer(): string;
+  /** A new offer of ours for a re-INVITE, with `direction` (hold: sendonly) and the next o= version. */
+  reoffer(direction: 'sendrecv' | 'sendonly'): string;
   /** UAC: take the remote answer; false when unusable. */
   acceptAnswer(sdp: string): boolean;
   /** The answer last given (sent again in 183 and 200). */

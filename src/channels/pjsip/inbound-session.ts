@@ -116,6 +116,10 @@ export class InboundSession extends SipSession {
   }
 
   indicate(_channel: Channel, indication: ControlIndication): void {
+    if (indication === 'hold' || indication === 'unhold') {
+      if (this.#isAnswered) this.holdByReinvite(indication);
+      return;
+    }
     if (this.#isFinal || this.isTerminated) return;
     switch (indication) {
       case 'ringing':
@@ -130,8 +134,6 @@ export class InboundSession extends SipSession {
       case 'congestion':
         return this.#reject(34);
       case 'answer':
-      case 'hold':
-      case 'unhold':
       case 'proceeding':
       case 'srcupdate':
       case 'stop':

@@ -224,7 +224,9 @@ export class OutboundSession extends SipSession {
 
   answer(): void {}
 
-  indicate(_channel: Channel, _indication: ControlIndication): void {}
+  indicate(_channel: Channel, indication: ControlIndication): void {
+    if ((indication === 'hold' || indication === 'unhold') && this.#isAnswered) this.holdByReinvite(indication);
+  }
 
   protected release(cause: number): void {
     if (this.#isAnswered) return this.sendBye(cause);

@@ -149,6 +149,14 @@ export class RtpCallMedia implements CallMedia {
     return this.#sdp;
   }
 
+  reoffer(direction: 'sendrecv' | 'sendonly'): string {
+    if (this.#version === undefined) return this.offer();
+    this.#direction = direction;
+    this.#version.bump();
+    this.#sdp = this.#build();
+    return this.#sdp;
+  }
+
   acceptAnswer(sdp: string): boolean {
     const parsed = parseRemoteSdp(sdp);
     if (!parsed.ok) return false;

@@ -172,6 +172,35 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     return resolved ?? this.peer;
   }
 
+  /**
+   * ARI hold/unhold with `moh_passthrough=yes` (sip-reference §4.7): a re-INVITE offering sendonly (hold) or
+   * sendrecv, with a new o= version and the session timer headers; the 2xx is ACKed. Without it nothing goes on
+   * the wire (Asterisk plays music on hold locally) and no ChannelHold event is published either way.
+   */
+  protected holdByReinvite(indication: 'hold' | 'unhold'): void {
+    if (!this.endpoint.mohPassthrough || this.media === undefined || this.dialog === undefined || this.isTerminated) {
+      return;
+    }
+    const sdp = this.media.reoffer(indication === 'hold' ? 'sendonly' : 'sendrecv');
+    const dialog = this.dialog;
+    const headers: Array<readonly [string, string]> = [
+      ['Contact', this.contact()],
+      ['Allow', ALLOW],
+      ['Session-Expires', '1800'],
+      ['Min-SE', '90'],
+    ];
+    const cseq = dialog.localSeq + 1;
+    this.sendInDialog('INVITE', headers, Buffer.from(sdp), 'application/sdp', (res) => {
+      if (res.status < 200) return;
+      if (res.status < 300 && res.body.length > 0) this.media?.acceptAnswer(res.body.toString('utf8'));
+      if (res.status >= 300) return; // the transaction ACKs a failure itself
+      const dest = this.destination();
+      if (dest === undefined) return;
+      const ack = buildRequest({ ...dialog.request('ACK', cseq), via: this.ctx.stack.newVia(dest.transport) });
+      this.ctx.stack.sendStateless(ack, dest);
+    });
+  }
+
   /** BYE with `Reason: Q.850;cause=N` (sip-reference §4.4). */
   sendBye(cause: number): void {
     const headers: Array<readonly [string, string]> = [];
