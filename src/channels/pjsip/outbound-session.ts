@@ -59,7 +59,10 @@ export class OutboundSession extends SipSession {
   }
 
   call(channel: Channel): { ok: true } | { ok: false; cause: number } {
-    void this.#start(channel);
+    // A failure while the RTP ports are bound must end the call, never become an unhandled rejection.
+    this.#start(channel).catch(() => {
+      if (!channel.isDestroyed) channel.queueHangup(38, 0);
+    });
     return { ok: true };
   }
 
