@@ -67,12 +67,16 @@ test('Echo() sends back every G.711 payload it receives, in order, to the latche
     `Call-ID: echo-payload-1\r\nCSeq: ${cseq} ${method}\r\nContact: <sip:tester@127.0.0.1:${me}>\r\nMax-Forwards: 70\r\n`;
   sip.send(
     head('INVITE', 1, 'inv1') +
+      'Supported: timer\r\nSession-Expires: 1800\r\n' +
       `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(sdp)}\r\n\r\n${sdp}`,
     server.sip.port,
     '127.0.0.1',
   );
   const ok = await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200')));
   const toTag = /^To: .*(;tag=[^\r\n;]+)/m.exec(ok)![1]!;
+  // RFC 4028 §9: the caller supports timers and chose no refresher, so it refreshes; the 200 says so.
+  assert.match(ok, /\r\nSession-Expires: 1800;refresher=uac\r\n/);
+  assert.match(ok, /\r\nRequire: timer\r\n/);
   const port = Number(/m=audio (\d+)/.exec(ok)![1]);
   // The answer lists the shared codecs in the endpoint's allow order (alaw, ulaw) with the offer's numbers.
   assert.match(ok, /m=audio \d+ RTP\/AVP 8 0\r\n/);

@@ -12,6 +12,7 @@ import { buildRequest, nameAddr, uriHost, withoutPort } from '../../sip/ua/messa
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromStatus, q850Reason } from './sip-causes.js';
 import type { SessionFacts } from './session-functions.js';
+import { parseSessionExpires } from './session-refresh.js';
 import { SipSession } from './sip-session.js';
 
 /** Where an outbound call goes: the Request-URI and the first hop. */
@@ -157,6 +158,9 @@ export class OutboundSession extends SipSession {
       return this.terminate();
     }
     if (res.body.length > 0) this.media?.acceptAnswer(res.body.toString('utf8'));
+    // RFC 4028: a 2xx that makes us (the UAC) the refresher obliges us to re-INVITE every half interval.
+    const timer = parseSessionExpires(res.header('session-expires'));
+    if (timer?.refresher === 'uac') this.refresher.start(Math.max(timer.seconds, 90));
     this.channel.receive({ kind: 'control', indication: 'answer' });
   }
 
@@ -260,6 +264,7 @@ export class OutboundSession extends SipSession {
 
   /** Keeps the INVITE transaction (and its ACK of the 487) alive after the channel is gone. */
   override terminate(): void {
+    this.refresher.stop();
     this.isTerminated = true;
     this.media?.close();
     if (this.#isAnswered) this.forgetDialog();

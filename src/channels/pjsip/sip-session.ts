@@ -12,6 +12,7 @@ import type { CallMedia } from './call-media.js';
 import { parseInfoDtmf } from './info-dtmf.js';
 import { qosVariables } from './qos-vars.js';
 import { readSessionFunction, type SessionFacts } from './session-functions.js';
+import { SessionRefresher, sendReinvite } from './session-refresh.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromReasonHeaders, hasStatusForCause, q850Reason, statusFromCause } from './sip-causes.js';
 
@@ -172,33 +173,20 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     return resolved ?? this.peer;
   }
 
+  /** Our side's direction: sendonly while we hold the call by re-INVITE. */
+  localDirection: 'sendrecv' | 'sendonly' = 'sendrecv';
+  /** RFC 4028: re-INVITEs that keep the session alive when we are the refresher. */
+  readonly refresher = new SessionRefresher(this);
+
   /**
    * ARI hold/unhold with `moh_passthrough=yes` (sip-reference §4.7): a re-INVITE offering sendonly (hold) or
    * sendrecv, with a new o= version and the session timer headers; the 2xx is ACKed. Without it nothing goes on
    * the wire (Asterisk plays music on hold locally) and no ChannelHold event is published either way.
    */
   protected holdByReinvite(indication: 'hold' | 'unhold'): void {
-    if (!this.endpoint.mohPassthrough || this.media === undefined || this.dialog === undefined || this.isTerminated) {
-      return;
-    }
-    const sdp = this.media.reoffer(indication === 'hold' ? 'sendonly' : 'sendrecv');
-    const dialog = this.dialog;
-    const headers: Array<readonly [string, string]> = [
-      ['Contact', this.contact()],
-      ['Allow', ALLOW],
-      ['Session-Expires', '1800'],
-      ['Min-SE', '90'],
-    ];
-    const cseq = dialog.localSeq + 1;
-    this.sendInDialog('INVITE', headers, Buffer.from(sdp), 'application/sdp', (res) => {
-      if (res.status < 200) return;
-      if (res.status < 300 && res.body.length > 0) this.media?.acceptAnswer(res.body.toString('utf8'));
-      if (res.status >= 300) return; // the transaction ACKs a failure itself
-      const dest = this.destination();
-      if (dest === undefined) return;
-      const ack = buildRequest({ ...dialog.request('ACK', cseq), via: this.ctx.stack.newVia(dest.transport) });
-      this.ctx.stack.sendStateless(ack, dest);
-    });
+    if (!this.endpoint.mohPassthrough) return;
+    this.localDirection = indication === 'hold' ? 'sendonly' : 'sendrecv';
+    sendReinvite(this, this.localDirection, 1800);
   }
 
   /** BYE with `Reason: Q.850;cause=N` (sip-reference §4.4). */
@@ -321,6 +309,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
 
   /** Releases everything the session holds; idempotent. */
   terminate(): void {
+    this.refresher.stop();
     this.isTerminated = true;
     this.forgetDialog();
     this.media?.close();

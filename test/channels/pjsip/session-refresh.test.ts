@@ -1,0 +1,38 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parseSessionExpires, SessionRefresher } from '../../../src/channels/pjsip/session-refresh.js';
+import type { SipSession } from '../../../src/channels/pjsip/sip-session.js';
+
+test('Session-Expires values: seconds and refresher (RFC 4028 §4); broken ones are ignored', () => {
+  assert.deepEqual(parseSessionExpires('1800;refresher=uac'), { seconds: 1800, refresher: 'uac' });
+  assert.deepEqual(parseSessionExpires(' 90 ; refresher = UAS'), { seconds: 90, refresher: 'uas' });
+  assert.deepEqual(parseSessionExpires('600'), { seconds: 600 });
+  assert.deepEqual(parseSessionExpires('600;refresher=proxy'), { seconds: 600 });
+  assert.equal(parseSessionExpires(undefined), undefined);
+  assert.equal(parseSessionExpires('soon'), undefined);
+  assert.equal(parseSessionExpires('0'), undefined);
+});
+
+test('the refresher re-INVITEs every half interval with the current direction, and stops', async () => {
+  const sent: Array<{ method: string; body: string; headers: ReadonlyArray<readonly [string, string]> }> = [];
+  const fake = {
+    isTerminated: false,
+    localDirection: 'sendonly',
+    media: { reoffer: (d: string) => `sdp ${d}` },
+    dialog: { localSeq: 10 },
+    contact: () => '<sip:127.0.0.1:5060>',
+    sendInDialog: (method: string, headers: ReadonlyArray<readonly [string, string]>, body: Buffer) => {
+      sent.push({ method, body: body.toString(), headers });
+    },
+  } as unknown as SipSession;
+  const r = new SessionRefresher(fake);
+  r.start(0.1); // every 50 ms
+  await new Promise((res) => setTimeout(res, 180));
+  r.stop();
+  const count = sent.length;
+  assert.ok(count >= 2, `refreshes: ${count}`);
+  assert.ok(sent.every((m) => m.method === 'INVITE' && m.body === 'sdp sendonly'));
+  assert.ok(sent[0]!.headers.some(([n, v]) => n === 'Session-Expires' && v === '0.1'));
+  await new Promise((res) => setTimeout(res, 120));
+  assert.equal(sent.length, count, 'no refresh after stop');
+});
