@@ -315,3 +315,47 @@ describe('inbound SIP call from an endpoint with auth', { skip }, () => {
     assert.equal(events.events.slice(before).filter((e) => e.type === 'StasisStart').length, 0);
   });
 });
+
+describe('inbound SIP call over IPv6', { skip }, () => {
+  let v6: TestServer;
+  let v6Events: EventSocket;
+  before(async () => {
+    v6 = await startTestServer({
+      'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+      'extensions.conf': DIALPLAN,
+      'pjsip.conf':
+        '[udp6]\ntype=transport\nprotocol=udp\nbind=[::1]:5060\n' +
+        '[anonymous]\ntype=endpoint\ncontext=default\nallow=ulaw\n',
+      'rtp.conf': '[general]\nrtpstart=31000\nrtpend=31999\n',
+    });
+    v6Events = await EventSocket.open(v6, 'sipapp');
+  });
+  after(async () => {
+    v6Events?.close();
+    await v6?.close();
+  });
+
+  test('INVITE to [::1]: Via/Contact with brackets, SDP in IP6, audio, BYE', async () => {
+    const port = v6.sip.port;
+    const sipp = await startSipp({
+      scenario: 'uac-call',
+      remote: `[::1]:${port}`,
+      service: 'stasis',
+      vars: { hangup: 'uas' },
+    });
+    const start = await v6Events.wait((e) => e.type === 'StasisStart', 8000);
+    const id = start.channel!.id;
+    assert.equal((await ari(v6, 'POST', `/channels/${id}/answer`)).status, 204);
+    let rx = 0;
+    for (let i = 0; i < 30 && rx < 10; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      rx = ((await ari(v6, 'GET', `/channels/${id}/rtp_statistics`)).json as { rxcount: number }).rxcount;
+    }
+    assert.ok(rx >= 10, `RTP received ${rx}`);
+    assert.equal((await ari(v6, 'DELETE', `/channels/${id}`)).status, 204);
+    const result = await sipp.done;
+    assert.equal(result.code, 0, result.errors || result.stderr);
+    assert.match(result.messages, /Contact: <sip:\[::1\]:\d+>/);
+    assert.match(result.messages, /c=IN IP6 ::1/);
+  });
+});
