@@ -49,10 +49,9 @@ export function answerRegister(
   });
   const res = buildResponse(req, outcome.status, outcome.reason, {
     toTag: req.topVia?.branch ?? 'reg',
-    headers: [['Server', ctx.stack.userAgent]],
+    // The registrar's headers: the Contact list, Date, Expires.
+    headers: [['Server', ctx.stack.userAgent], ...outcome.headers.map((h) => [h.name, h.value] as const)],
   });
-  // The registrar's headers (Contact list, Date, Expires) go before Content-Length.
-  res.headers.splice(res.headers.length - 1, 0, ...outcome.headers);
   ctx.stack.sendResponse(tx, res);
 }
 

@@ -3,7 +3,7 @@ import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
 import type { ChannelDriver, ChannelRequest } from '../../core/ports.js';
 import type { OutboundAuth } from '../../sip/auth/client-auth.js';
-import type { SipRequest } from '../../sip/message/sip-message.js';
+import type { SipHeader, SipRequest } from '../../sip/message/sip-message.js';
 import type { ServerTransaction } from '../../sip/transaction/transaction-layer.js';
 import { buildResponse } from '../../sip/ua/message-builder.js';
 import { SipStack, type SipSource } from '../../sip/ua/sip-stack.js';
@@ -167,16 +167,11 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
   }
 
   /** A stateless-looking 401 whose To tag is the request's branch (sip-reference §4.10). */
-  #challenge(
-    req: SipRequest,
-    tx: ServerTransaction,
-    headers: ReturnType<InboundAuthenticator['artificialChallenge']>['headers'],
-  ): void {
+  #challenge(req: SipRequest, tx: ServerTransaction, challenge: readonly SipHeader[]): void {
     const res = buildResponse(req, 401, 'Unauthorized', {
       toTag: req.topVia?.branch ?? 'auth',
-      headers: [['Server', this.stack.userAgent]],
+      headers: [['Server', this.stack.userAgent], ...challenge.map((h) => [h.name, h.value] as const)],
     });
-    res.headers.splice(res.headers.length - 1, 0, ...headers);
     this.stack.sendResponse(tx, res);
   }
 

@@ -1,5 +1,6 @@
 import type { SipRequest } from '../../sip/message/sip-message.js';
 import { parseUri, type SipUri } from '../../sip/message/sip-uri.js';
+import { withoutPort } from '../../sip/ua/message-builder.js';
 
 /**
  * Inbound caller id from the From header (sip-reference §1.2): the display name is the name, the URI user part
@@ -20,7 +21,6 @@ export function requestExten(uri: SipUri): string {
 
 /** `"Alice" <sip:alice@127.0.0.1>`: a URI as Asterisk writes From in events and variables (port dropped). */
 export function displayUri(displayName: string | undefined, uri: string): string {
-  const r = parseUri(uri);
-  const bare = r.ok && r.value.port !== undefined ? uri.replace(`:${r.value.port}`, '') : uri;
+  const bare = withoutPort(uri);
   return displayName === undefined || displayName === '' ? `<${bare}>` : `"${displayName}" <${bare}>`;
 }
