@@ -56,7 +56,7 @@ const ACCEPTED: Record<string, ReadonlySet<string>> = {
     'callerid_privacy', 'callerid_tag', 'send_connected_line', 'rtp_keepalive', 'suppress_moh_on_sendonly']),
   aor: new Set(['remove_unavailable', 'authenticate_qualify', 'qualify_2xx_only', 'outbound_proxy',
     'support_path', 'voicemail_extension', 'mailboxes']),
-  auth: new Set(['supported_algorithms_uas', 'supported_algorithms_uac']),
+  auth: new Set(['supported_algorithms_uac']),
   identify: new Set(['srv_lookups']),
   global: new Set(['allow_sending_180_after_183', 'debug', 'max_initial_qualify_time', 'contact_expiration_check_interval',
     'unidentified_request_count', 'unidentified_request_period', 'unidentified_request_prune_interval',
@@ -94,7 +94,16 @@ function aorDefaults(name: string): Draft<AorConfig> {
 }
 
 function authDefaults(name: string): Draft<AuthConfig> {
-  return { name, authType: 'digest', username: '', password: '', md5Cred: '', realm: '', nonceLifetime: 32 };
+  return {
+    name,
+    authType: 'digest',
+    username: '',
+    password: '',
+    md5Cred: '',
+    realm: '',
+    nonceLifetime: 32,
+    algorithmsUas: ['MD5'],
+  };
 }
 
 /** Comma-separated list, blanks trimmed, empty items dropped. */
@@ -285,7 +294,16 @@ const applyAuth: Apply<AuthConfig> = (d, e, key, err) => {
   else if (key === 'md5_cred') d.md5Cred = e.value;
   else if (key === 'realm') d.realm = e.value;
   else if (key === 'nonce_lifetime') uintInto(d, 'nonceLifetime', e, err);
-  else if (key === 'auth_type') {
+  else if (key === 'supported_algorithms_uas') {
+    const known = { MD5: 'MD5', 'SHA-256': 'SHA-256', 'SHA-512-256': 'SHA-512-256' } as const;
+    const list: Array<(typeof known)[keyof typeof known]> = [];
+    for (const name of splitList(e.value)) {
+      const a = known[name.toUpperCase() as keyof typeof known];
+      if (a === undefined) err(e, `Unsupported digest algorithm '${name}'`);
+      else if (!list.includes(a)) list.push(a);
+    }
+    if (list.length > 0) d.algorithmsUas = list;
+  } else if (key === 'auth_type') {
     const t = e.value.toLowerCase();
     if (t === 'userpass' || t === 'digest') d.authType = 'digest';
     else if (t === 'md5') d.authType = 'md5';

@@ -101,6 +101,8 @@ export interface AuthConfig {
   readonly realm: string;
   /** `nonce_lifetime` seconds (32). */
   readonly nonceLifetime: number;
+  /** `supported_algorithms_uas` (MD5): digest algorithms offered in our challenges (RFC 8760), in that order. */
+  readonly algorithmsUas: readonly ('MD5' | 'SHA-256' | 'SHA-512-256')[];
 }
 
 export interface IdentifyMatch {

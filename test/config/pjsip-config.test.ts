@@ -88,6 +88,7 @@ test('an endpoint with only a type has Asterisk’s defaults, including no codec
     md5Cred: '',
     realm: '',
     nonceLifetime: 32,
+    algorithmsUas: ['MD5'],
   });
 });
 
@@ -264,4 +265,15 @@ test('sections with an unknown or missing type are skipped with an error', () =>
     { file: 'pjsip.conf', line: 2, message: "Section 'reg' skipped: unknown type 'registration'" },
     { file: 'pjsip.conf', line: 5, message: "Section 'nothing' skipped: no 'type'" },
   ]);
+});
+
+test('auth supported_algorithms_uas: a list in order, unknown names are errors, MD5 by default', () => {
+  const parse = (text: string) => parsePjsipConfig(parseConf(text, { file: 'pjsip.conf' }));
+  const r = parse(
+    '[a]\ntype=auth\nusername=a\npassword=p\nsupported_algorithms_uas=sha-256, MD5, sha-1\n[b]\ntype=auth\n',
+  );
+  assert.deepEqual(r.config.auths.get('a')!.algorithmsUas, ['SHA-256', 'MD5']);
+  assert.deepEqual(r.config.auths.get('b')!.algorithmsUas, ['MD5']);
+  assert.equal(r.errors.length, 1);
+  assert.match(r.errors[0]!.message, /sha-1/);
 });

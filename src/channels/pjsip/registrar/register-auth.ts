@@ -56,6 +56,7 @@ export class InboundAuthenticator {
           credentials,
           { method: req.method, uri: req.uri, body: req.body },
           (u, rlm) => (u === a.username && rlm === realm ? secretOf(a) : undefined),
+          a.algorithmsUas,
         );
         if (r.ok) return { ok: true, username: r.username };
         if (r.reason === 'stale') isStale = true;
@@ -68,7 +69,7 @@ export class InboundAuthenticator {
       const realm = this.#realm(a);
       if (realms.has(realm)) continue;
       realms.add(realm);
-      for (const v of this.#server(a.nonceLifetime).challenge(realm, ['MD5'], isStale)) {
+      for (const v of this.#server(a.nonceLifetime).challenge(realm, a.algorithmsUas, isStale)) {
         headers.push(makeHeader('WWW-Authenticate', v));
       }
     }

@@ -62,6 +62,7 @@ export function auth(name: string, over: Partial<AuthConfig> = {}): AuthConfig {
     md5Cred: '',
     realm: '',
     nonceLifetime: 32,
+    algorithmsUas: ['MD5'],
     ...over,
   };
 }

@@ -108,3 +108,20 @@ test('endpoints without auth pass; needsAuth is false in dialog and for OPTIONS 
   assert.equal(needsAuth(opts, alice, false), true);
   assert.equal(needsAuth(opts, { ...alice, allowUnauthenticatedOptions: true }, false), false);
 });
+
+test('supported_algorithms_uas=SHA-256,MD5: both challenges (SHA-256 first, RFC 8760) and a SHA-256 answer passes', () => {
+  const { authenticator } = setup({ algorithmsUas: ['SHA-256', 'MD5'] });
+  const req = register([], { cseq: 1 });
+  const first = authenticator.check(req, alice);
+  assert.ok(!first.ok);
+  const challenge = wwwAuth(first.headers);
+  assert.equal(challenge.length, 2);
+  assert.match(challenge[0]!, /algorithm=SHA-256/);
+  assert.match(challenge[1]!, /algorithm=MD5/);
+  const client = new ClientAuth([{ username: 'alice', secret: { password: 's3cret' } }]);
+  const r = client.answer(401, challenge, { method: req.method, uri: req.uri });
+  assert.ok(r.ok);
+  assert.match(r.headers[0]!.value, /algorithm=SHA-256/);
+  const second = authenticator.check(register([`Authorization: ${r.headers[0]!.value}`], { cseq: 2 }), alice);
+  assert.deepEqual(second, { ok: true, username: 'alice' });
+});
