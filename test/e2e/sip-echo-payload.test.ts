@@ -112,8 +112,20 @@ test('Echo() sends back every G.711 payload it receives, in order, to the latche
     assert.equal(p.readUInt32BE(4), (back[0]!.readUInt32BE(4) + i * 160) >>> 0);
   });
 
-  sip.send(head('BYE', 2, 'bye1', toTag) + 'Content-Length: 0\r\n\r\n', server.sip.port, '127.0.0.1');
-  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200') && m.includes('CSeq: 2 BYE')));
+  // MESSAGE inside the dialog: text/* and application/* are accepted (202), anything else is 415 (§4.11).
+  const message = (cseq: number, type: string): void =>
+    sip.send(
+      head('MESSAGE', cseq, `msg${cseq}`, toTag) + `Content-Type: ${type}\r\nContent-Length: 2\r\n\r\nhi`,
+      server.sip.port,
+      '127.0.0.1',
+    );
+  message(2, 'text/plain');
+  message(3, 'image/png');
+  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 202') && m.includes('CSeq: 2 MESSAGE')));
+  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 415') && m.includes('CSeq: 3 MESSAGE')));
+
+  sip.send(head('BYE', 4, 'bye1', toTag) + 'Content-Length: 0\r\n\r\n', server.sip.port, '127.0.0.1');
+  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200') && m.includes('CSeq: 4 BYE')));
 });
 
 test('a hangup before our 2xx is ACKed waits for the ACK before the BYE (RFC 3261 §15)', async () => {

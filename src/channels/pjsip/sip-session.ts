@@ -217,8 +217,12 @@ export abstract class SipSession implements ChannelTech, DialogUser {
         ]);
       case 'UPDATE':
         return this.respond(req, tx, 200, 'OK');
-      case 'MESSAGE':
-        return this.respond(req, tx, 202, 'Accepted');
+      case 'MESSAGE': {
+        // In a dialog any text/* or application/* body is accepted (no ARI event), other types are 415 (§4.11).
+        const type = (req.header('content-type') ?? '').trim().toLowerCase();
+        if (type.startsWith('text/') || type.startsWith('application/')) return this.respond(req, tx, 202, 'Accepted');
+        return this.respond(req, tx, 415, 'Unsupported Media Type');
+      }
       default:
         return this.respond(req, tx, 501, 'Not Implemented');
     }
