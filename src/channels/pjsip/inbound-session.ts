@@ -101,7 +101,7 @@ export class InboundSession extends SipSession {
     const seconds = Math.max(asked.seconds, 90);
     const callerDoes = this.invite.headerValues('supported').some((t) => t.trim().toLowerCase() === 'timer');
     const refresher = asked.refresher ?? (callerDoes ? 'uac' : 'uas');
-    if (refresher === 'uas') this.refresher.start(seconds);
+    this.startSessionTimer(seconds, refresher === 'uas');
     const headers: Array<readonly [string, string]> = [['Session-Expires', `${seconds};refresher=${refresher}`]];
     if (callerDoes) headers.push(['Require', 'timer']);
     return headers;
@@ -129,6 +129,7 @@ export class InboundSession extends SipSession {
     this.ctx.stack.offCancel(this.tx);
     if (this.#byeAfterAck === undefined) return super.terminate();
     this.refresher.stop();
+    this.expiry.stop();
     this.isTerminated = true;
     this.media?.close();
   }

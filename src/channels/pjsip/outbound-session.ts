@@ -160,7 +160,7 @@ export class OutboundSession extends SipSession {
     if (res.body.length > 0) this.media?.acceptAnswer(res.body.toString('utf8'));
     // RFC 4028: a 2xx that makes us (the UAC) the refresher obliges us to re-INVITE every half interval.
     const timer = parseSessionExpires(res.header('session-expires'));
-    if (timer?.refresher === 'uac') this.refresher.start(Math.max(timer.seconds, 90));
+    if (timer?.refresher !== undefined) this.startSessionTimer(Math.max(timer.seconds, 90), timer.refresher === 'uac');
     this.channel.receive({ kind: 'control', indication: 'answer' });
   }
 
@@ -265,6 +265,7 @@ export class OutboundSession extends SipSession {
   /** Keeps the INVITE transaction (and its ACK of the 487) alive after the channel is gone. */
   override terminate(): void {
     this.refresher.stop();
+    this.expiry.stop();
     this.isTerminated = true;
     this.media?.close();
     if (this.#isAnswered) this.forgetDialog();

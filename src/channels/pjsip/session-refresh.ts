@@ -69,3 +69,34 @@ export class SessionRefresher {
     this.#timer = undefined;
   }
 }
+
+/**
+ * RFC 4028 §10, the side that does not refresh: when no refresh (re-INVITE or UPDATE) arrives, the session is
+ * ended shortly before it expires — at expiry minus min(32 s, a third of the interval).
+ */
+export class SessionExpiry {
+  #timer: NodeJS.Timeout | undefined;
+  #seconds = 0;
+  #onExpire: () => void = () => {};
+
+  start(seconds: number, onExpire: () => void): void {
+    this.#seconds = seconds;
+    this.#onExpire = onExpire;
+    this.touch();
+  }
+
+  /** A refresh came in: the interval starts again. */
+  touch(): void {
+    if (this.#seconds === 0) return;
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    const ms = (this.#seconds - Math.min(32, this.#seconds / 3)) * 1000;
+    this.#timer = setTimeout(() => this.#onExpire(), ms);
+    this.#timer.unref();
+  }
+
+  stop(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    this.#seconds = 0;
+  }
+}

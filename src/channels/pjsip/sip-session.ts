@@ -12,7 +12,7 @@ import type { CallMedia } from './call-media.js';
 import { parseInfoDtmf } from './info-dtmf.js';
 import { qosVariables } from './qos-vars.js';
 import { readSessionFunction, type SessionFacts } from './session-functions.js';
-import { SessionRefresher, sendReinvite } from './session-refresh.js';
+import { SessionExpiry, SessionRefresher, sendReinvite } from './session-refresh.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromReasonHeaders, hasStatusForCause, q850Reason, statusFromCause } from './sip-causes.js';
 
@@ -177,6 +177,21 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   localDirection: 'sendrecv' | 'sendonly' = 'sendrecv';
   /** RFC 4028: re-INVITEs that keep the session alive when we are the refresher. */
   readonly refresher = new SessionRefresher(this);
+  /** RFC 4028 §10: when the peer refreshes and stops doing so, the session ends before it expires. */
+  readonly expiry = new SessionExpiry();
+
+  /** Session timer negotiated: we refresh, or we watch the peer's refreshes. */
+  protected startSessionTimer(seconds: number, weRefresh: boolean): void {
+    if (weRefresh) return this.refresher.start(seconds);
+    this.expiry.start(seconds, () => {
+      if (this.isTerminated || this.channel === undefined) return;
+      // The session timed out: BYE, and the channel ends as a request timeout (408 → cause 18, §3.1).
+      this.sendBye(18);
+      this.isTerminated = true;
+      this.forgetDialog();
+      this.channel.queueHangup(18, 408);
+    });
+  }
 
   /**
    * ARI hold/unhold with `moh_passthrough=yes` (sip-reference §4.7): a re-INVITE offering sendonly (hold) or
@@ -207,6 +222,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
       case 'BYE':
         return this.#onBye(req, tx);
       case 'INVITE':
+        this.expiry.touch();
         return this.#onReinvite(req, tx, source);
       case 'INFO':
         return this.#onInfo(req, tx);
@@ -216,6 +232,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
           ['Supported', SUPPORTED],
         ]);
       case 'UPDATE':
+        this.expiry.touch();
         return this.respond(req, tx, 200, 'OK');
       case 'MESSAGE': {
         // In a dialog any text/* or application/* body is accepted (no ARI event), other types are 415 (§4.11).
@@ -314,6 +331,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   /** Releases everything the session holds; idempotent. */
   terminate(): void {
     this.refresher.stop();
+    this.expiry.stop();
     this.isTerminated = true;
     this.forgetDialog();
     this.media?.close();

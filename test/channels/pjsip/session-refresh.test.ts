@@ -36,3 +36,22 @@ test('the refresher re-INVITEs every half interval with the current direction, a
   await new Promise((res) => setTimeout(res, 120));
   assert.equal(sent.length, count, 'no refresh after stop');
 });
+
+test('the expiry watch ends a session whose refresher went quiet, a refresh postpones it', async () => {
+  const { SessionExpiry } = await import('../../../src/channels/pjsip/session-refresh.js');
+  const expired: number[] = [];
+  const started = Date.now();
+  const e = new SessionExpiry();
+  e.start(0.3, () => expired.push(Date.now() - started)); // fires at 0.3 s − 0.1 s
+  await new Promise((r) => setTimeout(r, 120));
+  e.touch(); // a re-INVITE came: 200 ms more from now
+  await new Promise((r) => setTimeout(r, 150));
+  assert.deepEqual(expired, [], 'postponed by the refresh');
+  await new Promise((r) => setTimeout(r, 120));
+  assert.equal(expired.length, 1);
+  assert.ok(expired[0]! >= 300, `expired after ${expired[0]} ms`);
+  e.stop();
+  e.touch(); // after stop, a touch does not re-arm it
+  await new Promise((r) => setTimeout(r, 250));
+  assert.equal(expired.length, 1);
+});
