@@ -74,7 +74,7 @@ export async function acceptInvite(
   const caller =
     endpoint.callerIdNumber !== '' || endpoint.callerIdName !== ''
       ? { name: endpoint.callerIdName, number: endpoint.callerIdNumber }
-      : callerFromFrom(invite);
+      : callerFromFrom(invite, endpoint.trustIdInbound);
   Object.assign(channel.caller, caller);
   channel.vars.set('SIPDOMAIN', uri.value.host);
   channel.touch();

@@ -2,15 +2,27 @@ import type { SipRequest } from '../../sip/message/sip-message.js';
 import { parseUri, type SipUri } from '../../sip/message/sip-uri.js';
 import { withoutPort } from '../../sip/ua/message-builder.js';
 
-/**
- * Inbound caller id from the From header (sip-reference §1.2): the display name is the name, the URI user part
- * (cut at the first `;`) the number. P-Asserted-Identity is not trusted (trust_id_inbound=no).
- */
-export function callerFromFrom(req: SipRequest): { name: string; number: string } {
-  const uri = parseUri(req.from.uri);
+/** A name-addr as caller id: the display name is the name, the URI user part (cut at the first `;`) the number. */
+function partyOf(displayName: string | undefined, uriText: string): { name: string; number: string } {
+  const uri = parseUri(uriText);
   const user = uri.ok ? (uri.value.user ?? '') : '';
   const semi = user.indexOf(';');
-  return { name: req.from.displayName ?? '', number: semi === -1 ? user : user.slice(0, semi) };
+  return { name: displayName ?? '', number: semi === -1 ? user : user.slice(0, semi) };
+}
+
+/**
+ * Inbound caller id (sip-reference §1.2): from the From header, unless the endpoint has `trust_id_inbound=yes` and
+ * the INVITE carries P-Asserted-Identity (then Remote-Party-ID), which replaces it.
+ */
+export function callerFromFrom(req: SipRequest, trustIdInbound = false): { name: string; number: string } {
+  if (trustIdInbound) {
+    for (const header of ['p-asserted-identity', 'remote-party-id']) {
+      const ids = req.nameAddrs(header);
+      const first = ids.ok ? ids.value[0] : undefined;
+      if (first !== undefined) return partyOf(first.displayName, first.uri);
+    }
+  }
+  return partyOf(req.from.displayName, req.from.uri);
 }
 
 /** The extension an INVITE asks for: the Request-URI user (a tel: URI's number), `s` when there is none. */
