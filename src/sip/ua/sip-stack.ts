@@ -274,14 +274,15 @@ export class SipStack {
     this.#user.onRequest(req, tx, source);
   }
 
-  /** §9.2: 200 to the CANCEL and the INVITE's owner told, or 481 when the INVITE is unknown or already answered. */
+  /**
+   * §9.2: 481 when no INVITE transaction matches; otherwise 200 to the CANCEL, and the INVITE's owner is told only
+   * while the INVITE has no final response yet (a CANCEL crossing our final response has no effect).
+   */
   #cancel(cancel: SipRequest, tx: ServerTransaction): void {
     const invite = this.layer.findInviteServerTransaction(cancel);
-    if (invite === undefined || invite.state !== 'proceeding') {
-      return this.respond(cancel, tx, 481, 'Call/Transaction Does Not Exist');
-    }
+    if (invite === undefined) return this.respond(cancel, tx, 481, 'Call/Transaction Does Not Exist');
     this.respond(cancel, tx, 200, 'OK');
-    this.#cancelHandlers.get(invite)?.(cancel);
+    if (invite.state === 'proceeding') this.#cancelHandlers.get(invite)?.(cancel);
   }
 
   #onStrayResponse(res: SipResponse): void {
