@@ -112,6 +112,27 @@ test('Echo() sends back every G.711 payload it receives, in order, to the latche
     assert.equal(p.readUInt32BE(4), (back[0]!.readUInt32BE(4) + i * 160) >>> 0);
   });
 
+  // A session refresh by UPDATE without a body: 200 with the timer echoed; an UPDATE with an offer: 200 + answer.
+  sip.send(
+    head('UPDATE', 2, 'upd2', toTag) + 'Supported: timer\r\nSession-Expires: 90\r\nContent-Length: 0\r\n\r\n',
+    server.sip.port,
+    '127.0.0.1',
+  );
+  const refreshed = await waitFor(() =>
+    sipInbox.find((m) => m.startsWith('SIP/2.0 200') && m.includes('CSeq: 2 UPDATE')),
+  );
+  assert.match(refreshed, /\r\nSession-Expires: 90;refresher=uac\r\n/);
+  assert.match(refreshed, /\r\nContent-Length: 0\r\n/);
+  const holdOffer = sdp.replace('a=sendrecv', 'a=sendonly');
+  sip.send(
+    head('UPDATE', 3, 'upd3', toTag) +
+      `Content-Type: application/sdp\r\nContent-Length: ${Buffer.byteLength(holdOffer)}\r\n\r\n${holdOffer}`,
+    server.sip.port,
+    '127.0.0.1',
+  );
+  const held = await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200') && m.includes('CSeq: 3 UPDATE')));
+  assert.match(held, /a=recvonly/);
+
   // MESSAGE inside the dialog: text/* and application/* are accepted (202), anything else is 415 (§4.11).
   const message = (cseq: number, type: string): void =>
     sip.send(
@@ -119,13 +140,13 @@ test('Echo() sends back every G.711 payload it receives, in order, to the latche
       server.sip.port,
       '127.0.0.1',
     );
-  message(2, 'text/plain');
-  message(3, 'image/png');
-  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 202') && m.includes('CSeq: 2 MESSAGE')));
-  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 415') && m.includes('CSeq: 3 MESSAGE')));
+  message(4, 'text/plain');
+  message(5, 'image/png');
+  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 202') && m.includes('CSeq: 4 MESSAGE')));
+  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 415') && m.includes('CSeq: 5 MESSAGE')));
 
-  sip.send(head('BYE', 4, 'bye1', toTag) + 'Content-Length: 0\r\n\r\n', server.sip.port, '127.0.0.1');
-  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200') && m.includes('CSeq: 4 BYE')));
+  sip.send(head('BYE', 6, 'bye1', toTag) + 'Content-Length: 0\r\n\r\n', server.sip.port, '127.0.0.1');
+  await waitFor(() => sipInbox.find((m) => m.startsWith('SIP/2.0 200') && m.includes('CSeq: 6 BYE')));
 });
 
 test('a hangup before our 2xx is ACKed waits for the ACK before the BYE (RFC 3261 §15)', async () => {

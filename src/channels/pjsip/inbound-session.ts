@@ -12,7 +12,6 @@ import type { CallMedia } from './call-media.js';
 import type { SessionFacts } from './session-functions.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromReasonHeaders, q850Reason, reasonPhrase, statusFromCause } from './sip-causes.js';
-import { parseSessionExpires } from './session-refresh.js';
 import { SipSession } from './sip-session.js';
 
 /**
@@ -66,7 +65,11 @@ export class InboundSession extends SipSession {
     if (this.#isFinal || this.isTerminated || this.media === undefined) return;
     this.#isFinal = true;
     this.#isAnswered = true;
-    const res = this.#response(200, [['Supported', SUPPORTED], ...this.#sessionTimer()], this.media.currentAnswer());
+    const res = this.#response(
+      200,
+      [['Supported', SUPPORTED], ...this.sessionTimerHeaders(this.invite)],
+      this.media.currentAnswer(),
+    );
     this.ctx.stack.sendResponse(this.tx, res);
     // §13.3.1.4: the UAS core retransmits its 2xx (T1 doubling to T2) until the ACK; after 64*T1 it gives up and
     // ends the session with a BYE.
@@ -89,22 +92,6 @@ export class InboundSession extends SipSession {
       this.#retransmit = wheel.schedule(interval, again);
     };
     this.#retransmit = wheel.schedule(interval, again);
-  }
-
-  /**
-   * RFC 4028 §9 as UAS: an INVITE with Session-Expires gets it back in the 200 (never below Min-SE 90) with the
-   * refresher it asked for, else the caller when it supports timers, else us — and we refresh when it is us.
-   */
-  #sessionTimer(): Array<readonly [string, string]> {
-    const asked = parseSessionExpires(this.invite.header('session-expires'));
-    if (asked === undefined) return [];
-    const seconds = Math.max(asked.seconds, 90);
-    const callerDoes = this.invite.headerValues('supported').some((t) => t.trim().toLowerCase() === 'timer');
-    const refresher = asked.refresher ?? (callerDoes ? 'uac' : 'uas');
-    this.startSessionTimer(seconds, refresher === 'uas');
-    const headers: Array<readonly [string, string]> = [['Session-Expires', `${seconds};refresher=${refresher}`]];
-    if (callerDoes) headers.push(['Require', 'timer']);
-    return headers;
   }
 
   protected override onAck(ack: SipRequest): void {

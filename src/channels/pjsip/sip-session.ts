@@ -12,7 +12,7 @@ import type { CallMedia } from './call-media.js';
 import { parseInfoDtmf } from './info-dtmf.js';
 import { qosVariables } from './qos-vars.js';
 import { readSessionFunction, type SessionFacts } from './session-functions.js';
-import { SessionExpiry, SessionRefresher, sendReinvite } from './session-refresh.js';
+import { SessionExpiry, SessionRefresher, parseSessionExpires, sendReinvite } from './session-refresh.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromReasonHeaders, hasStatusForCause, q850Reason, statusFromCause } from './sip-causes.js';
 
@@ -222,7 +222,6 @@ export abstract class SipSession implements ChannelTech, DialogUser {
       case 'BYE':
         return this.#onBye(req, tx);
       case 'INVITE':
-        this.expiry.touch();
         return this.#onReinvite(req, tx, source);
       case 'INFO':
         return this.#onInfo(req, tx);
@@ -232,8 +231,8 @@ export abstract class SipSession implements ChannelTech, DialogUser {
           ['Supported', SUPPORTED],
         ]);
       case 'UPDATE':
-        this.expiry.touch();
-        return this.respond(req, tx, 200, 'OK');
+        // RFC 3311: an UPDATE may carry an offer (answered in the 200) or only refresh the session timer.
+        return this.#onReinvite(req, tx, source);
       case 'MESSAGE': {
         // In a dialog any text/* or application/* body is accepted (no ARI event), other types are 415 (§4.11).
         const type = (req.header('content-type') ?? '').trim().toLowerCase();
@@ -275,21 +274,47 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     this.channel.queueHangup(cause ?? 0, techCause);
   }
 
-  /** §4.7: a re-INVITE. sendonly/inactive/0.0.0.0 puts the call on hold (ChannelHold), sendrecv takes it off. */
+  /**
+   * RFC 4028 §9 as the answering side of an INVITE (initial or refresh) or UPDATE with Session-Expires: the 2xx
+   * carries it back (never below Min-SE 90) with the refresher asked for — else the sender when it supports
+   * timers, else us — and our refresher or expiry watch starts (again). No Session-Expires: no timer.
+   */
+  protected sessionTimerHeaders(req: SipRequest): Array<readonly [string, string]> {
+    const asked = parseSessionExpires(req.header('session-expires'));
+    if (asked === undefined) return [];
+    const seconds = Math.max(asked.seconds, 90);
+    const senderDoes = req.headerValues('supported').some((t) => t.trim().toLowerCase() === 'timer');
+    // `uac`/`uas` name the roles in this transaction: the request's sender is the UAC, we are the UAS.
+    const refresher = asked.refresher ?? (senderDoes ? 'uac' : 'uas');
+    this.refresher.stop();
+    this.expiry.stop();
+    this.startSessionTimer(seconds, refresher === 'uas');
+    const headers: Array<readonly [string, string]> = [['Session-Expires', `${seconds};refresher=${refresher}`]];
+    if (senderDoes) headers.push(['Require', 'timer']);
+    return headers;
+  }
+
+  /**
+   * §4.7: a re-INVITE (or an UPDATE with an offer). sendonly/inactive/0.0.0.0 puts the call on hold
+   * (ChannelHold), sendrecv takes it off. Without a body a re-INVITE gets our offer, an UPDATE a plain 200.
+   */
   #onReinvite(req: SipRequest, tx: ServerTransaction, _source: SipSource): void {
     const media = this.media;
     if (media === undefined) return this.respond(req, tx, 488, 'Not Acceptable Here');
-    const contact: Array<readonly [string, string]> = [
+    const headers: Array<readonly [string, string]> = [
       ['Contact', this.contact()],
       ['Allow', ALLOW],
+      ['Supported', SUPPORTED],
+      ...this.sessionTimerHeaders(req),
     ];
     if (req.body.length === 0) {
-      return this.respond(req, tx, 200, 'OK', [...contact, ['Supported', SUPPORTED]], Buffer.from(media.offer()));
+      const body = req.method === 'INVITE' ? Buffer.from(media.offer()) : undefined;
+      return this.respond(req, tx, 200, 'OK', headers, body);
     }
     const r = media.acceptOffer(req.body.toString('utf8'));
     if (!r.ok) return this.respond(req, tx, 488, 'Not Acceptable Here');
     this.dialog?.refreshTarget(req);
-    this.respond(req, tx, 200, 'OK', [...contact, ['Supported', SUPPORTED]], Buffer.from(r.answer));
+    this.respond(req, tx, 200, 'OK', headers, Buffer.from(r.answer));
     if (r.hold !== this.isRemoteHeld) {
       this.isRemoteHeld = r.hold;
       if (r.hold) this.channel.publish('ChannelHold', { musicclass: this.endpoint.mohSuggest });
