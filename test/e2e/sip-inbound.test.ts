@@ -278,6 +278,7 @@ describe('inbound SIP call over TCP', { skip }, () => {
     const result = await sipp.done;
     assert.equal(result.code, 0, result.errors || result.stderr);
     assert.match(result.messages, /BYE sip:/);
+    assert.match(result.messages, new RegExp(`Contact: <sip:127\\.0\\.0\\.1:${port};transport=tcp>`));
   });
 });
 

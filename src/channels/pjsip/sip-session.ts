@@ -344,9 +344,12 @@ export abstract class SipSession implements ChannelTech, DialogUser {
 
   /** Our Contact: `<sip:host:port>` as UAS (no user part), `<sip:asterisk@host:port>` as UAC (§4.1). */
   contact(user?: string): string {
-    const local = this.ctx.stack.advertised();
+    // The address of the transport the call runs on; over TCP the URI says so, or the peer would answer by UDP.
+    const transport = this.peer?.transport ?? 'UDP';
+    const local = this.ctx.stack.advertised(transport);
     const host = local.host.includes(':') ? `[${local.host}]` : local.host;
-    return `<sip:${user === undefined ? '' : `${user}@`}${host}:${local.port}>`;
+    const param = transport === 'UDP' ? '' : `;transport=${transport.toLowerCase()}`;
+    return `<sip:${user === undefined ? '' : `${user}@`}${host}:${local.port}${param}>`;
   }
 
   forgetDialog(): void {
