@@ -2,6 +2,7 @@
 // timer wheel, answers CANCEL (§9.2) and requests for unknown dialogs (481, §12.2.2), hands requests inside a
 // dialog to the dialog's owner and everything else to the stack's user (the PJSIP channel driver).
 
+import { networkInterfaces } from 'node:os';
 import type { Via } from '../message/header-values.js';
 import { type SipMessage, SipRequest, type SipResponse } from '../message/sip-message.js';
 import { parseUri } from '../message/sip-uri.js';
@@ -21,6 +22,20 @@ import type { HostPort, Transport, TransportDropReason, TransportSource } from '
 import { UdpTransport } from '../transport/udp-transport.js';
 import { dialogId } from './dialog.js';
 import { buildResponse, uriHost } from './message-builder.js';
+
+/**
+ * A wildcard bind (0.0.0.0, ::) cannot be written into Via, Contact or SDP: the first non-internal address of the
+ * machine is (loopback when it has none). Set `external_signaling_address` for anything smarter (NAT).
+ */
+export function primaryAddress(v6: boolean): string {
+  for (const list of Object.values(networkInterfaces())) {
+    for (const nic of list ?? []) {
+      if (nic.internal || nic.family !== (v6 ? 'IPv6' : 'IPv4') || nic.address.startsWith('fe80:')) continue;
+      return nic.address;
+    }
+  }
+  return v6 ? '::1' : '127.0.0.1';
+}
 
 export interface SipTransportSpec {
   readonly name: string;
@@ -140,7 +155,9 @@ export class SipStack {
     const t = this.transportFor(protocol);
     if (t === undefined) return { host: '127.0.0.1', port: 5060 };
     const host = t.spec.externalHost || t.transport.local.host;
-    return { host: host === '0.0.0.0' ? '127.0.0.1' : host === '::' ? '::1' : host, port: t.transport.local.port };
+    if (host === '0.0.0.0' || host === '::')
+      return { host: primaryAddress(host === '::'), port: t.transport.local.port };
+    return { host, port: t.transport.local.port };
   }
 
   /** A fresh top Via for a request we send (§8.1.1.7), asking for rport (RFC 3581). */
