@@ -10,6 +10,8 @@ const PJSIP = `
 type=transport
 protocol=udp
 bind=127.0.0.1:5060
+; Only written into our SDP (NAT): nothing is ever sent to it.
+external_media_address=192.0.2.1
 [anonymous]
 type=endpoint
 context=default
@@ -80,6 +82,7 @@ test('Echo() sends back every G.711 payload it receives, in order, to the latche
   const port = Number(/m=audio (\d+)/.exec(ok)![1]);
   // The answer lists the shared codecs in the endpoint's allow order (alaw, ulaw) with the offer's numbers.
   assert.match(ok, /m=audio \d+ RTP\/AVP 8 0\r\n/);
+  assert.match(ok, /\r\nc=IN IP4 192\.0\.2\.1\r\n/, 'external_media_address in c=');
   sip.send(head('ACK', 1, 'ack1', toTag) + 'Content-Length: 0\r\n\r\n', server.sip.port, '127.0.0.1');
 
   // 40 packets of PCMA, each payload distinct.

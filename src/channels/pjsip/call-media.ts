@@ -45,6 +45,8 @@ export interface MediaOptions {
   readonly symmetric: boolean;
   readonly sdpOwner: string;
   readonly sdpSession: string;
-  /** The address written in SDP and bound for RTP. */
+  /** The address RTP binds to. */
   readonly host: string;
+  /** The address written in SDP `c=`/`o=` (external_media_address), the bound one when undefined. */
+  readonly sdpAddress?: string;
 }

@@ -6,7 +6,7 @@ import type { OutboundAuth } from '../../sip/auth/client-auth.js';
 import type { SipHeader, SipRequest } from '../../sip/message/sip-message.js';
 import type { ServerTransaction } from '../../sip/transaction/transaction-layer.js';
 import { buildResponse } from '../../sip/ua/message-builder.js';
-import { SipStack, type SipSource } from '../../sip/ua/sip-stack.js';
+import { SipStack, primaryAddress, type SipSource } from '../../sip/ua/sip-stack.js';
 import type { CallMediaFactory, MediaOptions } from './call-media.js';
 import { resolveDialString } from './dial-string.js';
 import { acceptInvite } from './inbound-invite.js';
@@ -102,8 +102,20 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
       symmetric: ep.rtpSymmetric,
       sdpOwner: ep.sdpOwner,
       sdpSession: ep.sdpSession,
-      host: this.stack.advertised().host,
+      host: this.#mediaHost,
+      sdpAddress: this.#sdpAddress,
     };
+  }
+
+  /** RTP binds where SIP listens (a wildcard bind: the machine's first real address). */
+  get #mediaHost(): string {
+    const bound = this.stack.transports[0]?.local.host ?? '127.0.0.1';
+    return bound === '0.0.0.0' || bound === '::' ? primaryAddress(bound === '::') : bound;
+  }
+
+  /** `external_media_address` of the first transport, else the RTP address itself, goes into SDP `c=`. */
+  get #sdpAddress(): string {
+    return this.config.transports[0]?.externalMediaAddress || this.#mediaHost;
   }
 
   outboundAuths(ep: EndpointConfig): OutboundAuth[] {

@@ -176,7 +176,7 @@ export class RtpCallMedia implements CallMedia {
       sessionName: this.options.sdpSession,
       sessionId: this.#version!.sessionId,
       sessionVersion: this.#version!.version,
-      address: this.session.localHost,
+      address: this.options.sdpAddress ?? this.session.localHost,
       audioPort: this.session.localPort,
       codecs: this.#codecs,
       ...(this.#telephoneEventPt === undefined ? {} : { telephoneEventPt: this.#telephoneEventPt }),
