@@ -27,7 +27,7 @@ test('the refresher re-INVITEs every half interval with the current direction, a
   } as unknown as SipSession;
   const r = new SessionRefresher(fake);
   r.start(0.1); // every 50 ms
-  await new Promise((res) => setTimeout(res, 180));
+  await new Promise((res) => setTimeout(res, 320)); // a loaded machine fires timers late: margin
   r.stop();
   const count = sent.length;
   assert.ok(count >= 2, `refreshes: ${count}`);
@@ -47,7 +47,7 @@ test('the expiry watch ends a session whose refresher went quiet, a refresh post
   e.touch(); // a re-INVITE came: 200 ms more from now
   await new Promise((r) => setTimeout(r, 150));
   assert.deepEqual(expired, [], 'postponed by the refresh');
-  await new Promise((r) => setTimeout(r, 120));
+  for (let i = 0; i < 50 && expired.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
   assert.equal(expired.length, 1);
   assert.ok(expired[0]! >= 300, `expired after ${expired[0]} ms`);
   e.stop();
