@@ -3,12 +3,11 @@ import type { EndpointConfig } from '../../config/pjsip-types.js';
 import type { Channel } from '../../core/channel/channel.js';
 import type { ControlIndication } from '../../core/frame.js';
 import { ClientAuth } from '../../sip/auth/client-auth.js';
-import { serializeVia } from '../../sip/message/header-values.js';
-import { type SipRequest, type SipResponse, makeHeader } from '../../sip/message/sip-message.js';
+import type { SipRequest, SipResponse } from '../../sip/message/sip-message.js';
 import type { InviteClientTransaction } from '../../sip/transaction/invite-client-transaction.js';
 import type { Destination } from '../../sip/transaction/transaction-ports.js';
 import { Dialog, initialCSeq } from '../../sip/ua/dialog.js';
-import { buildRequest, nameAddr, uriHost, withoutPort } from '../../sip/ua/message-builder.js';
+import { buildRequest, nameAddr, uriHost, withoutPort, type RequestSpec } from '../../sip/ua/message-builder.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromStatus, q850Reason } from './sip-causes.js';
 import type { SessionFacts } from './session-functions.js';
@@ -31,6 +30,8 @@ export class OutboundSession extends SipSession {
   readonly callId = randomUUID();
   readonly localTag = randomUUID();
   #invite: SipRequest | undefined;
+  /** What the INVITE was built from: an authenticated retry is the same request with credentials added. */
+  #inviteSpec: RequestSpec | undefined;
   #tx: InviteClientTransaction | undefined;
   #hadProvisional = false;
   #cancelPending: number | undefined;
@@ -75,10 +76,11 @@ export class OutboundSession extends SipSession {
     }
     if (channel.isDestroyed || channel.isHangupRequested) return media.close();
     this.media = media;
-    this.#send(this.#buildInvite(channel, media.offer()));
+    this.#inviteSpec = this.#inviteSpecFor(channel, media.offer());
+    this.#send(buildRequest(this.#inviteSpec));
   }
 
-  #buildInvite(channel: Channel, sdp: string): SipRequest {
+  #inviteSpecFor(channel: Channel, sdp: string): RequestSpec {
     const ep = this.endpoint;
     const local = this.ctx.stack.advertised(this.target.destination.transport);
     const domain = ep.fromDomain || uriHost(local.host);
@@ -89,7 +91,7 @@ export class OutboundSession extends SipSession {
         ? nameAddr('sip:anonymous@anonymous.invalid', 'Anonymous', this.localTag)
         : nameAddr(`sip:${ep.fromUser || caller.number}@${domain}`, caller.name, this.localTag);
     const to = nameAddr(withoutPort(this.target.uri));
-    return buildRequest({
+    return {
       method: 'INVITE',
       uri: this.target.uri,
       via: this.ctx.stack.newVia(this.target.destination.transport),
@@ -106,7 +108,7 @@ export class OutboundSession extends SipSession {
       ],
       body: Buffer.from(sdp),
       contentType: 'application/sdp',
-    });
+    };
   }
 
   #send(invite: SipRequest): void {
@@ -183,39 +185,25 @@ export class OutboundSession extends SipSession {
 
   /** outbound_auth: answer one 401/407 with credentials (a second challenge for the same nonce fails the call). */
   #retryWithAuth(res: SipResponse): boolean {
-    const invite = this.#invite;
+    const spec = this.#inviteSpec;
     const auths = this.ctx.outboundAuths(this.endpoint);
-    if (invite === undefined || auths.length === 0 || this.#authTries++ >= 2 || this.isTerminated) return false;
+    if (spec === undefined || auths.length === 0 || this.#authTries++ >= 2 || this.isTerminated) return false;
     this.#auth ??= new ClientAuth(auths);
     const status = res.status as 401 | 407;
     const values = res.headerLines(status === 401 ? 'www-authenticate' : 'proxy-authenticate');
-    const r = this.#auth.answer(status, values, { method: 'INVITE', uri: invite.uri });
+    const r = this.#auth.answer(status, values, { method: 'INVITE', uri: spec.uri });
     if (!r.ok) return false;
-    const via = this.ctx.stack.newVia(this.target.destination.transport);
-    const headers = invite.headers.filter(
-      (h) => h.key !== 'via' && h.key !== 'cseq' && h.key !== 'authorization' && h.key !== 'proxy-authorization',
-    );
-    const cseq = invite.cseq.seq + 1;
-    const next = buildRequest({
-      method: 'INVITE',
-      uri: invite.uri,
-      via,
-      from: invite.from,
-      to: invite.to,
-      callId: invite.callId,
-      cseq,
-      headers: [],
-      body: invite.body,
-    });
-    // Keep the original header set (From, To, Contact, Allow, ...) with the new Via, CSeq and credentials.
-    next.headers = [
-      makeHeader('Via', serializeVia(via)),
-      ...headers.filter((h) => h.key !== 'content-length'),
-      makeHeader('CSeq', `${cseq} INVITE`),
-      ...r.headers.map((h) => makeHeader(h.name, h.value)),
-      makeHeader('Content-Length', String(invite.body.length)),
-    ];
-    this.#send(next);
+    // The same INVITE (Call-ID, From tag, body) with the next CSeq, a new branch and the credentials (§22.2).
+    this.#inviteSpec = {
+      ...spec,
+      via: this.ctx.stack.newVia(this.target.destination.transport),
+      cseq: spec.cseq + 1,
+      headers: [
+        ...(spec.headers ?? []).filter(([n]) => !/^(proxy-)?authorization$/i.test(n)),
+        ...r.headers.map((h) => [h.name, h.value] as const),
+      ],
+    };
+    this.#send(buildRequest(this.#inviteSpec));
     return true;
   }
 
