@@ -18,8 +18,14 @@ export function parseSessionExpires(
 /**
  * A re-INVITE in the dialog offering our SDP with `direction` and the next o= version; the 2xx is ACKed by us
  * (RFC 3261 §13.2.2.4), a failure by its transaction. Used for hold with moh_passthrough and session refreshes.
+ * RFC 3261 §14.1: no re-INVITE while another is in progress — a later one waits and goes when it ends (only the
+ * latest waiting one: it carries the current direction).
  */
 export function sendReinvite(s: SipSession, direction: 'sendrecv' | 'sendonly', sessionExpires: number): void {
+  if (s.reinvite.busy) {
+    s.reinvite.next = () => sendReinvite(s, s.localDirection, sessionExpires);
+    return;
+  }
   const media = s.media;
   const dialog = s.dialog;
   if (media === undefined || dialog === undefined || s.isTerminated) return;
@@ -31,14 +37,32 @@ export function sendReinvite(s: SipSession, direction: 'sendrecv' | 'sendonly', 
     ['Min-SE', '90'],
   ];
   const cseq = dialog.localSeq + 1;
-  s.sendInDialog('INVITE', headers, Buffer.from(sdp), 'application/sdp', (res) => {
-    if (res.status < 200 || res.status >= 300) return;
-    if (res.body.length > 0) s.media?.acceptAnswer(res.body.toString('utf8'));
-    const dest = s.destination();
-    if (dest === undefined) return;
-    const ack = buildRequest({ ...dialog.request('ACK', cseq), via: s.ctx.stack.newVia(dest.transport) });
-    s.ctx.stack.sendStateless(ack, dest);
-  });
+  s.reinvite.busy = true;
+  const done = (): void => {
+    s.reinvite.busy = false;
+    const next = s.reinvite.next;
+    s.reinvite.next = undefined;
+    next?.();
+  };
+  s.sendInDialog(
+    'INVITE',
+    headers,
+    Buffer.from(sdp),
+    'application/sdp',
+    (res) => {
+      if (res.status < 200) return;
+      if (res.status < 300) {
+        if (res.body.length > 0) s.media?.acceptAnswer(res.body.toString('utf8'));
+        const dest = s.destination();
+        if (dest !== undefined) {
+          const ack = buildRequest({ ...dialog.request('ACK', cseq), via: s.ctx.stack.newVia(dest.transport) });
+          s.ctx.stack.sendStateless(ack, dest);
+        }
+      }
+      done();
+    },
+    done,
+  );
 }
 
 /**

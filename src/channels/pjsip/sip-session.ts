@@ -148,6 +148,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     body?: Buffer,
     contentType?: string,
     onResponse?: (res: SipResponse) => void,
+    onTimeout?: () => void,
   ): void {
     const dialog = this.dialog;
     if (dialog === undefined) return;
@@ -161,7 +162,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
       ...(body === undefined ? {} : { body }),
       ...(contentType === undefined ? {} : { contentType }),
     });
-    stack.request(req, dest, { onResponse: (res) => onResponse?.(res), onTimeout: () => {} });
+    stack.request(req, dest, { onResponse: (res) => onResponse?.(res), onTimeout: () => onTimeout?.() });
   }
 
   /** Where requests in the dialog go: the route set / remote target, else the peer's address. */
@@ -175,6 +176,8 @@ export abstract class SipSession implements ChannelTech, DialogUser {
 
   /** Our side's direction: sendonly while we hold the call by re-INVITE. */
   localDirection: 'sendrecv' | 'sendonly' = 'sendrecv';
+  /** Our re-INVITE in progress, and the one waiting for it to end (RFC 3261 §14.1). */
+  readonly reinvite: { busy: boolean; next: (() => void) | undefined } = { busy: false, next: undefined };
   /** RFC 4028: re-INVITEs that keep the session alive when we are the refresher. */
   readonly refresher = new SessionRefresher(this);
   /** RFC 4028 §10: when the peer refreshes and stops doing so, the session ends before it expires. */

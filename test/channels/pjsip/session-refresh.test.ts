@@ -21,8 +21,17 @@ test('the refresher re-INVITEs every half interval with the current direction, a
     media: { reoffer: (d: string) => `sdp ${d}` },
     dialog: { localSeq: 10 },
     contact: () => '<sip:127.0.0.1:5060>',
-    sendInDialog: (method: string, headers: ReadonlyArray<readonly [string, string]>, body: Buffer) => {
+    reinvite: { busy: false, next: undefined },
+    destination: () => undefined,
+    sendInDialog: (
+      method: string,
+      headers: ReadonlyArray<readonly [string, string]>,
+      body: Buffer,
+      _type: string,
+      onResponse: (res: { status: number; body: Buffer }) => void,
+    ) => {
       sent.push({ method, body: body.toString(), headers });
+      onResponse({ status: 200, body: Buffer.alloc(0) }); // the peer answers at once
     },
   } as unknown as SipSession;
   const r = new SessionRefresher(fake);
@@ -54,4 +63,38 @@ test('the expiry watch ends a session whose refresher went quiet, a refresh post
   e.touch(); // after stop, a touch does not re-arm it
   await new Promise((r) => setTimeout(r, 250));
   assert.equal(expired.length, 1);
+});
+
+test('no second re-INVITE while one is in progress (RFC 3261 §14.1): the latest waits for the first to end', async () => {
+  const { sendReinvite } = await import('../../../src/channels/pjsip/session-refresh.js');
+  const pending: Array<(res: { status: number; body: Buffer }) => void> = [];
+  const bodies: string[] = [];
+  const fake = {
+    isTerminated: false,
+    localDirection: 'sendrecv',
+    media: { reoffer: (d: string) => d, acceptAnswer: () => true },
+    dialog: { localSeq: 1 },
+    contact: () => '<sip:127.0.0.1:5060>',
+    reinvite: { busy: false, next: undefined },
+    destination: () => undefined,
+    sendInDialog: (
+      _m: string,
+      _h: unknown,
+      body: Buffer,
+      _t: string,
+      onResponse: (res: { status: number; body: Buffer }) => void,
+    ) => {
+      bodies.push(body.toString());
+      pending.push(onResponse);
+    },
+  } as unknown as SipSession & { localDirection: string };
+  sendReinvite(fake, 'sendonly', 1800);
+  fake.localDirection = 'sendrecv';
+  sendReinvite(fake, 'sendrecv', 1800);
+  sendReinvite(fake, 'sendrecv', 1800);
+  assert.deepEqual(bodies, ['sendonly'], 'the others wait');
+  pending.shift()!({ status: 200, body: Buffer.alloc(0) });
+  assert.deepEqual(bodies, ['sendonly', 'sendrecv'], 'only the latest waiting one goes');
+  pending.shift()!({ status: 200, body: Buffer.alloc(0) });
+  assert.equal(bodies.length, 2);
 });
