@@ -22,13 +22,14 @@ export function parseSessionExpires(
  * latest waiting one: it carries the current direction).
  */
 export function sendReinvite(s: SipSession, direction: 'sendrecv' | 'sendonly', sessionExpires: number): void {
+  if (s.isTerminated) return; // a BYE may be waiting in `next`: nothing replaces it
   if (s.reinvite.busy) {
     s.reinvite.next = () => sendReinvite(s, s.localDirection, sessionExpires);
     return;
   }
   const media = s.media;
   const dialog = s.dialog;
-  if (media === undefined || dialog === undefined || s.isTerminated) return;
+  if (media === undefined || dialog === undefined) return;
   const sdp = media.reoffer(direction);
   const headers: Array<readonly [string, string]> = [
     ['Contact', s.contact()],

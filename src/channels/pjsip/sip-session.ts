@@ -211,6 +211,11 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   sendBye(cause: number): void {
     const headers: Array<readonly [string, string]> = [];
     if (!this.endpoint.suppressQ850ReasonHeaders) headers.push(['Reason', q850Reason(cause)]);
+    // A BYE while our re-INVITE is pending waits for it to end (sip-reference §4.4), and nothing else follows it.
+    if (this.reinvite.busy) {
+      this.reinvite.next = () => this.sendInDialog('BYE', headers);
+      return;
+    }
     this.sendInDialog('BYE', headers);
   }
 
