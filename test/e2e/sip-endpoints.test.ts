@@ -3,162 +3,20 @@
 // registered contact, inbound OPTIONS and qualify of a static contact.
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
+import { createSocket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { ClientAuth } from '../../src/sip/auth/client-auth.js';
 import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { SipPeer, type SipMsg } from '../helpers/sip-peer.js';
 import { freeUdpPort, killAllSipp, runSipp, sipStartLines, sippAvailable, startSipp } from '../helpers/sipp.js';
 
 // Loopback UDP only; the one sipp test skips without sipp.
 const noSipp = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
 
-interface Msg {
-  start: string;
-  /** Request method, or '' for a response. */
-  method: string;
-  status: number;
-  headers: [string, string][];
-  body: string;
-  header(name: string): string | undefined;
-  all(name: string): string[];
-}
-
-function parse(text: string): Msg {
-  const cut = text.indexOf('\r\n\r\n');
-  const head = cut < 0 ? text : text.slice(0, cut);
-  const body = cut < 0 ? '' : text.slice(cut + 4);
-  const [start = '', ...lines] = head.split('\r\n');
-  const headers = lines.map((l): [string, string] => {
-    const i = l.indexOf(':');
-    return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
-  });
-  const all = (name: string): string[] =>
-    headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
-  const res = /^SIP\/2\.0 (\d{3})/.exec(start);
-  const req = /^([A-Z]+) \S+ SIP\/2\.0$/.exec(start);
-  return {
-    start,
-    method: req?.[1] ?? '',
-    status: res ? Number(res[1]) : 0,
-    headers,
-    body,
-    header: (n) => all(n)[0],
-    all,
-  };
-}
-
-interface RequestOptions {
-  user: string;
-  /** The whole Request-URI (default `sip:[ruriUser@]127.0.0.1:<server port>`). */
-  ruri?: string;
-  ruriUser?: string;
-  toUser?: string;
-  headers?: string[];
-  body?: string;
-  auth?: { user: string; pass: string };
-}
-
-/**
- * A SIP UA on a raw UDP socket: sends out-of-dialog requests (answering one 401 with digest), answers OPTIONS
- * while `answersOptions`, and collects everything it receives.
- */
-class Peer {
-  readonly inbox: Msg[] = [];
-  answersOptions = true;
-  #waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void }[] = [];
-  #cseq = 1;
-
-  private constructor(
-    readonly sock: Socket,
-    readonly port: number,
-    readonly sipPort: () => number,
-  ) {
-    sock.on('message', (buf) => {
-      const m = parse(buf.toString('latin1'));
-      if (m.method === 'OPTIONS' && this.answersOptions) this.respond(m, 200, 'OK');
-      this.inbox.push(m);
-      this.#waiters = this.#waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
-    });
-  }
-
-  static async open(sipPort: () => number): Promise<Peer> {
-    const sock = createSocket('udp4');
-    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-    return new Peer(sock, sock.address().port, sipPort);
-  }
-
-  next(pred: (m: Msg) => boolean, ms = 3000): Promise<Msg> {
-    const seen = this.inbox.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no matching SIP message in ${ms} ms`)), ms);
-      this.#waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
-    });
-  }
-
-  send(text: string): void {
-    this.sock.send(Buffer.from(text, 'latin1'), this.sipPort(), '127.0.0.1');
-  }
-
-  /** A response to `req` (Via, From, To, Call-ID, CSeq copied; a To tag added unless it has one). */
-  respond(req: Msg, status: number, reason: string, headers: string[] = [], body = ''): void {
-    const to = req.header('To') ?? '';
-    const lines = [
-      `SIP/2.0 ${status} ${reason}`,
-      ...req.all('Via').map((v) => `Via: ${v}`),
-      `From: ${req.header('From')}`,
-      `To: ${/;tag=/.test(to) ? to : `${to};tag=peer${this.port}`}`,
-      `Call-ID: ${req.header('Call-ID')}`,
-      `CSeq: ${req.header('CSeq')}`,
-      ...headers,
-      `Content-Length: ${Buffer.byteLength(body, 'latin1')}`,
-    ];
-    this.send(lines.join('\r\n') + '\r\n\r\n' + body);
-  }
-
-  /** One out-of-dialog request; a 401 is answered once with `auth`'s credentials. Resolves to the final response. */
-  async request(method: string, opts: RequestOptions): Promise<Msg> {
-    const uri = opts.ruri ?? `sip:${opts.ruriUser === undefined ? '' : `${opts.ruriUser}@`}127.0.0.1:${this.sipPort()}`;
-    const callId = randomUUID();
-    const client = opts.auth && new ClientAuth([{ username: opts.auth.user, secret: { password: opts.auth.pass } }]);
-    let authHeaders: string[] = [];
-    for (let round = 0; round < 2; round++) {
-      const cseq = this.#cseq++;
-      const body = opts.body ?? '';
-      const lines = [
-        `${method} ${uri} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=z9hG4bK${randomUUID()};rport`,
-        `From: <sip:${opts.user}@127.0.0.1>;tag=${callId.slice(0, 8)}`,
-        `To: <sip:${opts.toUser ?? opts.ruriUser ?? opts.user}@127.0.0.1>`,
-        `Call-ID: ${callId}`,
-        `CSeq: ${cseq} ${method}`,
-        'Max-Forwards: 70',
-        ...(opts.headers ?? []),
-        ...authHeaders,
-        `Content-Length: ${Buffer.byteLength(body, 'latin1')}`,
-      ];
-      this.send(lines.join('\r\n') + '\r\n\r\n' + body);
-      const res = await this.next(
-        (m) => m.status >= 200 && m.header('Call-ID') === callId && m.header('CSeq') === `${cseq} ${method}`,
-      );
-      if (res.status !== 401 || client === undefined || round === 1) return res;
-      const answer = client.answer(401, res.all('WWW-Authenticate'), { method, uri, body });
-      if (!answer.ok) return res;
-      authHeaders = answer.headers.map((h) => `${h.name}: ${h.value}`);
-    }
-    throw new Error('unreachable');
-  }
-
-  close(): void {
-    this.sock.close();
-  }
-}
-
 let server: TestServer;
 let events: EventSocket;
-let qpeer: Peer;
+let qpeer: SipPeer;
 
 const QUALIFIED = (port: number): string => `
 [qpeer]
@@ -191,7 +49,7 @@ qualify_timeout = 0.5
 `;
 
 before(async () => {
-  qpeer = await Peer.open(() => server.sip.port);
+  qpeer = await SipPeer.open(() => server.sip.port);
   server = await startTestServer({
     'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
     'extensions.conf': '[default]\nexten => 100,1,Answer()\n same => n,Wait(30)\n',
@@ -212,7 +70,7 @@ const ALICE = { user: 'alice', pass: 'alice-secret' };
 const subscribe = (source: string) =>
   ari(server, 'POST', `/applications/epapp/subscription?eventSource=${encodeURIComponent(source)}`);
 
-async function register(peer: Peer, expires: number): Promise<Msg> {
+async function register(peer: SipPeer, expires: number): Promise<SipMsg> {
   return peer.request('REGISTER', {
     user: 'alice',
     headers: [`Contact: <sip:alice@127.0.0.1:${peer.port}>`, `Expires: ${expires}`],
@@ -247,7 +105,7 @@ describe('GET /endpoints', { timeout: 30_000 }, () => {
 describe('registration → endpoint state and events', { timeout: 30_000 }, () => {
   test('REGISTER: online + ContactStatusChange NonQualified, PeerStatusChange Reachable; un-REGISTER: Removed, Unreachable', async () => {
     assert.equal((await subscribe('endpoint:PJSIP/alice')).status, 200);
-    const peer = await Peer.open(() => server.sip.port);
+    const peer = await SipPeer.open(() => server.sip.port);
     try {
       const mark = events.events.length;
       assert.equal((await register(peer, 300)).status, 200);
@@ -298,7 +156,7 @@ describe('registration → endpoint state and events', { timeout: 30_000 }, () =
 
 describe('originate PJSIP/alice', { timeout: 30_000 }, () => {
   test('the INVITE goes to the registered contact; Up; channel_ids while the call lasts; BYE on DELETE', async () => {
-    const peer = await Peer.open(() => server.sip.port);
+    const peer = await SipPeer.open(() => server.sip.port);
     const media = createSocket('udp4');
     await new Promise<void>((r) => media.bind(0, '127.0.0.1', r));
     try {
@@ -363,7 +221,7 @@ describe('originate PJSIP/alice', { timeout: 30_000 }, () => {
 
 describe('inbound OPTIONS', { timeout: 30_000 }, () => {
   test('anonymous endpoint: no user → 200 with Allow/Accept; a user in the context → 200; one not → 404', async () => {
-    const peer = await Peer.open(() => server.sip.port);
+    const peer = await SipPeer.open(() => server.sip.port);
     try {
       const res = await peer.request('OPTIONS', { user: 'somebody' });
       assert.equal(res.status, 200);
@@ -441,7 +299,7 @@ describe('qualify', { timeout: 30_000 }, () => {
 describe('a qualified, short-lived registration', { timeout: 30_000 }, () => {
   test('Unknown, then Reachable once the OPTIONS is answered; the binding expires: Removed, Unreachable', async () => {
     assert.equal((await subscribe('endpoint:PJSIP/carol')).status, 200);
-    const peer = await Peer.open(() => server.sip.port);
+    const peer = await SipPeer.open(() => server.sip.port);
     try {
       const mark = events.events.length;
       const res = await peer.request('REGISTER', {
@@ -511,8 +369,8 @@ describe('an inbound call', { skip: noSipp, timeout: 30_000 }, () => {
 describe('a phone re-registering from a new address (remove_existing)', { timeout: 30_000 }, () => {
   test('new contact NonQualified, old one Removed, and the endpoint never goes offline in between', async () => {
     assert.equal((await subscribe('endpoint:PJSIP/alice')).status, 200);
-    const a = await Peer.open(() => server.sip.port);
-    const b = await Peer.open(() => server.sip.port);
+    const a = await SipPeer.open(() => server.sip.port);
+    const b = await SipPeer.open(() => server.sip.port);
     try {
       assert.equal((await register(a, 300)).status, 200);
       await events.wait((e) => e.type === 'ContactStatusChange' && e.contact_info.uri.endsWith(`:${a.port}`));
@@ -544,7 +402,7 @@ describe('a phone re-registering from a new address (remove_existing)', { timeou
 
 describe('originate PJSIP/<user>@alice', { timeout: 30_000 }, () => {
   test('the Request-URI user is the one dialled, sent to the registered contact; a 486 ends it', async () => {
-    const peer = await Peer.open(() => server.sip.port);
+    const peer = await SipPeer.open(() => server.sip.port);
     try {
       assert.equal((await register(peer, 300)).status, 200);
       const id = `busy-${randomUUID()}`;

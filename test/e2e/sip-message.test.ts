@@ -2,158 +2,14 @@
 // subscribed to the endpoint, other types → 415, unroutable → 404; PUT /endpoints/sendMessage → a MESSAGE on the
 // wire with the variables as headers.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { ClientAuth } from '../../src/sip/auth/client-auth.js';
 import { ari, EventSocket } from '../helpers/ari.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { SipPeer } from '../helpers/sip-peer.js';
 import { killAllSipp, runSipp, sipStartLines, sippAvailable } from '../helpers/sipp.js';
 
 const noSipp = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
-
-interface Msg {
-  start: string;
-  /** Request method, or '' for a response. */
-  method: string;
-  status: number;
-  headers: [string, string][];
-  body: string;
-  header(name: string): string | undefined;
-  all(name: string): string[];
-}
-
-function parse(text: string): Msg {
-  const cut = text.indexOf('\r\n\r\n');
-  const head = cut < 0 ? text : text.slice(0, cut);
-  const body = cut < 0 ? '' : text.slice(cut + 4);
-  const [start = '', ...lines] = head.split('\r\n');
-  const headers = lines.map((l): [string, string] => {
-    const i = l.indexOf(':');
-    return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
-  });
-  const all = (name: string): string[] =>
-    headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
-  const res = /^SIP\/2\.0 (\d{3})/.exec(start);
-  const req = /^([A-Z]+) \S+ SIP\/2\.0$/.exec(start);
-  return {
-    start,
-    method: req?.[1] ?? '',
-    status: res ? Number(res[1]) : 0,
-    headers,
-    body,
-    header: (n) => all(n)[0],
-    all,
-  };
-}
-
-interface RequestOptions {
-  user: string;
-  /** The whole From value but its tag (default `<sip:user@127.0.0.1>`). */
-  from?: string;
-  ruriUser?: string;
-  toUser?: string;
-  headers?: string[];
-  body?: string;
-  auth?: { user: string; pass: string };
-}
-
-/**
- * A SIP UA on a raw UDP socket: sends out-of-dialog requests (answering one 401 with digest), answers OPTIONS
- * while `answersOptions`, and collects everything it receives.
- */
-class Peer {
-  readonly inbox: Msg[] = [];
-  answersOptions = true;
-  #waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void }[] = [];
-  #cseq = 1;
-
-  private constructor(
-    readonly sock: Socket,
-    readonly port: number,
-    readonly sipPort: () => number,
-  ) {
-    sock.on('message', (buf) => {
-      const m = parse(buf.toString('latin1'));
-      if (m.method === 'OPTIONS' && this.answersOptions) this.respond(m, 200, 'OK');
-      this.inbox.push(m);
-      this.#waiters = this.#waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
-    });
-  }
-
-  static async open(sipPort: () => number): Promise<Peer> {
-    const sock = createSocket('udp4');
-    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-    return new Peer(sock, sock.address().port, sipPort);
-  }
-
-  next(pred: (m: Msg) => boolean, ms = 3000): Promise<Msg> {
-    const seen = this.inbox.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no matching SIP message in ${ms} ms`)), ms);
-      this.#waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
-    });
-  }
-
-  send(text: string): void {
-    this.sock.send(Buffer.from(text, 'latin1'), this.sipPort(), '127.0.0.1');
-  }
-
-  /** A response to `req` (Via, From, To, Call-ID, CSeq copied; a To tag added unless it has one). */
-  respond(req: Msg, status: number, reason: string, headers: string[] = [], body = ''): void {
-    const to = req.header('To') ?? '';
-    const lines = [
-      `SIP/2.0 ${status} ${reason}`,
-      ...req.all('Via').map((v) => `Via: ${v}`),
-      `From: ${req.header('From')}`,
-      `To: ${/;tag=/.test(to) ? to : `${to};tag=peer${this.port}`}`,
-      `Call-ID: ${req.header('Call-ID')}`,
-      `CSeq: ${req.header('CSeq')}`,
-      ...headers,
-      `Content-Length: ${Buffer.byteLength(body, 'latin1')}`,
-    ];
-    this.send(lines.join('\r\n') + '\r\n\r\n' + body);
-  }
-
-  /** One out-of-dialog request; a 401 is answered once with `auth`'s credentials. Resolves to the final response. */
-  async request(method: string, opts: RequestOptions): Promise<Msg> {
-    const uri = `sip:${opts.ruriUser === undefined ? '' : `${opts.ruriUser}@`}127.0.0.1:${this.sipPort()}`;
-    const callId = randomUUID();
-    const client = opts.auth && new ClientAuth([{ username: opts.auth.user, secret: { password: opts.auth.pass } }]);
-    let authHeaders: string[] = [];
-    for (let round = 0; round < 2; round++) {
-      const cseq = this.#cseq++;
-      const body = opts.body ?? '';
-      const lines = [
-        `${method} ${uri} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=z9hG4bK${randomUUID()};rport`,
-        `From: ${opts.from ?? `<sip:${opts.user}@127.0.0.1>`};tag=${callId.slice(0, 8)}`,
-        `To: <sip:${opts.toUser ?? opts.ruriUser ?? opts.user}@127.0.0.1>`,
-        `Call-ID: ${callId}`,
-        `CSeq: ${cseq} ${method}`,
-        'Max-Forwards: 70',
-        ...(opts.headers ?? []),
-        ...authHeaders,
-        `Content-Length: ${Buffer.byteLength(body, 'latin1')}`,
-      ];
-      this.send(lines.join('\r\n') + '\r\n\r\n' + body);
-      const res = await this.next(
-        (m) => m.status >= 200 && m.header('Call-ID') === callId && m.header('CSeq') === `${cseq} ${method}`,
-      );
-      if (res.status !== 401 || client === undefined || round === 1) return res;
-      const answer = client.answer(401, res.all('WWW-Authenticate'), { method, uri, body });
-      if (!answer.ok) return res;
-      authHeaders = answer.headers.map((h) => `${h.name}: ${h.value}`);
-    }
-    throw new Error('unreachable');
-  }
-
-  close(): void {
-    this.sock.close();
-  }
-}
 
 const PROVIDER = `
 [provider]
@@ -172,7 +28,7 @@ password = s3cret
 
 let server: TestServer;
 let events: EventSocket;
-let peer: Peer;
+let peer: SipPeer;
 
 before(async () => {
   server = await startTestServer({
@@ -182,7 +38,7 @@ before(async () => {
     'rtp.conf': '[general]\nrtpstart=25000\nrtpend=25999\n',
   });
   events = await EventSocket.open(server, 'msgapp');
-  peer = await Peer.open(() => server.sip.port);
+  peer = await SipPeer.open(() => server.sip.port);
 });
 
 after(async () => {
@@ -207,7 +63,7 @@ describe('inbound MESSAGE', { timeout: 30_000 }, () => {
     assert.equal(sub.status, 200);
     const res = await peer.request('MESSAGE', {
       user: 'amsg',
-      from: '"Alice Msg" <sip:amsg@127.0.0.1:5080>',
+      from: '"Alice SipMsg" <sip:amsg@127.0.0.1:5080>',
       ruriUser: 'nosuch',
       headers: text('hello ari'),
       body: 'hello ari',
@@ -216,7 +72,7 @@ describe('inbound MESSAGE', { timeout: 30_000 }, () => {
     const ev = await events.wait((e) => e.type === 'TextMessageReceived');
     assert.equal(ev.application, 'msgapp');
     assert.deepEqual(ev.endpoint, { technology: 'PJSIP', resource: 'anonymous', state: 'offline', channel_ids: [] });
-    assert.equal(ev.message.from, '"Alice Msg" <sip:amsg@127.0.0.1>');
+    assert.equal(ev.message.from, '"Alice SipMsg" <sip:amsg@127.0.0.1>');
     assert.match(ev.message.to, /^pjsip:nosuch@127\.0\.0\.1(:\d+)?$/);
     assert.equal(ev.message.body, 'hello ari');
     const vars = ev.message.variables as Record<string, string>;

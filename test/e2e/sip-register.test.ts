@@ -1,114 +1,13 @@
 // The registrar against real sipp and a raw UDP peer (sip-reference §4.10): digest challenge, expiry clamping,
 // un-REGISTER, AOR checks.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { ClientAuth } from '../../src/sip/auth/client-auth.js';
 import { startTestServer, type TestServer } from '../helpers/server.js';
+import { SipPeer } from '../helpers/sip-peer.js';
 import { freeUdpPort, killAllSipp, runSipp, sipStartLines, sippAvailable } from '../helpers/sipp.js';
 
 const skip = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
-
-interface Msg {
-  start: string;
-  status: number;
-  headers: [string, string][];
-  body: string;
-  header(name: string): string | undefined;
-  all(name: string): string[];
-}
-
-function parse(text: string): Msg {
-  const [head = '', body = ''] = text.split('\r\n\r\n', 2);
-  const [start = '', ...lines] = head.split('\r\n');
-  const headers = lines.map((l): [string, string] => {
-    const i = l.indexOf(':');
-    return [l.slice(0, i).trim(), l.slice(i + 1).trim()];
-  });
-  const all = (name: string): string[] =>
-    headers.filter(([n]) => n.toLowerCase() === name.toLowerCase()).map(([, v]) => v);
-  const m = /^SIP\/2\.0 (\d{3})/.exec(start);
-  return { start, status: m ? Number(m[1]) : 0, headers, body, header: (n) => all(n)[0], all };
-}
-
-/** A SIP UA on a raw UDP socket: sends requests, answers 401 with digest, collects what it receives. */
-class Peer {
-  readonly inbox: Msg[] = [];
-  #waiters: { pred: (m: Msg) => boolean; resolve: (m: Msg) => void }[] = [];
-  #cseq = 1;
-
-  private constructor(
-    readonly sock: Socket,
-    readonly port: number,
-    readonly server: TestServer,
-  ) {
-    sock.on('message', (buf) => {
-      const m = parse(buf.toString('latin1'));
-      this.inbox.push(m);
-      this.#waiters = this.#waiters.filter((w) => (w.pred(m) ? (w.resolve(m), false) : true));
-    });
-  }
-
-  static async open(server: TestServer): Promise<Peer> {
-    const sock = createSocket('udp4');
-    await new Promise<void>((r) => sock.bind(0, '127.0.0.1', r));
-    return new Peer(sock, sock.address().port, server);
-  }
-
-  next(pred: (m: Msg) => boolean, ms = 3000): Promise<Msg> {
-    const seen = this.inbox.find(pred);
-    if (seen) return Promise.resolve(seen);
-    return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`no matching SIP message in ${ms} ms`)), ms);
-      this.#waiters.push({ pred, resolve: (m) => (clearTimeout(t), resolve(m)) });
-    });
-  }
-
-  send(text: string): void {
-    this.sock.send(Buffer.from(text, 'latin1'), this.server.sip.port, '127.0.0.1');
-  }
-
-  /** One out-of-dialog request; a 401 is answered once with `auth`'s credentials. Resolves to the final response. */
-  async request(
-    method: string,
-    opts: { user: string; toUser?: string; headers?: string[]; auth?: { user: string; pass: string } },
-  ): Promise<Msg> {
-    const uri = `sip:127.0.0.1:${this.server.sip.port}`;
-    const callId = randomUUID();
-    const client = opts.auth && new ClientAuth([{ username: opts.auth.user, secret: { password: opts.auth.pass } }]);
-    let authHeaders: string[] = [];
-    for (let round = 0; round < 2; round++) {
-      const cseq = this.#cseq++;
-      const lines = [
-        `${method} ${uri} SIP/2.0`,
-        `Via: SIP/2.0/UDP 127.0.0.1:${this.port};branch=z9hG4bK${randomUUID()};rport`,
-        `From: <sip:${opts.user}@127.0.0.1>;tag=${callId.slice(0, 8)}`,
-        `To: <sip:${opts.toUser ?? opts.user}@127.0.0.1>`,
-        `Call-ID: ${callId}`,
-        `CSeq: ${cseq} ${method}`,
-        'Max-Forwards: 70',
-        ...(opts.headers ?? []),
-        ...authHeaders,
-        'Content-Length: 0',
-      ];
-      this.send(lines.join('\r\n') + '\r\n\r\n');
-      const res = await this.next(
-        (m) => m.status >= 200 && m.header('Call-ID') === callId && m.header('CSeq') === `${cseq} ${method}`,
-      );
-      if (res.status !== 401 || client === undefined || round === 1) return res;
-      const answer = client.answer(401, res.all('WWW-Authenticate'), { method, uri });
-      if (!answer.ok) return res;
-      authHeaders = answer.headers.map((h) => `${h.name}: ${h.value}`);
-    }
-    throw new Error('unreachable');
-  }
-
-  close(): void {
-    this.sock.close();
-  }
-}
 
 let server: TestServer;
 
@@ -183,7 +82,7 @@ describe('REGISTER (registrar)', { skip, timeout: 60_000 }, () => {
   });
 
   test('wrong auth user name for alice → 401 again', async () => {
-    const peer = await Peer.open(server);
+    const peer = await SipPeer.open(() => server.sip.port);
     try {
       const res = await peer.request('REGISTER', {
         user: 'alice',
@@ -197,7 +96,7 @@ describe('REGISTER (registrar)', { skip, timeout: 60_000 }, () => {
   });
 
   test('an unknown user lands on the anonymous endpoint (no aors → 403); alice without credentials → 401', async () => {
-    const peer = await Peer.open(server);
+    const peer = await SipPeer.open(() => server.sip.port);
     try {
       // With the embedded config the `anonymous` endpoint takes unknown users (no auth, no aors) → 403.
       const res = await peer.request('REGISTER', { user: 'nosuch', headers: [`Contact: <sip:nosuch@127.0.0.1:1>`] });
@@ -212,7 +111,7 @@ describe('REGISTER (registrar)', { skip, timeout: 60_000 }, () => {
   });
 
   test('Expires is clamped: 30 → 60, 100000 → 7200; Expires: 0 removes', async () => {
-    const peer = await Peer.open(server);
+    const peer = await SipPeer.open(() => server.sip.port);
     const contact = `Contact: <sip:alice@127.0.0.1:${peer.port}>`;
     try {
       let res = await peer.request('REGISTER', { user: 'alice', headers: [contact, 'Expires: 30'], auth: ALICE });
@@ -250,7 +149,7 @@ describe('REGISTER (registrar)', { skip, timeout: 60_000 }, () => {
   });
 
   test('Contact: * with Expires: 0 removes every binding', async () => {
-    const peer = await Peer.open(server);
+    const peer = await SipPeer.open(() => server.sip.port);
     try {
       let res = await peer.request('REGISTER', {
         user: 'alice',
@@ -267,7 +166,7 @@ describe('REGISTER (registrar)', { skip, timeout: 60_000 }, () => {
   });
 
   test("alice registering bob's AOR → 404", async () => {
-    const peer = await Peer.open(server);
+    const peer = await SipPeer.open(() => server.sip.port);
     try {
       const res = await peer.request('REGISTER', {
         user: 'alice',
@@ -282,8 +181,8 @@ describe('REGISTER (registrar)', { skip, timeout: 60_000 }, () => {
   });
 
   test('a second device for alice replaces the first (max_contacts=1, remove_existing=yes)', async () => {
-    const a = await Peer.open(server);
-    const b = await Peer.open(server);
+    const a = await SipPeer.open(() => server.sip.port);
+    const b = await SipPeer.open(() => server.sip.port);
     try {
       let res = await a.request('REGISTER', {
         user: 'alice',
@@ -309,7 +208,7 @@ describe('REGISTER (registrar)', { skip, timeout: 60_000 }, () => {
     }
   });
   test('no expiry anywhere → default_expiration 3600 and no Expires header; a bad Contact → 400', async () => {
-    const peer = await Peer.open(server);
+    const peer = await SipPeer.open(() => server.sip.port);
     try {
       const contact = `Contact: <sip:alice@127.0.0.1:${peer.port}>`;
       let res = await peer.request('REGISTER', { user: 'alice', headers: [contact], auth: ALICE });
