@@ -54,7 +54,7 @@ const ACCEPTED: Record<string, ReadonlySet<string>> = {
     'pickup_group', 'named_call_group', 'named_pickup_group', 'mailboxes', 'set_var', 'tone_zone',
     'rtp_timeout_hold', 'connected_line_method', 'direct_media_method', 'disable_direct_media_on_nat',
     'callerid_privacy', 'callerid_tag', 'send_connected_line', 'rtp_keepalive', 'suppress_moh_on_sendonly']),
-  aor: new Set(['remove_unavailable', 'authenticate_qualify', 'qualify_2xx_only', 'outbound_proxy',
+  aor: new Set(['authenticate_qualify', 'outbound_proxy',
     'support_path', 'voicemail_extension', 'mailboxes']),
   auth: new Set(['supported_algorithms_uac']),
   identify: new Set(['srv_lookups']),
@@ -89,6 +89,7 @@ function endpointDefaults(name: string): Draft<EndpointConfig> {
 function aorDefaults(name: string): Draft<AorConfig> {
   return {
     name, contacts: [], maxContacts: 0, removeExisting: false, qualifyFrequency: 0, qualifyTimeout: 3,
+    qualify2xxOnly: false, removeUnavailable: false,
     defaultExpiration: 3600, minimumExpiration: 60, maximumExpiration: 7200,
   }; // prettier-ignore
 }
@@ -276,6 +277,8 @@ const applyAor: Apply<AorConfig> = (d, e, key, err) => {
   if (key === 'contact') d.contacts.push(...splitList(e.value));
   else if (key === 'max_contacts') uintInto(d, 'maxContacts', e, err);
   else if (key === 'remove_existing') d.removeExisting = astTrue(e.value);
+  else if (key === 'remove_unavailable') d.removeUnavailable = astTrue(e.value);
+  else if (key === 'qualify_2xx_only') d.qualify2xxOnly = astTrue(e.value);
   else if (key === 'qualify_frequency') uintInto(d, 'qualifyFrequency', e, err, 86400);
   else if (key === 'default_expiration') uintInto(d, 'defaultExpiration', e, err);
   else if (key === 'minimum_expiration') uintInto(d, 'minimumExpiration', e, err);

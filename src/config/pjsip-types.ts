@@ -83,6 +83,10 @@ export interface AorConfig {
   /** `qualify_frequency` seconds (0 = never), `qualify_timeout` seconds (3.0). */
   readonly qualifyFrequency: number;
   readonly qualifyTimeout: number;
+  /** `qualify_2xx_only` (no): only a 2xx to the qualify OPTIONS makes a contact Reachable. */
+  readonly qualify2xxOnly: boolean;
+  /** `remove_unavailable` (no): with remove_existing, Unreachable bindings are replaced first. */
+  readonly removeUnavailable: boolean;
   /** `default_expiration` (3600), `minimum_expiration` (60), `maximum_expiration` (7200). */
   readonly defaultExpiration: number;
   readonly minimumExpiration: number;

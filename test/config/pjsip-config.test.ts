@@ -76,6 +76,8 @@ test('an endpoint with only a type has Asterisk’s defaults, including no codec
     removeExisting: false,
     qualifyFrequency: 0,
     qualifyTimeout: 3,
+    qualify2xxOnly: false,
+    removeUnavailable: false,
     defaultExpiration: 3600,
     minimumExpiration: 60,
     maximumExpiration: 7200,

@@ -144,7 +144,9 @@ export class Qualifier {
     const now = this.#clock.now();
     e.deadlineAt = Infinity;
     e.dueAt = e.sentAt + e.aor.qualifyFrequency * 1000;
-    if (r === 'timeout' || r === 'error') this.#store.setStatus(e.aor.name, e.uri, 'Unreachable', 0);
+    // Any response means reachable, unless qualify_2xx_only asks for a 2xx.
+    const refused = typeof r === 'object' && e.aor.qualify2xxOnly && (r.status < 200 || r.status >= 300);
+    if (r === 'timeout' || r === 'error' || refused) this.#store.setStatus(e.aor.name, e.uri, 'Unreachable', 0);
     else this.#store.setStatus(e.aor.name, e.uri, 'Reachable', Math.max(0, Math.round((now - e.sentAt) * 1000)));
     this.#armFor(e.dueAt);
   }

@@ -121,8 +121,12 @@ export function handleRegister(req: SipRequest, ctx: RegisterContext): RegisterO
   let victims: Binding[] = [];
   if (excess > 0) {
     if (!aor.removeExisting) return refuse(403, 'Forbidden');
-    // remove_existing: the soonest-expiring bindings this REGISTER does not itself refresh make room.
-    const candidates = existing.filter((b) => !seen.has(contactKey(b.uri))).sort((a, b) => a.expiresAt - b.expiresAt);
+    // remove_existing: the soonest-expiring bindings this REGISTER does not itself refresh make room —
+    // Unreachable ones first with remove_unavailable.
+    const unavailableFirst = (b: Binding): number => (aor.removeUnavailable && b.status === 'Unreachable' ? 0 : 1);
+    const candidates = existing
+      .filter((b) => !seen.has(contactKey(b.uri)))
+      .sort((a, b) => unavailableFirst(a) - unavailableFirst(b) || a.expiresAt - b.expiresAt);
     if (candidates.length < excess) return refuse(403, 'Forbidden');
     victims = candidates.slice(0, excess);
   }

@@ -46,6 +46,8 @@ export function aor(name: string, over: Partial<AorConfig> = {}): AorConfig {
     removeExisting: false,
     qualifyFrequency: 0,
     qualifyTimeout: 3,
+    qualify2xxOnly: false,
+    removeUnavailable: false,
     defaultExpiration: 3600,
     minimumExpiration: 60,
     maximumExpiration: 7200,

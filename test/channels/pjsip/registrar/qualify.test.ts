@@ -167,3 +167,25 @@ test('static contacts of a qualified AOR are qualified from the start', () => {
   );
   q.close();
 });
+
+test('qualify_2xx_only: a 404 to the OPTIONS makes the contact Unreachable, a 200 Reachable', async () => {
+  const { clock, events, store, a, sender } = setup({ qualify2xxOnly: true });
+  const q = new Qualifier({
+    store,
+    aors: new Map([[a.name, a]]),
+    sendOptions: sender.fn(clock),
+    clock,
+    random: () => 0,
+  });
+  add(store, clock, 'sip:a@192.0.2.10');
+  clock.advance(100);
+  assert.equal(sender.sent.length, 1);
+  sender.sent[0]!.settle({ status: 404 });
+  await flush();
+  assert.equal(events.at(-1)!.status, 'Unreachable');
+  clock.advance(60_000);
+  sender.sent[1]!.settle({ status: 200 });
+  await flush();
+  assert.equal(events.at(-1)!.status, 'Reachable');
+  q.close();
+});

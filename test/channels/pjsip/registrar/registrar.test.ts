@@ -256,3 +256,19 @@ test('a full store refuses new bindings with 503 but still refreshes existing on
   assert.equal(handleRegister(register(['Contact: <sip:b@192.0.2.10>']), ctx).status, 503);
   assert.equal(handleRegister(register(['Contact: <sip:a@192.0.2.10>']), ctx).status, 200);
 });
+
+test('remove_unavailable: with remove_existing an Unreachable binding is replaced before a sooner-expiring one', () => {
+  const { ctx, store } = setup({ maxContacts: 2, removeExisting: true, removeUnavailable: true });
+  handleRegister(register(['Contact: <sip:a@192.0.2.10>', 'Expires: 300']), ctx());
+  handleRegister(register(['Contact: <sip:b@192.0.2.10>', 'Expires: 900']), ctx());
+  store.setStatus('alice', 'sip:b@192.0.2.10', 'Unreachable', 0);
+  const r = handleRegister(register(['Contact: <sip:c@192.0.2.10>', 'Expires: 600']), ctx());
+  assert.equal(r.status, 200);
+  assert.deepEqual(
+    store
+      .list('alice')
+      .map((b) => b.uri)
+      .sort(),
+    ['sip:a@192.0.2.10', 'sip:c@192.0.2.10'],
+  );
+});
