@@ -1,19 +1,21 @@
 import type { EndpointConfig } from '../../config/pjsip-types.js';
 import { parseUri, serializeUri } from '../../sip/message/sip-uri.js';
-import type { CallTarget } from './outbound-session.js';
+import type { CallTarget } from './outbound-leg.js';
 import type { PjsipContext } from './pjsip-context.js';
 import type { ContactStore } from './registrar/contact-store.js';
 
 export interface ResolvedTarget extends CallTarget {
   readonly endpoint: EndpointConfig;
+  /** Every target to call at once (each available contact); the first one is also `uri`/`destination`. */
+  readonly targets: readonly CallTarget[];
 }
 
 /**
  * The dial string forms of sip-reference §1.1: `<endpoint>` (a contact of its AORs), `<endpoint>/<aor>`,
  * `<endpoint>/sip:user@host:port` (an explicit URI with the endpoint's settings), `<user>@<endpoint>` (sets the
  * Request-URI user). A bare `sip:` URI uses the global default_outbound_endpoint. An unknown endpoint or one with
- * no usable contact is an error (ARI: 500 "Allocation failed"). Of several contacts the first available one is
- * called (Asterisk forks to all of them).
+ * no usable contact is an error (ARI: 500 "Allocation failed"). Every available contact of the AORs is a target:
+ * the call forks to all of them, as Asterisk's does.
  */
 export function resolveDialString(
   ctx: PjsipContext & { readonly store: ContactStore },
@@ -39,21 +41,21 @@ export function resolveDialString(
   }
   const endpoint = ctx.config.endpoints.get(endpointPart);
   if (endpoint === undefined) return { error: `No endpoint '${endpointPart}'` };
-  let uri: string | undefined;
-  if (/^sips?:/i.test(rest)) uri = rest;
-  else {
-    const aors = rest === '' ? endpoint.aors : [rest];
-    for (const aor of aors) {
-      uri = ctx.store.available(aor)[0]?.uri;
-      if (uri !== undefined) break;
+  const uris: string[] = [];
+  if (/^sips?:/i.test(rest)) uris.push(rest);
+  else
+    for (const aor of rest === '' ? endpoint.aors : [rest]) for (const b of ctx.store.available(aor)) uris.push(b.uri);
+  if (uris.length === 0) return { error: `Endpoint '${endpoint.name}' has no contact` };
+  const targets: CallTarget[] = [];
+  for (let uri of uris) {
+    if (user !== undefined) {
+      const parsed = parseUri(uri);
+      if (parsed.ok) uri = serializeUri({ ...parsed.value, user });
     }
+    const destination = ctx.stack.resolve(uri);
+    if (destination !== undefined && !targets.some((t) => t.uri === uri)) targets.push({ uri, destination });
   }
-  if (uri === undefined) return { error: `Endpoint '${endpoint.name}' has no contact` };
-  if (user !== undefined) {
-    const parsed = parseUri(uri);
-    if (parsed.ok) uri = serializeUri({ ...parsed.value, user });
-  }
-  const destination = ctx.stack.resolve(uri);
-  if (destination === undefined) return { error: `Cannot reach ${uri}` };
-  return { endpoint, uri, destination };
+  const first = targets[0];
+  if (first === undefined) return { error: `Cannot reach ${uris[0]}` };
+  return { endpoint, uri: first.uri, destination: first.destination, targets };
 }

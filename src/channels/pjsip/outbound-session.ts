@@ -2,58 +2,58 @@ import { randomUUID } from 'node:crypto';
 import type { EndpointConfig } from '../../config/pjsip-types.js';
 import type { Channel } from '../../core/channel/channel.js';
 import type { ControlIndication } from '../../core/frame.js';
-import { ClientAuth } from '../../sip/auth/client-auth.js';
 import type { SipRequest, SipResponse } from '../../sip/message/sip-message.js';
-import type { InviteClientTransaction } from '../../sip/transaction/invite-client-transaction.js';
-import type { Destination } from '../../sip/transaction/transaction-ports.js';
 import { Dialog, initialCSeq } from '../../sip/ua/dialog.js';
 import { buildRequest, nameAddr, uriHost, withoutPort, type RequestSpec } from '../../sip/ua/message-builder.js';
+import { OutboundLeg, type CallTarget, type LegOwner } from './outbound-leg.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromStatus, q850Reason } from './sip-causes.js';
 import type { SessionFacts } from './session-functions.js';
 import { parseSessionExpires } from './session-refresh.js';
 import { SipSession } from './sip-session.js';
 
-/** Where an outbound call goes: the Request-URI and the first hop. */
-export interface CallTarget {
-  readonly uri: string;
-  readonly destination: Destination;
-}
+export type { CallTarget } from './outbound-leg.js';
+
+/** The cause the losing forks are cancelled with: answered elsewhere (Asterisk's "Call completed elsewhere"). */
+const ANSWERED_ELSEWHERE = 26;
 
 /**
  * The UAC side of a call Switchyard places (originate, /dial, Dial()): sip-reference §2.2 and §4.3. The INVITE
- * offers our SDP; 180 rings, 183 is progress, 2xx answers (ACKed by us, §13.2.2.4), a failure hangs the channel
- * up with the mapped cause and the status as tech_cause. A hangup before the answer CANCELs once a provisional
- * response came (§9.1) — before that, nothing can be sent and the INVITE just runs to Timer B.
+ * offers our SDP to every target at once (each contact of the endpoint's AORs, one leg each); 180 rings, 183 is
+ * progress, the first 2xx answers (ACKed by us, §13.2.2.4) and the other legs are cancelled; when every leg
+ * failed, the channel is hung up with the mapped cause and the status as tech_cause. A hangup before the answer
+ * CANCELs each leg once it had a provisional response (§9.1) — before that nothing can be sent.
  */
-export class OutboundSession extends SipSession {
+export class OutboundSession extends SipSession implements LegOwner {
   readonly callId = randomUUID();
   readonly localTag = randomUUID();
-  #invite: SipRequest | undefined;
-  /** What the INVITE was built from: an authenticated retry is the same request with credentials added. */
-  #inviteSpec: RequestSpec | undefined;
-  #tx: InviteClientTransaction | undefined;
-  #hadProvisional = false;
+  readonly legs: OutboundLeg[];
+  /** The leg that answered. */
+  #winner: OutboundLeg | undefined;
   #cancelPending: number | undefined;
-  #isAnswered = false;
   #isFailed = false;
-  #auth: ClientAuth | undefined;
-  #authTries = 0;
+  #hasRung = false;
 
-  constructor(
-    ctx: PjsipContext,
-    endpoint: EndpointConfig,
-    readonly target: CallTarget,
-  ) {
+  constructor(ctx: PjsipContext, endpoint: EndpointConfig, targets: readonly CallTarget[]) {
     super(ctx, endpoint);
-    this.peer = target.destination;
+    this.legs = targets.map((t) => {
+      const leg = new OutboundLeg(t, ctx.stack, endpoint, this);
+      leg.authsFor = () => ctx.outboundAuths(endpoint);
+      return leg;
+    });
+    this.peer = targets[0]!.destination;
+  }
+
+  get #isAnswered(): boolean {
+    return this.#winner !== undefined;
   }
 
   protected facts(): SessionFacts {
-    const local = this.ctx.stack.advertised(this.target.destination.transport);
-    const dest = this.target.destination;
+    const leg = this.#winner ?? this.legs[0]!;
+    const dest = leg.target.destination;
+    const local = this.ctx.stack.advertised(dest.transport);
     return {
-      invite: this.#invite,
+      invite: leg.invite,
       isInbound: false,
       localAddr: `${local.host}:${local.port}`,
       remoteAddr: `${dest.host}:${dest.port}`,
@@ -76,13 +76,14 @@ export class OutboundSession extends SipSession {
     }
     if (channel.isDestroyed || channel.isHangupRequested) return media.close();
     this.media = media;
-    this.#inviteSpec = this.#inviteSpecFor(channel, media.offer());
-    this.#send(buildRequest(this.#inviteSpec));
+    const sdp = media.offer();
+    const cseq = initialCSeq();
+    for (const leg of this.legs) leg.send(this.#inviteSpecFor(channel, sdp, leg.target, cseq));
   }
 
-  #inviteSpecFor(channel: Channel, sdp: string): RequestSpec {
+  #inviteSpecFor(channel: Channel, sdp: string, target: CallTarget, cseq: number): RequestSpec {
     const ep = this.endpoint;
-    const local = this.ctx.stack.advertised(this.target.destination.transport);
+    const local = this.ctx.stack.advertised(target.destination.transport);
     const domain = ep.fromDomain || uriHost(local.host);
     const caller = channel.connected.number !== '' ? channel.connected : channel.caller;
     // No caller id → "Anonymous" <sip:anonymous@anonymous.invalid> (an empty id is not presentable, §1.2).
@@ -90,15 +91,14 @@ export class OutboundSession extends SipSession {
       caller.number === '' && ep.fromUser === ''
         ? nameAddr('sip:anonymous@anonymous.invalid', 'Anonymous', this.localTag)
         : nameAddr(`sip:${ep.fromUser || caller.number}@${domain}`, caller.name, this.localTag);
-    const to = nameAddr(withoutPort(this.target.uri));
     return {
       method: 'INVITE',
-      uri: this.target.uri,
-      via: this.ctx.stack.newVia(this.target.destination.transport),
+      uri: target.uri,
+      via: this.ctx.stack.newVia(target.destination.transport),
       from,
-      to,
+      to: nameAddr(withoutPort(target.uri)),
       callId: this.callId,
-      cseq: initialCSeq(),
+      cseq,
       contact: this.contact('asterisk'),
       headers: [
         ['Allow', ALLOW],
@@ -111,54 +111,43 @@ export class OutboundSession extends SipSession {
     };
   }
 
-  #send(invite: SipRequest): void {
-    this.#invite = invite;
-    this.#tx = this.ctx.stack.request(invite, this.target.destination, {
-      onResponse: (res) => this.#onResponse(res),
-      onTimeout: () => this.#fail(408),
-    }) as InviteClientTransaction;
-  }
-
-  #onResponse(res: SipResponse): void {
-    if (res.status < 200) return this.#onProvisional(res);
-    if (res.status < 300) return this.#onSuccess(res);
-    if ((res.status === 401 || res.status === 407) && this.#retryWithAuth(res)) return;
-    this.#fail(res.status);
-  }
-
-  #onProvisional(res: SipResponse): void {
-    if (res.status === 100) return;
-    this.#hadProvisional = true;
-    if (this.#cancelPending !== undefined) return this.#sendCancel(this.#cancelPending);
-    if (this.isTerminated || this.channel === undefined) return;
+  onProvisional(leg: OutboundLeg, res: SipResponse): void {
+    if (this.isTerminated || this.#isAnswered || this.channel === undefined) return;
     const hasSdp = res.body.length > 0;
     if (hasSdp) this.media?.acceptAnswer(res.body.toString('utf8'));
-    if (res.toTag !== undefined && this.dialog === undefined && this.#invite !== undefined) {
-      this.dialog = Dialog.uac(this.#invite, res);
+    if (res.toTag !== undefined && this.dialog === undefined && leg.invite !== undefined) {
+      this.dialog = Dialog.uac(leg.invite, res);
     }
-    if (res.status === 180 && !hasSdp) return this.channel.receive({ kind: 'control', indication: 'ringing' });
+    if (res.status === 180 && !hasSdp) {
+      if (this.#hasRung) return; // several forks ringing: one Ringing for the channel
+      this.#hasRung = true;
+      return this.channel.receive({ kind: 'control', indication: 'ringing' });
+    }
     if (res.status === 180) this.channel.setState('Ringing');
     else if (res.status === 183 && !hasSdp && this.endpoint.ignore183WithoutSdp) return;
     this.channel.receive({ kind: 'control', indication: 'progress' });
   }
 
-  #onSuccess(res: SipResponse): void {
-    const invite = this.#invite;
+  onSuccess(leg: OutboundLeg, res: SipResponse): void {
+    const invite = leg.invite;
     if (invite === undefined) return;
-    const first = !this.#isAnswered;
-    if (first) {
-      this.dialog = Dialog.uac(invite, res);
-      this.dialog.refreshTarget(res);
-      this.ctx.stack.addDialog(this.dialog.id, this);
-      this.#isAnswered = true;
+    if (this.#winner === leg) return this.#ack(this.dialog, invite); // a 2xx retransmission
+    if (this.#winner !== undefined || this.isTerminated || this.#cancelPending !== undefined) {
+      // Answered after we gave up, or a second fork answered too: ACK and BYE that dialog at once (§9.1).
+      const late = Dialog.uac(invite, res);
+      late.refreshTarget(res);
+      this.#ack(late, invite);
+      this.#byeOn(late, this.#winner === undefined ? (this.#cancelPending ?? 16) : ANSWERED_ELSEWHERE);
+      if (this.#winner === undefined) this.terminate();
+      return;
     }
-    this.#ack(invite, res);
-    if (!first) return;
-    if (this.isTerminated || this.#cancelPending !== undefined || this.channel?.isDestroyed !== false) {
-      // Answered after we gave up (CANCEL crossed the 200): end it at once (§9.1).
-      this.sendBye(this.#cancelPending ?? 16);
-      return this.terminate();
-    }
+    this.#winner = leg;
+    this.peer = leg.target.destination;
+    this.dialog = Dialog.uac(invite, res);
+    this.dialog.refreshTarget(res);
+    this.ctx.stack.addDialog(this.dialog.id, this);
+    this.#ack(this.dialog, invite);
+    for (const other of this.legs) if (other !== leg) other.cancel(ANSWERED_ELSEWHERE);
     if (res.body.length > 0) this.media?.acceptAnswer(res.body.toString('utf8'));
     // RFC 4028: a 2xx that makes us (the UAC) the refresher obliges us to re-INVITE every half interval.
     const timer = parseSessionExpires(res.header('session-expires'));
@@ -166,45 +155,35 @@ export class OutboundSession extends SipSession {
     this.channel.receive({ kind: 'control', indication: 'answer' });
   }
 
+  onFailure(_leg: OutboundLeg, status: number): void {
+    // The call fails when its last leg does, with that leg's status (§2.2, §3.1).
+    if (this.#isAnswered || this.legs.some((l) => l.failedStatus === undefined)) return;
+    this.#fail(status);
+  }
+
   /** §13.2.2.4: the ACK for a 2xx is a new transaction-less request to the remote target, same CSeq number. */
-  #ack(invite: SipRequest, _res: SipResponse): void {
-    const dialog = this.dialog;
+  #ack(dialog: Dialog | undefined, invite: SipRequest): void {
     if (dialog === undefined) return;
-    const dest = this.destination() ?? this.target.destination;
-    const ack = buildRequest({
-      ...dialog.request('ACK', invite.cseq.seq),
-      via: this.ctx.stack.newVia(dest.transport),
-    });
+    const dest = this.ctx.stack.resolve(dialog.nextHop()) ?? this.peer;
+    if (dest === undefined) return;
+    const ack = buildRequest({ ...dialog.request('ACK', invite.cseq.seq), via: this.ctx.stack.newVia(dest.transport) });
     this.ctx.stack.sendStateless(ack, dest);
+  }
+
+  /** A BYE on a dialog that is not the session's (a fork that answered too late). */
+  #byeOn(dialog: Dialog, cause: number): void {
+    const dest = this.ctx.stack.resolve(dialog.nextHop()) ?? this.peer;
+    if (dest === undefined) return;
+    const headers: Array<readonly [string, string]> = [['User-Agent', this.ctx.stack.userAgent]];
+    if (!this.endpoint.suppressQ850ReasonHeaders) headers.push(['Reason', q850Reason(cause)]);
+    const bye = buildRequest({ ...dialog.request('BYE'), via: this.ctx.stack.newVia(dest.transport), headers });
+    this.ctx.stack.request(bye, dest, { onResponse: () => {}, onTimeout: () => {} });
   }
 
   /** A 2xx retransmission after the transaction ended (RFC 6026): ACK it again. */
   onStrayResponse(res: SipResponse): void {
-    if (res.status >= 200 && res.status < 300 && this.#invite !== undefined) this.#ack(this.#invite, res);
-  }
-
-  /** outbound_auth: answer one 401/407 with credentials (a second challenge for the same nonce fails the call). */
-  #retryWithAuth(res: SipResponse): boolean {
-    const spec = this.#inviteSpec;
-    const auths = this.ctx.outboundAuths(this.endpoint);
-    if (spec === undefined || auths.length === 0 || this.#authTries++ >= 2 || this.isTerminated) return false;
-    this.#auth ??= new ClientAuth(auths);
-    const status = res.status as 401 | 407;
-    const values = res.headerLines(status === 401 ? 'www-authenticate' : 'proxy-authenticate');
-    const r = this.#auth.answer(status, values, { method: 'INVITE', uri: spec.uri });
-    if (!r.ok) return false;
-    // The same INVITE (Call-ID, From tag, body) with the next CSeq, a new branch and the credentials (§22.2).
-    this.#inviteSpec = {
-      ...spec,
-      via: this.ctx.stack.newVia(this.target.destination.transport),
-      cseq: spec.cseq + 1,
-      headers: [
-        ...(spec.headers ?? []).filter(([n]) => !/^(proxy-)?authorization$/i.test(n)),
-        ...r.headers.map((h) => [h.name, h.value] as const),
-      ],
-    };
-    this.#send(buildRequest(this.#inviteSpec));
-    return true;
+    const invite = this.#winner?.invite;
+    if (res.status >= 200 && res.status < 300 && invite !== undefined) this.#ack(this.dialog, invite);
   }
 
   /** A final failure (or Timer B as 408): hard hangup with the mapped cause and the status (§2.2, §3.1). */
@@ -225,32 +204,13 @@ export class OutboundSession extends SipSession {
 
   protected release(cause: number): void {
     if (this.#isAnswered) return this.sendBye(cause);
-    if (this.#isFailed || this.#tx === undefined) return;
+    if (this.#isFailed) return;
     this.#cancelPending = cause;
-    if (this.#hadProvisional) this.#sendCancel(cause);
-    // Without a provisional response nothing may be sent (§9.1): the INVITE runs on until Timer B.
+    // Without a provisional response nothing may be sent (§9.1): such a leg runs on until its first 1xx or Timer B.
+    for (const leg of this.legs) leg.cancel(cause);
   }
 
-  /** §9.1: CANCEL with the INVITE's Request-URI, Call-ID, From, To, CSeq number and top Via (same branch). */
-  #sendCancel(cause: number): void {
-    const invite = this.#invite;
-    if (invite === undefined || this.#tx === undefined || this.#tx.state !== 'proceeding') return;
-    const headers: Array<readonly [string, string]> = [];
-    if (!this.endpoint.suppressQ850ReasonHeaders) headers.push(['Reason', q850Reason(cause)]);
-    const cancel = buildRequest({
-      method: 'CANCEL',
-      uri: invite.uri,
-      via: invite.via[0]!,
-      from: invite.from,
-      to: invite.to,
-      callId: invite.callId,
-      cseq: invite.cseq.seq,
-      headers: [...headers, ['User-Agent', this.ctx.stack.userAgent]],
-    });
-    this.ctx.stack.request(cancel, this.target.destination, { onResponse: () => {}, onTimeout: () => {} });
-  }
-
-  /** Keeps the INVITE transaction (and its ACK of the 487) alive after the channel is gone. */
+  /** Keeps the INVITE transactions (and their ACKs of the 487) alive after the channel is gone. */
   override terminate(): void {
     this.refresher.stop();
     this.expiry.stop();

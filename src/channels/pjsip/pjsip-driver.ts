@@ -134,7 +134,7 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
     const target = resolveDialString(this, resource);
     if ('error' in target) return target;
     const { endpoint } = target;
-    const session = new OutboundSession(this, endpoint, target);
+    const session = new OutboundSession(this, endpoint, target.targets);
     const channel = this.core.newChannel({
       id: request.id,
       name: this.channelName(endpoint.name),
