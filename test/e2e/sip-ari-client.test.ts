@@ -3,11 +3,10 @@
  * answer, variables and PJSIP functions, mute, hold, DTMF, RTP statistics, redirect and hangup.
  */
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { after, before, describe, test } from 'node:test';
 import { ari as rawAri } from '../helpers/ari.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
 import { freeUdpPort, killAllSipp, sipStartLines, sippAvailable, startSipp } from '../helpers/sipp.js';
 
 const require = createRequire(import.meta.url);
@@ -36,9 +35,9 @@ function nextEvent(type: string, pred: (e: any) => boolean = () => true, ms = 80
 before(async () => {
   if (skip) return;
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': '[default]\nexten => app,1,Stasis(sy)\n same => n,Hangup()\n',
-    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8'),
+    'pjsip.conf': EMBEDDED_PJSIP,
     'rtp.conf': '[general]\nrtpstart=25000\nrtpend=25999\n',
   });
   client = await ari.connect(server.url, 'asterisk', 'asterisk');

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { readdirSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
 
 let server: TestServer;
 let sock: Socket;
@@ -12,9 +12,9 @@ const inbox: string[] = [];
 
 before(async () => {
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': '[default]\nexten => s,1,Hangup()\n',
-    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8'),
+    'pjsip.conf': EMBEDDED_PJSIP,
     'rtp.conf': '[general]\nrtpstart=26000\nrtpend=26999\n',
   });
   sock = createSocket('udp4');

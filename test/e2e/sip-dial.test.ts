@@ -1,10 +1,9 @@
 // Two real SIP legs joined: Dial(PJSIP/…) from the dialplan, and an ARI bridge of an inbound and an outbound call.
 // Audio must cross: each leg receives RTP from its sipp and sends the other leg's audio on.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ari, EventSocket } from '../helpers/ari.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
 import { freeUdpPort, killAllSipp, sippAvailable, startSipp } from '../helpers/sipp.js';
 
 const skip = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
@@ -17,7 +16,7 @@ before(async () => {
   if (skip) return;
   uasPort = await freeUdpPort();
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': `[globals]
 UAS=sip:uas@127.0.0.1:${uasPort}
 [default]
@@ -26,7 +25,7 @@ exten => dialout,1,Dial(PJSIP/\${UAS},10)
 exten => app,1,Stasis(dial)
  same => n,Hangup()
 `,
-    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8'),
+    'pjsip.conf': EMBEDDED_PJSIP,
     'rtp.conf': '[general]\nrtpstart=27000\nrtpend=27999\n',
   });
   events = await EventSocket.open(server, 'dial');

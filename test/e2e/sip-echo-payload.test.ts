@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
 import { after, before, test } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, startTestServer, type TestServer } from '../helpers/server.js';
 
 const PJSIP = `
 [udp]
@@ -27,7 +27,7 @@ const rtpInbox: Buffer[] = [];
 
 before(async () => {
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf':
       '[default]\nexten => echo,1,Answer()\n same => n,Echo()\nexten => app,1,Stasis(raw)\n same => n,Hangup()\n',
     'pjsip.conf': PJSIP,

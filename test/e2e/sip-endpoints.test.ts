@@ -4,10 +4,9 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import { createSocket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
 import { SipPeer, type SipMsg } from '../helpers/sip-peer.js';
 import { freeUdpPort, killAllSipp, runSipp, sipStartLines, sippAvailable, startSipp } from '../helpers/sipp.js';
 
@@ -51,9 +50,9 @@ qualify_timeout = 0.5
 before(async () => {
   qpeer = await SipPeer.open(() => server.sip.port);
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': '[default]\nexten => 100,1,Answer()\n same => n,Wait(30)\n',
-    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8') + QUALIFIED(qpeer.port),
+    'pjsip.conf': EMBEDDED_PJSIP + QUALIFIED(qpeer.port),
     'rtp.conf': '[general]\nrtpstart=24000\nrtpend=24999\n',
   });
   events = await EventSocket.open(server, 'epapp');

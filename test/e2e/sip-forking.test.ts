@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { ari, EventSocket } from '../helpers/ari.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, startTestServer, type TestServer } from '../helpers/server.js';
 import { SipPeer, type SipMsg } from '../helpers/sip-peer.js';
 
 const PJSIP = `
@@ -29,7 +29,7 @@ let mobile: SipPeer;
 
 before(async () => {
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': '[default]\nexten => s,1,Hangup()\n',
     'pjsip.conf': PJSIP,
     'rtp.conf': '[general]\nrtpstart=32000\nrtpend=32999\n',

@@ -11,7 +11,7 @@ import { DtmfDetector } from '../../src/media/dtmf-detector.js';
 import { DtmfToneGenerator } from '../../src/media/dtmf-tones.js';
 import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
 import { writeRtpPcap, type RtpOut } from '../helpers/pcap.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, startTestServer, type TestServer } from '../helpers/server.js';
 import { freeUdpPort, killAllSipp, sippAvailable, startSipp } from '../helpers/sipp.js';
 
 const skip = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
@@ -35,7 +35,7 @@ let events: EventSocket;
 before(async () => {
   if (skip) return;
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': '[default]\nexten => app,1,Stasis(inband)\n same => n,Hangup()\n',
     'pjsip.conf': PJSIP,
     'rtp.conf': '[general]\nrtpstart=29000\nrtpend=29999\n',

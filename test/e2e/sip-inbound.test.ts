@@ -1,11 +1,11 @@
 // Real SIP calls from sipp into a Stasis app, driven over ARI (sip-reference §2.1, §3.4, §4.2, §4.5).
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
 import { makeDtmfPcap } from '../helpers/pcap.js';
 import { killAllSipp, runSipp, sipStartLines, sippAvailable, startSipp } from '../helpers/sipp.js';
 
@@ -25,9 +25,9 @@ let events: EventSocket;
 before(async () => {
   if (skip) return;
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': DIALPLAN,
-    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8'),
+    'pjsip.conf': EMBEDDED_PJSIP,
     'rtp.conf': '[general]\nrtpstart=21000\nrtpend=22999\n',
   });
   events = await EventSocket.open(server, 'sipapp');
@@ -246,9 +246,9 @@ describe('inbound SIP call over TCP', { skip }, () => {
   let tcp: TestServer;
   let tcpEvents: EventSocket;
   before(async () => {
-    const pjsip = readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8');
+    const pjsip = EMBEDDED_PJSIP;
     tcp = await startTestServer({
-      'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+      'ari.conf': ARI_CONF,
       'extensions.conf': DIALPLAN,
       'pjsip.conf': `${pjsip}\n[transport-tcp]\ntype=transport\nprotocol=tcp\nbind=127.0.0.1:5060\n`,
       'rtp.conf': '[general]\nrtpstart=28000\nrtpend=28999\n',
@@ -322,7 +322,7 @@ describe('inbound SIP call over IPv6', { skip }, () => {
   let v6Events: EventSocket;
   before(async () => {
     v6 = await startTestServer({
-      'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+      'ari.conf': ARI_CONF,
       'extensions.conf': DIALPLAN,
       'pjsip.conf':
         '[udp6]\ntype=transport\nprotocol=udp\nbind=[::1]:5060\n' +

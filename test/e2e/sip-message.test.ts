@@ -2,10 +2,9 @@
 // subscribed to the endpoint, other types → 415, unroutable → 404; PUT /endpoints/sendMessage → a MESSAGE on the
 // wire with the variables as headers.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ari, EventSocket } from '../helpers/ari.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
 import { SipPeer } from '../helpers/sip-peer.js';
 import { killAllSipp, runSipp, sipStartLines, sippAvailable } from '../helpers/sipp.js';
 
@@ -32,9 +31,9 @@ let peer: SipPeer;
 
 before(async () => {
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': '[default]\nexten => inbox,1,NoOp()\n',
-    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8') + PROVIDER,
+    'pjsip.conf': EMBEDDED_PJSIP + PROVIDER,
     'rtp.conf': '[general]\nrtpstart=25000\nrtpend=25999\n',
   });
   events = await EventSocket.open(server, 'msgapp');

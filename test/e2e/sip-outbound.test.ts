@@ -1,10 +1,9 @@
 // Calls Switchyard places to a real SIP peer (sipp as UAS), driven over ARI (sip-reference §2.2, §3.4, §4.3, §4.8).
 import assert from 'node:assert/strict';
 import { createSocket, type Socket } from 'node:dgram';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
 import { freeUdpPort, killAllSipp, sippAvailable, startSipp } from '../helpers/sipp.js';
 
 const skip = sippAvailable() ? false : 'sipp not installed (Debian package sip-tester)';
@@ -15,10 +14,10 @@ let events: EventSocket;
 before(async () => {
   if (skip) return;
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': '[default]\nexten => s,1,Hangup()\n',
     'pjsip.conf':
-      readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8') +
+      EMBEDDED_PJSIP +
       '\n[trunk]\ntype=endpoint\ncontext=default\nallow=ulaw\noutbound_auth=trunk-auth\n' +
       '[trunk-auth]\ntype=auth\nusername=trunk\npassword=trunk-secret\n' +
       '[holder]\ntype=endpoint\ncontext=default\nallow=ulaw\nmoh_passthrough=yes\n',

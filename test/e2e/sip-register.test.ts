@@ -1,9 +1,8 @@
 // The registrar against real sipp and a raw UDP peer (sip-reference §4.10): digest challenge, expiry clamping,
 // un-REGISTER, AOR checks.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
 import { SipPeer } from '../helpers/sip-peer.js';
 import { freeUdpPort, killAllSipp, runSipp, sipStartLines, sippAvailable } from '../helpers/sipp.js';
 
@@ -14,9 +13,9 @@ let server: TestServer;
 before(async () => {
   if (skip) return;
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': '[default]\nexten => 100,1,Answer()\n',
-    'pjsip.conf': readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8'),
+    'pjsip.conf': EMBEDDED_PJSIP,
     'rtp.conf': '[general]\nrtpstart=23000\nrtpend=23999\n',
   });
 });

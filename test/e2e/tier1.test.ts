@@ -4,7 +4,7 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { ARI_CONF, startTestServer, type TestServer } from '../helpers/server.js';
 import { ari, EventSocket } from '../helpers/ari.js';
 
 let server: TestServer;
@@ -34,7 +34,7 @@ exten => x,1,Wait(30)
 
 before(async () => {
   server = await startTestServer({
-    'ari.conf': '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n',
+    'ari.conf': ARI_CONF,
     'extensions.conf': DIALPLAN,
   });
   events = await EventSocket.open(server, 't1');

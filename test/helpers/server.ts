@@ -1,8 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startApp, type RunningApp } from '../../src/app.js';
+
+/** ari.conf with the one user (asterisk / asterisk) the test helpers authenticate as. */
+export const ARI_CONF = '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n';
+
+/** The embedded pjsip.conf (alice, bob, anonymous), for SIP tests that write their own config folder. */
+export const EMBEDDED_PJSIP = readFileSync(new URL('../../config/pjsip.conf', import.meta.url), 'utf8');
 
 export interface TestServer {
   readonly app: RunningApp;
