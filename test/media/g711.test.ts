@@ -124,3 +124,21 @@ for (const [encoding, encode] of [
     }
   });
 }
+
+test('transcodeG711 gives what decoding and encoding in the other law gives, for all 256 codes both ways', async () => {
+  const g = await import('../../src/media/codecs/g711.js');
+  const codes = Uint8Array.from({ length: 256 }, (_, i) => i);
+  const pcm = new Int16Array(256);
+  for (const [from, to] of [
+    ['ulaw', 'alaw'],
+    ['alaw', 'ulaw'],
+  ] as const) {
+    g.decodeG711(from, codes, pcm);
+    const expected = new Uint8Array(256);
+    g.encodeG711(to, pcm, expected);
+    const got = new Uint8Array(256);
+    g.transcodeG711(from, codes, got);
+    assert.deepEqual(got, expected, `${from} → ${to}`);
+  }
+  assert.throws(() => g.transcodeG711('ulaw', codes, new Uint8Array(10)), RangeError);
+});

@@ -1,5 +1,5 @@
 import type { CodecName } from '../../config/pjsip-types.js';
-import { decodeAlaw, decodeUlaw, encodeAlaw, encodeUlaw } from '../../media/codecs/g711.js';
+import { decodeG711, encodeG711 } from '../../media/codecs/g711.js';
 import { mediaClock } from '../../media/media-clock.js';
 import { DtmfDetector } from '../../media/dtmf-detector.js';
 import { DtmfToneGenerator } from '../../media/dtmf-tones.js';
@@ -38,8 +38,7 @@ export class InbandDtmf {
       const name = codec();
       if (!this.#generator.isActive || name === undefined) return;
       this.#generator.fill(this.#pcm, FRAME);
-      if (name === 'ulaw') encodeUlaw(this.#pcm, this.#out, FRAME);
-      else encodeAlaw(this.#pcm, this.#out, FRAME);
+      encodeG711(name, this.#pcm, this.#out, FRAME);
       this.send(this.#out, FRAME);
     });
   }
@@ -54,8 +53,7 @@ export class InbandDtmf {
   detect(payload: Buffer, codec: CodecName): void {
     const n = payload.length;
     if (this.#decoded.length < n) this.#decoded = new Int16Array(n);
-    if (codec === 'ulaw') decodeUlaw(payload, this.#decoded, n);
-    else decodeAlaw(payload, this.#decoded, n);
+    decodeG711(codec, payload, this.#decoded, n);
     this.#detector.push(this.#decoded, n);
   }
 

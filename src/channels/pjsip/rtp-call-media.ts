@@ -1,6 +1,6 @@
 import type { CodecName, DtmfMode, RtpConfig } from '../../config/pjsip-types.js';
 import type { Frame } from '../../core/frame.js';
-import { decodeAlaw, decodeUlaw, encodeAlaw, encodeUlaw } from '../../media/codecs/g711.js';
+import { transcodeG711 } from '../../media/codecs/g711.js';
 import { RtpPortPool } from '../../rtp/session/port-pool.js';
 import { RtpSession } from '../../rtp/session/rtp-session.js';
 import { buildSdp } from '../../sip/sdp/build-sdp.js';
@@ -44,8 +44,6 @@ export class RtpCallMedia implements CallMedia {
   #direction: MediaDirection = 'sendrecv';
   #rejected: readonly OtherMedia[] = [];
   #sdp = '';
-  #pcm = new Int16Array(160);
-  #out = Buffer.alloc(160);
   /** Tones in the audio, for dtmf_mode=inband (and auto without telephone-event). */
   readonly #inband: InbandDtmf;
 
@@ -191,18 +189,12 @@ export class RtpCallMedia implements CallMedia {
       this.session.sendAudio(frame.payload, frame.samples);
       return;
     }
-    // The other G.711 law: decode to linear and encode again (160 samples per 20 ms frame, buffers reused).
-    const n = frame.payload.length;
-    if (this.#pcm.length < n) {
-      this.#pcm = new Int16Array(n);
-      this.#out = Buffer.alloc(n);
-    }
-    if (frame.format === 'ulaw') decodeUlaw(frame.payload, this.#pcm, n);
-    else if (frame.format === 'alaw') decodeAlaw(frame.payload, this.#pcm, n);
-    else return;
-    if (this.#codec.name === 'ulaw') encodeUlaw(this.#pcm, this.#out, n);
-    else encodeAlaw(this.#pcm, this.#out, n);
-    this.session.sendAudio(this.#out.subarray(0, n), frame.samples);
+    // The other G.711 law: one table lookup per sample. A fresh (pooled) buffer per frame: the socket may still
+    // hold the previous one until the next tick, so it cannot be reused.
+    if (frame.format !== 'ulaw' && frame.format !== 'alaw') return;
+    const out = Buffer.allocUnsafe(frame.payload.length);
+    transcodeG711(frame.format, frame.payload, out);
+    this.session.sendAudio(out, frame.samples);
   }
 
   beginDtmf(digit: string): void {

@@ -127,3 +127,28 @@ function checkRange(count: number, srcLength: number, dstRoom: number): void {
     throw new RangeError(`G.711: ${count} samples, source ${srcLength}, room ${dstRoom}`);
   }
 }
+
+/** The two G.711 laws by the names formats use. */
+export type G711Law = 'ulaw' | 'alaw';
+
+export function encodeG711(law: G711Law, src: Int16Array, dst: Uint8Array, count = src.length): void {
+  if (law === 'ulaw') encodeUlaw(src, dst, count);
+  else encodeAlaw(src, dst, count);
+}
+
+export function decodeG711(law: G711Law, src: Uint8Array, dst: Int16Array, count = src.length): void {
+  if (law === 'ulaw') decodeUlaw(src, dst, count);
+  else decodeAlaw(src, dst, count);
+}
+
+// One code of one law to the other, through the linear value: the same result as decoding then encoding, in one
+// table lookup per sample (G.711 Appendix tables do the same).
+const ULAW_TO_ALAW = new Uint8Array(256).map((_, code) => ALAW_ENCODE[(ULAW_DECODE[code]! >> 3) & 0x1fff]!);
+const ALAW_TO_ULAW = new Uint8Array(256).map((_, code) => ULAW_ENCODE[(ALAW_DECODE[code]! >> 2) & 0x3fff]!);
+
+/** Converts `count` codes of `src` in law `from` into `dst` in the other law. */
+export function transcodeG711(from: G711Law, src: Uint8Array, dst: Uint8Array, count = src.length): void {
+  checkRange(count, src.length, dst.length);
+  const table = from === 'ulaw' ? ULAW_TO_ALAW : ALAW_TO_ULAW;
+  for (let i = 0; i < count; i++) dst[i] = table[src[i]!]!;
+}
