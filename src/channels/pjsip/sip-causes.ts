@@ -69,6 +69,7 @@ const CAUSE_TO_STATUS: Readonly<Record<number, number>> = {
   29: 501,
   31: 480,
   34: 503,
+  38: 500,
   42: 503,
   58: 488,
   66: 503,
