@@ -130,35 +130,30 @@ export class FileEncoder {
     return GSM_FRAME_BYTES;
   }
 
+  // Samples are copied into the carry buffer by hand: a subarray view per frame would allocate.
   #encodeGsm(samples: Int16Array, out: Uint8Array, offset: number): number {
     const gsm = this.#gsm!;
+    const carry = this.#carry;
     let written = 0;
-    let i = 0;
-    if (this.#carried > 0) {
-      const take = Math.min(GSM_FRAME_SAMPLES - this.#carried, samples.length);
-      this.#carry.set(samples.subarray(0, take), this.#carried);
-      this.#carried += take;
-      i = take;
-      if (this.#carried < GSM_FRAME_SAMPLES) return 0;
-      gsm.encode(this.#carry, out, offset);
-      written = GSM_FRAME_BYTES;
-      this.#carried = 0;
+    let filled = this.#carried;
+    for (let i = 0; i < samples.length; i++) {
+      carry[filled++] = samples[i]!;
+      if (filled === GSM_FRAME_SAMPLES) {
+        gsm.encode(carry, out, offset + written);
+        written += GSM_FRAME_BYTES;
+        filled = 0;
+      }
     }
-    for (; i + GSM_FRAME_SAMPLES <= samples.length; i += GSM_FRAME_SAMPLES) {
-      gsm.encode(samples.subarray(i, i + GSM_FRAME_SAMPLES), out, offset + written);
-      written += GSM_FRAME_BYTES;
-    }
-    this.#carry.set(samples.subarray(i));
-    this.#carried = samples.length - i;
+    this.#carried = filled;
     return written;
   }
 }
 
+/** Little-endian 16-bit samples, byte by byte: no view to allocate, and right on any host. */
 function writeSlin(samples: Int16Array, out: Uint8Array, offset: number): void {
-  if (IS_LITTLE_ENDIAN) {
-    out.set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength), offset);
-    return;
+  for (let i = 0, o = offset; i < samples.length; i++, o += SLIN_BYTES_PER_SAMPLE) {
+    const s = samples[i]!;
+    out[o] = s & 0xff;
+    out[o + 1] = (s >> 8) & 0xff;
   }
-  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
-  for (let i = 0; i < samples.length; i++) view.setInt16(offset + i * SLIN_BYTES_PER_SAMPLE, samples[i]!, true);
 }
