@@ -5,6 +5,21 @@ import tseslint from 'typescript-eslint';
 
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
 
+/** The wire models (src/ari/models/wire.ts) are the vocabulary core and drivers publish in: types only. */
+const WIRE = '**/ari/models/wire.js';
+const restrictWithWireTypes = (patterns) => ({
+  'no-restricted-imports': 'off',
+  '@typescript-eslint/no-restricted-imports': [
+    'error',
+    {
+      patterns: [
+        { group: patterns.flatMap((p) => (p === '**/ari/**' ? [p, `!${WIRE}`] : [p])) },
+        { group: [WIRE], allowTypeImports: true, message: 'core and drivers may import the wire models as types only' },
+      ],
+    },
+  ],
+});
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', '.tmp/**', 'scripts/*.mjs', 'eslint.config.js'] },
   js.configs.recommended,
@@ -17,9 +32,9 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  { files: ['src/core/**'], rules: restrict(['**/ari/**', '**/channels/**', '**/dialplan/**', '**/sip/**', '**/cli/**', 'node:http', 'ws']) },
+  { files: ['src/core/**'], rules: restrictWithWireTypes(['**/ari/**', '**/channels/**', '**/dialplan/**', '**/sip/**', '**/cli/**', 'node:http', 'ws']) },
   { files: ['src/config/**', 'src/util/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']) },
-  { files: ['src/channels/**'], rules: restrict(['**/ari/**', '**/dialplan/**', '**/cli/**']) },
+  { files: ['src/channels/**'], rules: restrictWithWireTypes(['**/ari/**', '**/dialplan/**', '**/cli/**']) },
   { files: ['src/dialplan/**'], rules: restrict(['**/ari/**', '**/channels/**', '**/cli/**']) },
   { files: ['src/sip/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']) },
   { files: ['src/rtp/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/media/**']) },

@@ -259,9 +259,11 @@ const HEADER = (source) =>
   `// change the table or the script and run \`node scripts/gen-api-tables.mjs\`.\n`;
 
 /**
- * One resource's declarations. A parameter declared identically by several operations (originate and
- * originateWithId, play and playWithId, the `{channelId}` of every channel operation) is written once as a
- * constant and referred to, so the table says each fact once.
+ * One resource's declarations, keyed by nickname. Literal types survive (`as const` on shared parameters, a
+ * `const` type parameter in defineOperation), so a handler's argument type is derived from its declaration.
+ * A parameter declared identically by several operations (originate and originateWithId, play and playWithId,
+ * the `{channelId}` of every channel operation) is written once as a constant and referred to, so the table says
+ * each fact once.
  */
 function operationsFile(resource, ops) {
   const uses = new Map();
@@ -277,7 +279,7 @@ function operationsFile(resource, ops) {
       for (let i = 2; taken.has(ident); i++) ident = `${p.name.replace(/\W/g, '_')}Param${i}`;
       taken.add(ident);
       shared.set(text, ident);
-      consts.push(`const ${ident}: ParamDecl = ${text};\n`);
+      consts.push(`const ${ident} = ${text} as const satisfies ParamDecl;\n`);
     }
   }
   const opLit = (op) => {
@@ -289,15 +291,16 @@ function operationsFile(resource, ops) {
       )
       .join(', ')} }`;
   };
-  const types =
-    consts.length > 0 ? 'defineOperation, type OperationDecl, type ParamDecl' : 'defineOperation, type OperationDecl';
+  const types = consts.length > 0 ? 'defineOperation, type ParamDecl' : 'defineOperation';
+  const key = (k) => (IDENT.test(k) ? k : str(k));
   return (
     HEADER('ari-operations.md') +
     `import { ${types} } from '../operation.js';\n\n` +
     (consts.length > 0 ? `/** Parameters that several operations declare alike. */\n${consts.join('')}\n` : '') +
-    `export const ${resource}Operations: readonly OperationDecl[] = [\n` +
-    ops.map((op) => `  defineOperation(${opLit(op)}),\n`).join('') +
-    `];\n`
+    `/** The ${resource} operations by nickname. */\n` +
+    `export const ${resource}Operations = {\n` +
+    ops.map((op) => `  ${key(op.nickname)}: defineOperation(${opLit(op)}),\n`).join('') +
+    `};\n`
   );
 }
 
@@ -310,9 +313,15 @@ function operationsIndex(resources) {
   return (
     HEADER('ari-operations.md') +
     `import type { OperationDecl, ResourceDecl, ResourceName } from '../operation.js';\n${imports}\n\n` +
+    `/** Each resource's operations by nickname, in resources.json order: the typed contract reads this. */\n` +
+    `export const OPERATIONS = {\n` +
+    resources.map((r) => `  ${r.name}: ${r.name}Operations,\n`).join('') +
+    `};\n\n` +
+    `/** The declarations of one resource, by nickname. */\n` +
+    `export type OperationsOf<R extends ResourceName> = (typeof OPERATIONS)[R];\n\n` +
     `/** Every ARI operation, grouped by resource in resources.json order. */\n` +
     `export const ALL_OPERATIONS: readonly OperationDecl[] = [\n` +
-    resources.map((r) => `  ...${r.name}Operations,\n`).join('') +
+    resources.map((r) => `  ...Object.values(${r.name}Operations),\n`).join('') +
     `];\n\n` +
     `/** The 11 resources as resources.json lists them (descriptions as Asterisk's listing words them). */\n` +
     `export const RESOURCES: readonly ResourceDecl[] = ${lit(decls)};\n\n` +
@@ -354,6 +363,93 @@ function modelsIndex() {
   );
 }
 
+/**
+ * The wire models as TypeBox schemas (JSON Schema at run time, TypeScript types through Static): what core
+ * publishes, what the docs and the event check validate, what the typed client returns. An event's schema holds
+ * its whole envelope (Message + Event fields, `type` as a literal) and refuses unknown fields.
+ */
+function schemasFile(models) {
+  const byId = new Map(models.map((m) => [m.id, m]));
+  const isEvent = (m) => m.extends === 'Event' || m.extends === 'Message';
+  const inner = (t) => /^List\[(.+)\]$/.exec(t)?.[1] ?? t;
+  const refs = (m) => Object.values(m.properties).map((p) => inner(p.type)).filter((t) => byId.has(t));
+  // Models in dependency order (a model after every model its properties name).
+  const order = [];
+  const seen = new Set();
+  const visit = (m) => {
+    if (seen.has(m.id)) return;
+    seen.add(m.id);
+    for (const r of refs(m)) visit(byId.get(r));
+    order.push(m);
+  };
+  for (const m of models) if (m.id !== 'Message' && m.id !== 'Event') visit(m);
+  const typeOf = (t) => {
+    const list = /^List\[(.+)\]$/.exec(t);
+    if (list) return `Type.Array(${typeOf(list[1])})`;
+    switch (t) {
+      case 'string':
+      case 'Date':
+        return 'Type.String()';
+      case 'int':
+      case 'long':
+        return 'Type.Integer()';
+      case 'double':
+        return 'Type.Number()';
+      case 'boolean':
+        return 'Type.Boolean()';
+      case 'object':
+        return 'Type.Record(Type.String(), Type.Unknown())';
+      default:
+        if (!byId.has(t)) fail(`unknown model type ${t}`);
+        return t;
+    }
+  };
+  const props = (properties, extra = []) => {
+    const parts = [...extra];
+    for (const [name, p] of Object.entries(properties)) {
+      const t = typeOf(p.type);
+      parts.push(`${IDENT.test(name) ? name : str(name)}: ${p.required ? t : `Type.Optional(${t})`}`);
+    }
+    return `{ ${parts.join(', ')} }`;
+  };
+  const envelope = (m) => {
+    const base = byId.get('Message').properties;
+    const all = { ...(m.extends === 'Event' ? byId.get('Event').properties : {}), ...m.properties };
+    delete all.type;
+    // asterisk_id is optional in the model but always on the wire (semantics.md §3.3).
+    const rest = Object.fromEntries(Object.entries(base).filter(([k]) => k !== 'type'));
+    return props({ ...all, ...Object.fromEntries(Object.entries(rest).map(([k, p]) => [k, { ...p, required: true }])) }, [
+      `type: Type.Literal(${str(m.id)})`,
+    ]);
+  };
+  const events = order.filter(isEvent);
+  let out =
+    HEADER('ari-models.md') +
+    `import { Type, type Static } from 'typebox';\n\n` +
+    `const closed = { additionalProperties: false } as const;\n\n`;
+  for (const m of order) {
+    const body = isEvent(m) ? envelope(m) : props(m.properties);
+    out += `/** ${m.description.replace(/\*\//g, '*\\/') || m.id} */\n`;
+    out += `export const ${m.id} = Type.Object(${body}, closed);\n`;
+    out += `export type ${m.id} = Static<typeof ${m.id}>;\n\n`;
+  }
+  out +=
+    `/** The schema of every message the events WebSocket carries, by \`type\`. */\n` +
+    `export const EVENT_SCHEMAS = {\n${events.map((m) => `  ${m.id},\n`).join('')}};\n\n` +
+    `export type EventType = keyof typeof EVENT_SCHEMAS;\n\n` +
+    `/** One event as it is on the wire. */\n` +
+    `export type EventOf<T extends EventType> = Static<(typeof EVENT_SCHEMAS)[T]>;\n\n` +
+    `/** Any event. */\n` +
+    `export type AriEvent = { [T in EventType]: EventOf<T> }[EventType];\n\n` +
+    `/** The schema of each resource model (not events), by id. */\n` +
+    `export const MODEL_SCHEMAS = {\n${order
+      .filter((m) => !isEvent(m))
+      .map((m) => `  ${m.id},\n`)
+      .join('')}};\n\n` +
+    `export type ModelName = keyof typeof MODEL_SCHEMAS;\n`;
+  return out;
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 function check(resources, models) {
@@ -386,6 +482,7 @@ async function main() {
     );
   }
   files.set('src/ari/models/index.ts', modelsIndex());
+  files.set('src/ari/models/wire.ts', schemasFile(models));
 
   const prettier = await import('prettier');
   for (const [rel, text] of files) {

@@ -94,6 +94,7 @@ export interface ResourceDecl {
   readonly requiresModules?: readonly string[];
 }
 
-export function defineOperation(op: OperationDecl): OperationDecl {
+/** Declares one operation; the `const` type parameter keeps its literal types for the typed contract. */
+export function defineOperation<const O extends OperationDecl>(op: O): O {
   return op;
 }

@@ -1,3 +1,4 @@
+import { SoftHangup } from './causes.js';
 import type { Channel } from './channel/channel.js';
 import { parseCallerId } from './channel/party-id.js';
 import type { Core } from './core.js';
@@ -170,7 +171,7 @@ export function dialCreated(core: Core, channelId: string, timeoutSec: number, c
   const dialstring = dialstringOf(channel);
   void control.run(async () => {
     const status = await dialChannel(core, channel, timeoutSec > 0 ? timeoutSec * 1000 : 0, dialstring);
-    if (status !== 'ANSWER' && !channel.isHangupRequested) channel.softHangup(32);
+    if (status !== 'ANSWER' && !channel.isHangupRequested) channel.softHangup(SoftHangup.EXPLICIT);
   });
 }
 

@@ -88,3 +88,14 @@ export const HANGUP_REASONS: Readonly<Record<string, number>> = {
   failure: 38,
   answered_elsewhere: 26,
 };
+
+/**
+ * Soft-hangup flags (`ast_softhangup`): what ChannelHangupRequest reports as `cause` with `soft: true`
+ * (semantics.md §4.4 — the flag, not a Q.850 cause).
+ */
+export const SoftHangup = {
+  /** AST_SOFTHANGUP_APPUNLOAD: what a channel whose dialplan ran off its end reports (traces s1, s3). */
+  APPUNLOAD: 16,
+  /** An explicit request: ARI DELETE /channels/{id}, shutdown. */
+  EXPLICIT: 32,
+} as const;

@@ -1,3 +1,4 @@
+import { SoftHangup } from './causes.js';
 import { Endpoints } from './endpoints.js';
 import { Channel, type ChannelHost } from './channel/channel.js';
 import { ChannelRegistry } from './channel/channel-registry.js';
@@ -14,6 +15,7 @@ import { SubscriptionIndex } from './stasis/subscription-index.js';
 import { Variables } from './variables.js';
 import { Bridges } from './bridge/bridges.js';
 import { DeviceStates } from './device-states.js';
+import { Mailboxes } from './mailboxes.js';
 import { isUnansweredOutbound } from './channel/channel-state.js';
 
 export interface CoreOptions {
@@ -51,6 +53,7 @@ export class Core {
   readonly variables: Variables;
   readonly bridges: Bridges;
   readonly deviceStates: DeviceStates;
+  readonly mailboxes = new Mailboxes();
   readonly endpoints: Endpoints;
   dialplan: DialplanPort = NO_DIALPLAN;
   readonly #drivers = new Map<string, ChannelDriver>();
@@ -127,7 +130,7 @@ export class Core {
   /** Hang every channel up (shutdown): Stasis channels get StasisEnd on the way out. */
   async hangupAll(cause = 16): Promise<void> {
     const all = [...this.channels.list()];
-    for (const channel of all) channel.softHangup(32, cause);
+    for (const channel of all) channel.softHangup(SoftHangup.EXPLICIT, cause);
     // Let the owners (Stasis loops, dialplans) run their endings before the process goes.
     for (let i = 0; i < 20 && this.channels.size > 0; i++) await new Promise((r) => setTimeout(r, 10));
     for (const channel of [...this.channels.list()]) channel.destroy();

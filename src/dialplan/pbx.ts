@@ -1,3 +1,4 @@
+import { SoftHangup } from '../core/causes.js';
 import type { Channel } from '../core/channel/channel.js';
 import type { Core } from '../core/core.js';
 import type { DialplanPort, DialplanTarget } from '../core/ports.js';
@@ -65,7 +66,7 @@ export class Pbx implements DialplanPort {
       await this.#runFrom(channel, target, false);
       if (!channel.isDestroyed) {
         // pbx.c notices the hangup itself (a soft hangup) unless the last request already was one.
-        if (!channel.lastHangupWasSoft) channel.softHangup(16);
+        if (!channel.lastHangupWasSoft) channel.softHangup(SoftHangup.APPUNLOAD);
         await this.#runHangupExtension(channel);
       }
     } catch (err) {

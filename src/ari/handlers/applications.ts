@@ -1,15 +1,11 @@
 import type { Core } from '../../core/core.js';
-import type { EventFilterEntry, StasisApp } from '../../core/stasis/stasis-app.js';
-import { AriError, type BoundArgs, type Handler } from '../handler.js';
-import { list, str } from './args.js';
+import { implement, resourceHandlers } from '../contract/implement.js';
+import { AriError } from '../handler.js';
+import { OPERATIONS } from '../operations/index.js';
+
+const ops = OPERATIONS.applications;
 
 const SCHEMES = new Set(['channel', 'bridge', 'endpoint', 'deviceState']);
-
-function requireApp(core: Core, args: BoundArgs): StasisApp {
-  const app = core.apps.get(str(args, 'applicationName') ?? '');
-  if (!app) throw new AriError(404, 'Application not found');
-  return app;
-}
 
 /** `scheme:id` → subscription key; 400 for a missing or unknown scheme (§4.1). */
 function sourceKey(source: string): { key: string; scheme: string; id: string } {
@@ -39,68 +35,48 @@ export function sourceExists(core: Core, scheme: string, id: string): boolean {
   }
 }
 
-function sources(args: BoundArgs): string[] {
-  const all = list(args, 'eventSource') ?? [];
-  if (all.length === 0 || all.every((s) => s === '')) throw new AriError(400, 'Missing parameter eventSource');
-  return all;
-}
+/** stasis_app_subscribe: the count is checked before the application is looked up. */
+const EVENT_SOURCE = { missing: 'Missing parameter eventSource' } as const;
 
-/** A filter list: an array of objects each with a non-empty string `type` (§4.6). */
-function filterList(value: unknown): EventFilterEntry[] {
-  if (!Array.isArray(value)) throw new AriError(400, 'Invalid format definition');
-  return value.map((entry) => {
-    const type = (entry as Record<string, unknown> | null)?.type;
-    if (typeof type !== 'string' || type === '') throw new AriError(400, 'Invalid format definition');
-    return entry as EventFilterEntry;
-  });
-}
+export const applicationHandlers = resourceHandlers('applications', {
+  list: implement(ops.list, { handle: (_args, { core }) => core.apps.list() as never }),
+  get: implement(ops.get, { target: 'application', handle: (_args, { app }) => app.toJSON() as never }),
 
-export function applicationHandlers(core: Core): Record<string, Handler> {
-  return {
-    list: () => ({ body: core.apps.list() }),
-    get: (args) => ({ body: requireApp(core, args) }),
-
-    /** Left to right, stopping at the first failure without undoing earlier items (trace s5). */
-    subscribe: (args) => {
-      const app = requireApp(core, args);
-      for (const source of sources(args)) {
+  /** Left to right, stopping at the first failure without undoing earlier items (trace s5). */
+  subscribe: implement(ops.subscribe, {
+    params: { eventSource: EVENT_SOURCE },
+    order: ['params', 'target'],
+    target: 'application',
+    handle: ({ eventSource }, { core, app }) => {
+      for (const source of eventSource) {
         const { key, scheme, id } = sourceKey(source);
         if (!sourceExists(core, scheme, id)) throw new AriError(422, 'Event source does not exist');
         core.index.subscribe(app, key);
       }
-      return { body: app };
+      return app.toJSON() as never;
     },
+  }),
 
-    unsubscribe: (args) => {
-      const app = requireApp(core, args);
-      for (const source of sources(args)) {
-        const { key } = sourceKey(source);
-        if (!core.index.unsubscribe(app, key)) throw new AriError(422, 'Event source was not subscribed to');
+  unsubscribe: implement(ops.unsubscribe, {
+    params: { eventSource: EVENT_SOURCE },
+    order: ['params', 'target'],
+    target: 'application',
+    handle: ({ eventSource }, { core, app }) => {
+      for (const source of eventSource) {
+        if (!core.index.unsubscribe(app, sourceKey(source).key)) {
+          throw new AriError(422, 'Event source was not subscribed to');
+        }
       }
-      return { body: app };
+      return app.toJSON() as never;
     },
+  }),
 
-    filter: (_args, ctx) => {
-      const app = requireApp(core, _args);
-      const body = ctx.jsonBody;
-      if (body === undefined || body === null) {
-        app.allowed = [];
-        app.disallowed = [];
-        return { body: app };
-      }
-      if (typeof body !== 'object' || Array.isArray(body)) throw new AriError(400, 'Invalid format definition');
-      const filter = body as Record<string, unknown>;
-      const hasAllowed = 'allowed' in filter;
-      const hasDisallowed = 'disallowed' in filter;
-      const allowed = hasAllowed ? filterList(filter.allowed) : undefined;
-      const disallowed = hasDisallowed ? filterList(filter.disallowed) : undefined;
-      if (!hasAllowed && !hasDisallowed) {
-        app.allowed = [];
-        app.disallowed = [];
-      }
-      if (allowed) app.allowed = allowed;
-      if (disallowed) app.disallowed = disallowed;
-      return { body: app };
+  filter: implement(ops.filter, {
+    order: ['target', 'body'],
+    target: 'application',
+    handle: ({ filter }, { app }) => {
+      app.setFilter(filter ?? {});
+      return app.toJSON() as never;
     },
-  };
-}
+  }),
+});

@@ -1,65 +1,74 @@
 import os from 'node:os';
-import type { Core } from '../../core/core.js';
 import { formatTimestamp, nowTimestamp } from '../../core/time.js';
 import { toAriError } from '../errors.js';
-import type { Handler } from '../handler.js';
-import { list, required, str } from './args.js';
+import { implement, notImplemented, resourceHandlers } from '../contract/implement.js';
+import { OPERATIONS } from '../operations/index.js';
 
-export interface ServerIdentity {
-  readonly version: string;
-  readonly systemName: string;
-}
+const ops = OPERATIONS.asterisk;
 
-export function asteriskHandlers(core: Core, identity: ServerIdentity): Record<string, Handler> {
-  // Build facts do not change while the process runs (os.userInfo() is a system call).
-  const build = {
+// Build facts do not change while the process runs (os.userInfo() is a system call).
+let build: { os: string; kernel: string; options: string; machine: string; date: string; user: string } | undefined;
+const buildInfo = (): NonNullable<typeof build> =>
+  (build ??= {
     os: os.type(),
     kernel: os.release(),
     options: '',
     machine: os.arch(),
     date: '',
     user: os.userInfo().username,
-  };
-  return {
-    ping: () => ({ body: { ping: 'pong', timestamp: nowTimestamp(), asterisk_id: core.asteriskId } }),
+  });
 
-    /** AsteriskInfo; unknown `only` values are ignored, none given → every section. */
-    getInfo: (args) => {
-      const only = new Set(list(args, 'only') ?? []);
-      const want = (s: string): boolean => only.size === 0 || only.has(s);
-      const info: Record<string, unknown> = {};
-      if (want('build')) {
-        info.build = build;
-      }
-      if (want('system')) info.system = { version: identity.version, entity_id: core.asteriskId };
-      if (want('config')) {
-        info.config = {
-          name: identity.systemName,
-          default_language: 'en',
-          setid: { user: '', group: '' },
-        };
-      }
-      if (want('status')) {
-        const started = formatTimestamp(core.startedAt);
-        info.status = { startup_time: started, last_reload_time: started };
-      }
-      return { body: info };
+const VARIABLE = { variable: { missing: 'Variable name is required' } } as const;
+
+export const asteriskHandlers = resourceHandlers('asterisk', {
+  ping: implement(ops.ping, {
+    handle: (_args, { core }) => ({ ping: 'pong', timestamp: nowTimestamp(), asterisk_id: core.asteriskId }),
+  }),
+
+  /** AsteriskInfo; unknown `only` values are ignored, none given → every section. */
+  getInfo: implement(ops.getInfo, {
+    handle: ({ only }, { core, identity }) => {
+      const wanted = new Set(only ?? []);
+      const want = (s: string): boolean => wanted.size === 0 || wanted.has(s);
+      const started = formatTimestamp(core.startedAt);
+      return {
+        ...(want('build') && { build: buildInfo() }),
+        ...(want('system') && { system: { version: identity.version, entity_id: core.asteriskId } }),
+        ...(want('config') && {
+          config: { name: identity.systemName, default_language: 'en', setid: { user: '', group: '' } },
+        }),
+        ...(want('status') && { status: { startup_time: started, last_reload_time: started } }),
+      };
     },
+  }),
 
-    /** Unset globals read as "" rather than 404 (§6.9). */
-    getGlobalVar: (args) => {
-      const name = required(args, 'variable', 'Variable name is required');
+  /** Unset globals read as "" rather than 404 (§6.9). */
+  getGlobalVar: implement(ops.getGlobalVar, {
+    params: VARIABLE,
+    handle: ({ variable }, { core }) => {
       try {
-        return { body: { value: core.variables.read(undefined, name) ?? '' } };
+        return { value: core.variables.read(undefined, variable) ?? '' };
       } catch (err) {
         return toAriError(err);
       }
     },
+  }),
 
-    setGlobalVar: (args) => {
-      const name = required(args, 'variable', 'Variable name is required');
-      core.variables.writeGlobal(name, str(args, 'value'));
-      return undefined;
-    },
-  };
-}
+  setGlobalVar: implement(ops.setGlobalVar, {
+    params: VARIABLE,
+    handle: ({ variable, value }, { core }) => core.variables.writeGlobal(variable, value),
+  }),
+
+  getObject: notImplemented,
+  updateObject: notImplemented,
+  deleteObject: notImplemented,
+  listModules: notImplemented,
+  getModule: notImplemented,
+  loadModule: notImplemented,
+  unloadModule: notImplemented,
+  reloadModule: notImplemented,
+  listLogChannels: notImplemented,
+  addLog: notImplemented,
+  deleteLog: notImplemented,
+  rotateLog: notImplemented,
+});

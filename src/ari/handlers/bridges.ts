@@ -1,34 +1,30 @@
 import type { Bridge } from '../../core/bridge/bridge.js';
+import type { VariableAssignment } from '../../core/calls.js';
 import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
 import { controlOf } from '../../core/stasis/stasis.js';
-import { AriError, type BoundArgs, type Handler, type RequestContext } from '../handler.js';
-import { bool, list, required, str, variablesFromBody } from './args.js';
+import { implement, notImplemented, sameAs, resourceHandlers } from '../contract/implement.js';
+import { AriError } from '../handler.js';
+import { OPERATIONS } from '../operations/index.js';
 
-function requireBridge(core: Core, args: BoundArgs): Bridge {
-  const bridge = core.bridges.get(str(args, 'bridgeId') ?? '');
-  if (!bridge) throw new AriError(404, 'Bridge not found');
-  return bridge;
+const ops = OPERATIONS.bridges;
+
+/** addChannel/removeChannel validate every id first: empty ones are skipped, unknown → 400, not in Stasis → 422. */
+function stasisChannels(core: Core, ids: readonly string[] | undefined): Channel[] {
+  const channels = (ids ?? [])
+    .filter((id) => id !== '')
+    .map((id) => {
+      const channel = core.channels.get(id);
+      if (!channel) throw new AriError(400, 'Channel not found');
+      if (!controlOf(channel)) throw new AriError(422, 'Channel not in Stasis application');
+      return channel;
+    });
+  if (channels.length === 0) throw new AriError(400, 'Missing parameter channel');
+  return channels;
 }
 
-/** addChannel/removeChannel validate every id first: unknown → 400, not in Stasis → 422 (§7). */
-function stasisChannels(core: Core, args: BoundArgs): Channel[] {
-  const ids = (list(args, 'channel') ?? []).filter((id) => id !== '');
-  if (ids.length === 0) throw new AriError(400, 'Missing parameter channel');
-  return ids.map((id) => {
-    const channel = core.channels.get(id);
-    if (!channel) throw new AriError(400, 'Channel not found');
-    if (!controlOf(channel)) throw new AriError(422, 'Channel not in Stasis application');
-    return channel;
-  });
-}
-
-function setVars(bridge: Bridge, ctx: RequestContext): void {
-  for (const v of variablesFromBody(ctx.jsonBody) ?? []) {
-    bridge.vars.set(v.name, v.value);
-    if (v.reportEvents) bridge.reportedVars.add(v.name);
-  }
-  bridge.touch();
+function setVars(bridge: Bridge, variables: readonly VariableAssignment[] | undefined): void {
+  for (const v of variables ?? []) bridge.setVariable(v.name.trim(), v.value, v.reportEvents);
 }
 
 function readVar(bridge: Bridge, name: string): string {
@@ -37,73 +33,87 @@ function readVar(bridge: Bridge, name: string): string {
   return value;
 }
 
-export function bridgeHandlers(core: Core): Record<string, Handler> {
-  const createBridge = (args: BoundArgs, ctx: RequestContext, id: string | undefined): { json: string } => {
-    const bridge = core.bridges.create(id || undefined, str(args, 'type'), str(args, 'name') ?? '');
-    setVars(bridge, ctx);
-    return { json: bridge.snapshot().json };
-  };
-  return {
-    list: () => ({ json: '[' + Array.from(core.bridges.list(), (b) => b.snapshot().json).join(',') + ']' }),
-    create: (args, ctx) => createBridge(args, ctx, str(args, 'bridgeId')),
-    createWithId: (args, ctx) => createBridge(args, ctx, str(args, 'bridgeId')),
-    get: (args) => ({ json: requireBridge(core, args).snapshot().json }),
+const createOp = implement(ops.create, {
+  handle: ({ bridgeId, type, name, variables }, { core }) => {
+    const bridge = core.bridges.create(bridgeId || undefined, type, name ?? '');
+    setVars(bridge, variables);
+    return bridge.snapshot();
+  },
+});
 
-    destroy: (args) => {
-      core.bridges.destroy(requireBridge(core, args));
-      return undefined;
-    },
+export const bridgeHandlers = resourceHandlers('bridges', {
+  list: implement(ops.list, { handle: (_args, { core }) => Array.from(core.bridges.list(), (b) => b.snapshot()) }),
+  create: createOp,
+  createWithId: sameAs(ops.createWithId, createOp),
+  get: implement(ops.get, { target: 'bridge', handle: (_args, { bridge }) => bridge.snapshot() }),
+  destroy: implement(ops.destroy, { target: 'bridge', handle: (_args, { core, bridge }) => core.bridges.destroy(bridge) }),
 
-    addChannel: (args) => {
-      const bridge = requireBridge(core, args);
-      const channels = stasisChannels(core, args);
-      for (const channel of channels) {
-        if (bool(args, 'mute')) channel.mutedIn = true;
-      }
+  addChannel: implement(ops.addChannel, {
+    target: 'bridge',
+    handle: ({ channel: ids, mute }, { core, bridge }) => {
+      const channels = stasisChannels(core, ids);
+      if (mute) for (const channel of channels) channel.mutedIn = true;
       core.bridges.add(bridge, channels);
-      return undefined;
     },
+  }),
 
-    removeChannel: (args) => {
-      const bridge = requireBridge(core, args);
-      const channels = stasisChannels(core, args);
+  removeChannel: implement(ops.removeChannel, {
+    target: 'bridge',
+    handle: ({ channel: ids }, { core, bridge }) => {
+      const channels = stasisChannels(core, ids);
       for (const channel of channels) {
         if (!bridge.members.includes(channel)) throw new AriError(422, 'Channel not in this bridge');
       }
       for (const channel of channels) core.bridges.leave(channel);
-      return undefined;
     },
+  }),
 
-    getBridgeVar: (args) => {
-      const name = required(args, 'variable', 'Variable name is required');
-      return { body: { value: readVar(requireBridge(core, args), name) } };
-    },
+  getBridgeVar: implement(ops.getBridgeVar, {
+    params: { variable: { missing: 'Variable name is required' } },
+    order: ['params', 'target'],
+    target: 'bridge',
+    handle: ({ variable }, { bridge }) => ({ value: readVar(bridge, variable) }),
+  }),
 
-    getBridgeVars: (args) => {
-      const bridge = requireBridge(core, args);
-      const names = (list(args, 'variables') ?? []).map((n) => n.trim()).filter((n) => n !== '');
-      if (names.length === 0) throw new AriError(400, 'Variable names are required');
+  /** resource_bridges.c get_bridge_vars: count, then the bridge, then each (stripped) name. */
+  getBridgeVars: implement(ops.getBridgeVars, {
+    params: { variables: { missing: 'At least one variable name is required' } },
+    order: ['params', 'target'],
+    target: 'providedBridge',
+    handle: ({ variables: names }, { bridge }) => {
       const variables: Record<string, string> = {};
-      for (const name of names) variables[name] = readVar(bridge, name);
-      return { body: { variables } };
+      for (const raw of names) {
+        const name = raw.trim();
+        if (name === '') throw new AriError(400, 'Variable names are required');
+        variables[name] = readVar(bridge, name);
+      }
+      return { variables };
     },
+  }),
 
-    setBridgeVar: (args) => {
-      const name = required(args, 'variable', 'Variable name is required');
-      const bridge = requireBridge(core, args);
-      const value = str(args, 'value');
-      if (value === undefined) bridge.vars.delete(name);
-      else bridge.vars.set(name, value);
-      if (bool(args, 'report_events')) bridge.reportedVars.add(name);
-      bridge.touch();
-      return undefined;
-    },
+  setBridgeVar: implement(ops.setBridgeVar, {
+    params: { variable: { missing: 'Variable name is required' } },
+    order: ['params', 'target'],
+    target: 'bridge',
+    handle: ({ variable, value, report_events }, { bridge }) => bridge.setVariable(variable, value, report_events),
+  }),
 
-    setBridgeVars: (args, ctx) => {
-      const bridge = requireBridge(core, args);
-      if (!variablesFromBody(ctx.jsonBody)) throw new AriError(400, "Request body must contain object 'variables'");
-      setVars(bridge, ctx);
-      return undefined;
+  /** resource_bridges.c set_bridge_vars: a body, the bridge, then the variables (names stripped). */
+  setBridgeVars: implement(ops.setBridgeVars, {
+    params: { variables: { missing: "The 'variables' field is required" } },
+    order: ['params', 'target', 'body'],
+    target: 'providedBridge',
+    handle: ({ variables }, { bridge }) => {
+      if (!variables) throw new AriError(400, "The 'variables' field must be a JSON object");
+      setVars(bridge, variables);
     },
-  };
-}
+  }),
+
+  setVideoSource: notImplemented,
+  clearVideoSource: notImplemented,
+  startMoh: notImplemented,
+  stopMoh: notImplemented,
+  play: notImplemented,
+  playWithId: notImplemented,
+  record: notImplemented,
+});

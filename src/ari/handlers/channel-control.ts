@@ -1,90 +1,54 @@
-import type { Core } from '../../core/core.js';
 import type { ControlIndication } from '../../core/frame.js';
-import { safeDelay } from '../../core/stasis/safe-delay.js';
-import { AriError, type BoundArgs, type Handler } from '../handler.js';
-import { int, str } from './args.js';
+import { streamDtmf } from '../../core/channel/dtmf-stream.js';
+import { implement, type ResourceHandlers } from '../contract/implement.js';
+import type { TargetEnvs } from '../contract/targets.js';
+import { AriError } from '../handler.js';
+import { OPERATIONS } from '../operations/index.js';
 
-/** ARI `dtmf` characters; `w`/`W` wait half a second, `,` too (main/dsp/app.c ast_dtmf_stream). */
+const ops = OPERATIONS.channels;
+
+/** ARI `dtmf` characters; `w`/`W` and `,` pause (main/dsp/app.c ast_dtmf_stream). */
 const DTMF = /^[0-9A-Da-d*#wW,]+$/;
 
-function direction(args: BoundArgs): { in: boolean; out: boolean } {
-  const d = str(args, 'direction');
-  // The documented default (both) is not applied by Asterisk: absent is an error (§6.8, quirk 6).
-  if (d === undefined || d === '') throw new AriError(400, 'Direction is required');
-  if (d === 'both') return { in: true, out: true };
-  if (d === 'in') return { in: true, out: false };
-  if (d === 'out') return { in: false, out: true };
-  throw new AriError(400, 'Invalid direction specified');
-}
+/** mute/unmute: the documented default (both) is not applied: absent is an error (§6.8, quirk 6). */
+const DIRECTION = { missing: 'Direction is required', invalid: 'Invalid direction specified' } as const;
 
-export function channelControlHandlers(core: Core): Record<string, Handler> {
-  /** Queue an indication on an answered Stasis channel and answer 204 at once (§6.4). */
-  const indicate = (indication: ControlIndication): Handler => {
-    return (args) => {
-      const { channel, control } = core.requireAnswerable(str(args, 'channelId') ?? '');
-      void control.run(() => channel.indicate(indication));
-      return undefined;
-    };
-  };
-  return {
-    answer: (args) => {
-      const { channel, control } = core.requireAnswerable(str(args, 'channelId') ?? '');
-      void control.run(() => channel.answer());
-      return undefined;
-    },
-    ring: indicate('ringing'),
-    ringStop: indicate('stop'),
-    progress: indicate('progress'),
-    hold: indicate('hold'),
-    unhold: indicate('unhold'),
+/** An indication queued on an answered Stasis channel; 204 at once (§6.4). */
+const indicate =
+  (what: ControlIndication) =>
+  (_args: unknown, { channel, control }: TargetEnvs['answerableChannel']): void =>
+    void control.run(() => channel.indicate(what));
 
-    mute: (args) => {
-      const { channel, control } = core.requireAnswerable(str(args, 'channelId') ?? '');
-      const d = direction(args);
-      void control.run(() => {
-        if (d.in) channel.mutedIn = true;
-        if (d.out) channel.mutedOut = true;
-      });
-      return undefined;
-    },
+/** Answer, indications, mute and DTMF on a channel in Stasis. */
+export const channelControlHandlers = {
+  answer: implement(ops.answer, {
+    target: 'answerableChannel',
+    handle: (_args, { channel, control }) => void control.run(() => channel.answer()),
+  }),
+  ring: implement(ops.ring, { target: 'answerableChannel', handle: indicate('ringing') }),
+  ringStop: implement(ops.ringStop, { target: 'answerableChannel', handle: indicate('stop') }),
+  progress: implement(ops.progress, { target: 'answerableChannel', handle: indicate('progress') }),
+  hold: implement(ops.hold, { target: 'answerableChannel', handle: indicate('hold') }),
+  unhold: implement(ops.unhold, { target: 'answerableChannel', handle: indicate('unhold') }),
 
-    unmute: (args) => {
-      const { channel, control } = core.requireAnswerable(str(args, 'channelId') ?? '');
-      const d = direction(args);
-      void control.run(() => {
-        if (d.in) channel.mutedIn = false;
-        if (d.out) channel.mutedOut = false;
-      });
-      return undefined;
-    },
+  mute: implement(ops.mute, {
+    target: 'answerableChannel',
+    params: { direction: DIRECTION },
+    handle: ({ direction }, { channel, control }) => void control.run(() => channel.setMuted(direction, true)),
+  }),
+  unmute: implement(ops.unmute, {
+    target: 'answerableChannel',
+    params: { direction: DIRECTION },
+    handle: ({ direction }, { channel, control }) => void control.run(() => channel.setMuted(direction, false)),
+  }),
 
-    sendDTMF: (args) => {
-      const { channel, control } = core.requireAnswerable(str(args, 'channelId') ?? '');
-      const dtmf = str(args, 'dtmf');
-      if (!dtmf) throw new AriError(400, 'DTMF is required');
+  sendDTMF: implement(ops.sendDTMF, {
+    target: 'answerableChannel',
+    params: { dtmf: { missing: 'DTMF is required' } },
+    handle: ({ dtmf, before, between, duration, after }, { channel, control }) => {
       if (!DTMF.test(dtmf)) throw new AriError(400, 'Invalid DTMF digits');
-      const before = Math.max(0, int(args, 'before', 0));
-      const between = Math.max(0, int(args, 'between', 100) || 100);
-      const duration = Math.max(0, int(args, 'duration', 100) || 100);
-      const after = Math.max(0, int(args, 'after', 0));
       // Digits are streamed on the channel's command queue: later commands wait for them (§6.4).
-      void control.run(async () => {
-        await safeDelay(channel, before);
-        for (const ch of dtmf) {
-          if (channel.isHangupRequested) return;
-          if (ch === 'w' || ch === 'W' || ch === ',') {
-            await safeDelay(channel, 500);
-            continue;
-          }
-          const digit = ch.toUpperCase();
-          channel.write({ kind: 'dtmf-begin', digit });
-          await safeDelay(channel, duration);
-          channel.write({ kind: 'dtmf-end', digit, durationMs: duration });
-          await safeDelay(channel, between);
-        }
-        await safeDelay(channel, after);
-      });
-      return undefined;
+      void control.run(() => streamDtmf(channel, dtmf, { before, between, duration, after }));
     },
-  };
-}
+  }),
+} satisfies Partial<ResourceHandlers<'channels'>>;

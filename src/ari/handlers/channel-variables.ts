@@ -1,65 +1,77 @@
+import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
-import { channelNotFound } from '../../core/errors.js';
 import { toAriError } from '../errors.js';
-import { AriError, type Handler } from '../handler.js';
-import { bool, list, required, str, variablesFromBody } from './args.js';
+import { implement, type ResourceHandlers } from '../contract/implement.js';
+import { AriError } from '../handler.js';
+import { OPERATIONS } from '../operations/index.js';
 
-const NOT_FOUND = (): AriError => new AriError(404, 'Provided variable was not found', 'Variable Not Found');
+const ops = OPERATIONS.channels;
 
-export function channelVariableHandlers(core: Core): Record<string, Handler> {
-  /** Read one variable or function of any channel (Stasis not required, §6.9). */
-  const read = (channelId: string, name: string): string => {
-    const channel = core.channels.getByIdOrName(channelId);
-    if (!channel) throw channelNotFound();
-    let value: string | undefined;
-    try {
-      value = core.variables.read(channel, name);
-    } catch (err) {
-      toAriError(err);
-    }
-    if (value === undefined) throw NOT_FOUND();
-    return value;
-  };
+const notFound = (): AriError => new AriError(404, 'Provided variable was not found', 'Variable Not Found');
 
-  return {
-    getChannelVar: (args) => {
-      const name = required(args, 'variable', 'Variable name is required');
-      return { body: { value: read(str(args, 'channelId') ?? '', name) } };
-    },
+/** One variable or function of any channel (Stasis not required, §6.9). */
+function read(core: Core, channel: Channel, name: string): string {
+  let value: string | undefined;
+  try {
+    value = core.variables.read(channel, name);
+  } catch (err) {
+    toAriError(err);
+  }
+  if (value === undefined) throw notFound();
+  return value;
+}
 
-    getChannelVars: (args) => {
-      const names = (list(args, 'variables') ?? []).map((n) => n.trim()).filter((n) => n !== '');
-      if (names.length === 0) throw new AriError(400, 'Variable names are required');
-      const channelId = str(args, 'channelId') ?? '';
+/** Channel variables and dialplan functions, one or several at a time. */
+export const channelVariableHandlers = {
+  getChannelVar: implement(ops.getChannelVar, {
+    params: { variable: { missing: 'Variable name is required' } },
+    order: ['params', 'target'],
+    target: 'channel',
+    handle: ({ variable }, { core, channel }) => ({ value: read(core, channel, variable) }),
+  }),
+
+  /** resource_channels.c get_channel_vars: count, then the channel, then each (stripped) name. */
+  getChannelVars: implement(ops.getChannelVars, {
+    params: { variables: { missing: 'At least one variable name is required' } },
+    order: ['params', 'target'],
+    target: 'providedChannel',
+    handle: ({ variables: names }, { core, channel }) => {
       const variables: Record<string, string> = {};
-      for (const name of names) variables[name] = read(channelId, name);
-      return { body: { variables } };
+      for (const raw of names) {
+        const name = raw.trim();
+        if (name === '') throw new AriError(400, 'Variable names are required');
+        variables[name] = read(core, channel, name);
+      }
+      return { variables };
     },
+  }),
 
-    /** Synchronous: waits for the commands queued before it on the channel (§6.4). */
-    setChannelVar: async (args) => {
-      const name = required(args, 'variable', 'Variable name is required');
-      const { channel, control } = core.requireInStasis(str(args, 'channelId') ?? '');
-      const value = str(args, 'value');
-      const report = bool(args, 'report_events');
+  /** Synchronous: waits for the commands queued before it on the channel (§6.4). */
+  setChannelVar: implement(ops.setChannelVar, {
+    params: { variable: { missing: 'Variable name is required' } },
+    order: ['params', 'target'],
+    target: 'stasisChannel',
+    handle: async ({ variable, value, report_events }, { core, channel, control }) => {
       await control.run(() => {
         try {
-          core.variables.write(channel, name, value, report);
+          core.variables.write(channel, variable, value, report_events);
         } catch (err) {
           toAriError(err);
         }
       });
-      return undefined;
     },
+  }),
 
-    setChannelVars: async (args, ctx) => {
-      const { channel, control } = core.requireInStasis(str(args, 'channelId') ?? '');
-      const vars = variablesFromBody(ctx.jsonBody);
-      if (!vars) throw new AriError(400, "Request body must contain object 'variables'");
+  /** resource_channels.c set_channel_vars: a body, the channel, its control, then the variables (names stripped). */
+  setChannelVars: implement(ops.setChannelVars, {
+    params: { variables: { missing: "The 'variables' field is required" } },
+    order: ['params', 'target', 'body'],
+    target: 'providedStasisChannel',
+    handle: async ({ variables }, { core, channel, control }) => {
+      if (!variables) throw new AriError(400, "The 'variables' field must be a JSON object");
       await control.run(() => {
-        for (const v of vars) core.variables.write(channel, v.name, v.value, v.reportEvents);
+        for (const v of variables) core.variables.write(channel, v.name.trim(), v.value, v.reportEvents);
       });
-      return undefined;
     },
-  };
-}
+  }),
+} satisfies Partial<ResourceHandlers<'channels'>>;

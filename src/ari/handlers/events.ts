@@ -1,25 +1,29 @@
-import type { Core } from '../../core/core.js';
-import { AriError, type Handler } from '../handler.js';
-import { list, required, str } from './args.js';
+import type { Bridge } from '../../core/bridge/bridge.js';
+import type { Channel } from '../../core/channel/channel.js';
+import { implement, notImplemented, resourceHandlers, servedByServer } from '../contract/implement.js';
+import { AriError } from '../handler.js';
+import { OPERATIONS } from '../operations/index.js';
 
-/**
- * POST /events/user/{eventName}: a ChannelUserevent to one application (no subscription needed), with
- * the body's variables merged into `userevent` and snapshots of the named sources (§10).
- */
-export function eventHandlers(core: Core): Record<string, Handler> {
-  return {
-    userEvent: (args, ctx) => {
-      const eventName = str(args, 'eventName') ?? '';
-      const appName = required(args, 'application', 'Missing parameter application');
-      const app = core.apps.get(appName);
+const ops = OPERATIONS.events;
+
+export const eventHandlers = resourceHandlers('events', {
+  eventWebsocket: servedByServer,
+
+  /**
+   * POST /events/user/{eventName}: a ChannelUserevent to one application (no subscription needed), with the
+   * body's variables merged into `userevent` and snapshots of the named sources (§10).
+   */
+  userEvent: implement(ops.userEvent, {
+    params: { application: { missing: 'Missing parameter application' }, variables: { raw: true } },
+    handle: ({ eventName, application, source, variables }, { core }) => {
+      const app = core.apps.get(application);
       if (!app) throw new AriError(404, 'Application not found');
-      const fields: Record<string, unknown> = { eventname: eventName };
-      const snapshots: Record<string, unknown> = {};
-      for (const source of list(args, 'source') ?? []) {
-        if (source === '') continue;
-        const colon = source.indexOf(':');
-        const scheme = colon === -1 ? '' : source.slice(0, colon);
-        const id = source.slice(colon + 1);
+      const snapshots: { channel?: ReturnType<Channel['snapshot']>; bridge?: ReturnType<Bridge['snapshot']> } = {};
+      for (const item of source ?? []) {
+        if (item === '') continue;
+        const colon = item.indexOf(':');
+        const scheme = colon === -1 ? '' : item.slice(0, colon);
+        const id = item.slice(colon + 1);
         if (scheme === 'channel') {
           const channel = core.channels.getByIdOrName(id);
           if (!channel) throw new AriError(422, 'Event source not found');
@@ -35,18 +39,13 @@ export function eventHandlers(core: Core): Record<string, Handler> {
           throw new AriError(400, 'Invalid event source URI scheme');
         }
       }
-      const body = ctx.jsonBody;
-      let variables: Record<string, unknown> = {};
-      if (body && typeof body === 'object' && !Array.isArray(body)) {
-        const v = (body as Record<string, unknown>).variables;
-        if (v !== undefined && (v === null || typeof v !== 'object' || Array.isArray(v))) {
-          throw new AriError(400, 'Invalid user event data');
-        }
-        variables = (v as Record<string, unknown> | undefined) ?? {};
+      if (variables !== undefined && (variables === null || typeof variables !== 'object' || Array.isArray(variables))) {
+        throw new AriError(400, 'Invalid user event data');
       }
-      fields.userevent = { ...variables, eventname: eventName };
-      core.bus.publish('ChannelUserevent', { ...fields, ...snapshots }, { app });
-      return undefined;
+      const userevent = { ...(variables as Record<string, unknown> | undefined), eventname: eventName };
+      core.bus.publish('ChannelUserevent', { eventname: eventName, userevent, ...snapshots }, { app });
     },
-  };
-}
+  }),
+
+  claimChannel: notImplemented,
+});

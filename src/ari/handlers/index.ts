@@ -1,48 +1,65 @@
-import { CoreError } from '../../core/errors.js';
 import type { Core } from '../../core/core.js';
-import { toAriError } from '../errors.js';
+import type { Implemented, NotImplemented, ResourceHandlers, ServedByServer, ServerIdentity } from '../contract/implement.js';
+import { notImplemented, resourceHandlers } from '../contract/implement.js';
 import type { Handler, HandlerTable } from '../handler.js';
+import type { OperationDecl, ResourceName } from '../operation.js';
 import { applicationHandlers } from './applications.js';
-import { asteriskHandlers, type ServerIdentity } from './asterisk.js';
+import { asteriskHandlers } from './asterisk.js';
 import { bridgeHandlers } from './bridges.js';
-import { deviceStateHandlers } from './device-states.js';
-import { mailboxHandlers } from './mailboxes.js';
 import { channelControlHandlers } from './channel-control.js';
 import { channelVariableHandlers } from './channel-variables.js';
-import { channelHandlers } from './channels.js';
+import { channelCallHandlers } from './channels.js';
+import { deviceStateHandlers } from './device-states.js';
 import { endpointHandlers } from './endpoints.js';
 import { eventHandlers } from './events.js';
+import { mailboxHandlers } from './mailboxes.js';
+import { playbackHandlers, recordingHandlers, soundHandlers } from './media-resources.js';
 
-/** Core failures thrown by a handler become the ARI error Asterisk answers. */
-function mapCoreErrors(handlers: Record<string, Handler>): Record<string, Handler> {
-  const out: Record<string, Handler> = {};
-  for (const [name, handler] of Object.entries(handlers)) {
-    out[name] = async (args, ctx) => {
-      try {
-        return await handler(args, ctx);
-      } catch (err) {
-        if (err instanceof CoreError) toAriError(err);
-        throw err;
-      }
-    };
-  }
-  return out;
-}
+export type { ServerIdentity } from '../contract/implement.js';
 
-/** Every implemented operation, by resource and nickname. Missing ones answer 501. */
+const channelHandlers = resourceHandlers('channels', {
+  ...channelCallHandlers,
+  ...channelControlHandlers,
+  ...channelVariableHandlers,
+  startMoh: notImplemented,
+  stopMoh: notImplemented,
+  startSilence: notImplemented,
+  stopSilence: notImplemented,
+  play: notImplemented,
+  playWithId: notImplemented,
+  record: notImplemented,
+  snoopChannel: notImplemented,
+  snoopChannelWithId: notImplemented,
+  externalMedia: notImplemented,
+  transfer_progress: notImplemented,
+});
+
+/** Every operation of every resource: the typecheck fails when one is missing or under the wrong nickname. */
+const ALL_HANDLERS: { readonly [R in ResourceName]: ResourceHandlers<R> } = {
+  asterisk: asteriskHandlers,
+  endpoints: endpointHandlers,
+  channels: channelHandlers,
+  bridges: bridgeHandlers,
+  recordings: recordingHandlers,
+  sounds: soundHandlers,
+  playbacks: playbackHandlers,
+  deviceStates: deviceStateHandlers,
+  mailboxes: mailboxHandlers,
+  events: eventHandlers,
+  applications: applicationHandlers,
+};
+
+type Entry = Implemented<OperationDecl> | NotImplemented | ServedByServer;
+
+/** The implemented operations compiled against this core; the others answer 501. */
 export function buildHandlers(core: Core, identity: ServerIdentity): HandlerTable {
-  return {
-    asterisk: mapCoreErrors(asteriskHandlers(core, identity)),
-    channels: mapCoreErrors({
-      ...channelHandlers(core),
-      ...channelControlHandlers(core),
-      ...channelVariableHandlers(core),
-    }),
-    bridges: mapCoreErrors(bridgeHandlers(core)),
-    deviceStates: mapCoreErrors(deviceStateHandlers(core)),
-    mailboxes: mapCoreErrors(mailboxHandlers()),
-    applications: mapCoreErrors(applicationHandlers(core)),
-    events: mapCoreErrors(eventHandlers(core)),
-    endpoints: mapCoreErrors(endpointHandlers(core)),
-  };
+  const table: Partial<Record<ResourceName, Record<string, Handler>>> = {};
+  for (const [resource, entries] of Object.entries(ALL_HANDLERS) as [ResourceName, Record<string, Entry>][]) {
+    const compiled: Record<string, Handler> = {};
+    for (const [nickname, entry] of Object.entries(entries)) {
+      if ('compile' in entry) compiled[nickname] = entry.compile(core, identity);
+    }
+    table[resource] = compiled;
+  }
+  return table;
 }

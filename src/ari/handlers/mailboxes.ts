@@ -1,35 +1,26 @@
-import type { Handler } from '../handler.js';
+import { implement, resourceHandlers } from '../contract/implement.js';
 import { AriError } from '../handler.js';
-import { int, str } from './args.js';
+import { OPERATIONS } from '../operations/index.js';
 
-interface Mailbox {
-  name: string;
-  old_messages: number;
-  new_messages: number;
-}
+const ops = OPERATIONS.mailboxes;
 
-/** ARI-controlled mailboxes (res_stasis_mailbox.c): message counts that ARI sets (MWI source). */
-export function mailboxHandlers(): Record<string, Handler> {
-  const boxes = new Map<string, Mailbox>();
-  const find = (name: string): Mailbox => {
-    const box = boxes.get(name);
-    if (!box) throw new AriError(404, 'Mailbox is does not exist');
-    return box;
-  };
-  return {
-    list: () => ({ body: [...boxes.values()] }),
-    get: (args) => ({ body: find(str(args, 'mailboxName') ?? '') }),
-    update: (args) => {
-      const name = str(args, 'mailboxName') ?? '';
-      // Counts are parsed with atoi: garbage reads as 0 (trace s2: newMessages=abc stored 0).
-      boxes.set(name, { name, old_messages: int(args, 'oldMessages', 0), new_messages: int(args, 'newMessages', 0) });
-      return undefined;
+// Asterisk's wording, typo included (resource_mailboxes.c).
+const notFound = (): AriError => new AriError(404, 'Mailbox is does not exist');
+
+/** ARI-controlled mailboxes (res_stasis_mailbox.c). */
+export const mailboxHandlers = resourceHandlers('mailboxes', {
+  list: implement(ops.list, { handle: (_args, { core }) => core.mailboxes.list() }),
+  get: implement(ops.get, {
+    handle: ({ mailboxName }, { core }) => core.mailboxes.get(mailboxName) ?? Promise.reject(notFound()),
+  }),
+  // Counts are parsed with atoi: garbage reads as 0 (trace s2: newMessages=abc stored 0).
+  update: implement(ops.update, {
+    handle: ({ mailboxName, oldMessages, newMessages }, { core }) =>
+      core.mailboxes.update(mailboxName, oldMessages ?? 0, newMessages ?? 0),
+  }),
+  delete: implement(ops.delete, {
+    handle: ({ mailboxName }, { core }) => {
+      if (!core.mailboxes.delete(mailboxName)) throw notFound();
     },
-    delete: (args) => {
-      const name = str(args, 'mailboxName') ?? '';
-      find(name);
-      boxes.delete(name);
-      return undefined;
-    },
-  };
-}
+  }),
+});

@@ -13,19 +13,37 @@ import { mailboxesOperations } from './mailboxes.js';
 import { eventsOperations } from './events.js';
 import { applicationsOperations } from './applications.js';
 
+/** Each resource's operations by nickname, in resources.json order: the typed contract reads this. */
+export const OPERATIONS = {
+  asterisk: asteriskOperations,
+  endpoints: endpointsOperations,
+  channels: channelsOperations,
+  bridges: bridgesOperations,
+  recordings: recordingsOperations,
+  sounds: soundsOperations,
+  playbacks: playbacksOperations,
+  deviceStates: deviceStatesOperations,
+  mailboxes: mailboxesOperations,
+  events: eventsOperations,
+  applications: applicationsOperations,
+};
+
+/** The declarations of one resource, by nickname. */
+export type OperationsOf<R extends ResourceName> = (typeof OPERATIONS)[R];
+
 /** Every ARI operation, grouped by resource in resources.json order. */
 export const ALL_OPERATIONS: readonly OperationDecl[] = [
-  ...asteriskOperations,
-  ...endpointsOperations,
-  ...channelsOperations,
-  ...bridgesOperations,
-  ...recordingsOperations,
-  ...soundsOperations,
-  ...playbacksOperations,
-  ...deviceStatesOperations,
-  ...mailboxesOperations,
-  ...eventsOperations,
-  ...applicationsOperations,
+  ...Object.values(asteriskOperations),
+  ...Object.values(endpointsOperations),
+  ...Object.values(channelsOperations),
+  ...Object.values(bridgesOperations),
+  ...Object.values(recordingsOperations),
+  ...Object.values(soundsOperations),
+  ...Object.values(playbacksOperations),
+  ...Object.values(deviceStatesOperations),
+  ...Object.values(mailboxesOperations),
+  ...Object.values(eventsOperations),
+  ...Object.values(applicationsOperations),
 ];
 
 /** The 11 resources as resources.json lists them (descriptions as Asterisk's listing words them). */

@@ -1,3 +1,4 @@
+import type { Bridge as BridgeModel } from '../../ari/models/wire.js';
 import type { Channel } from '../channel/channel.js';
 import { RawJson } from '../events/raw-json.js';
 import type { Frame } from '../frame.js';
@@ -33,8 +34,16 @@ export class Bridge {
     this.#snapshot = undefined;
   }
 
+  /** Set (or, with undefined, unset) a bridge variable; `reportEvents` shows it in `bridgevars` from now on. */
+  setVariable(name: string, value: string | undefined, reportEvents = false): void {
+    if (value === undefined) this.vars.delete(name);
+    else this.vars.set(name, value);
+    if (reportEvents) this.reportedVars.add(name);
+    this.touch();
+  }
+
   /** The Bridge model, members in Asterisk's order (trace s2). */
-  snapshot(): RawJson {
+  snapshot(): RawJson<BridgeModel> {
     if (this.#snapshot === undefined) {
       const body: Record<string, unknown> = {
         id: this.id,

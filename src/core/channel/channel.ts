@@ -1,3 +1,4 @@
+import type { Channel as ChannelModel } from '../../ari/models/wire.js';
 import { causeText } from '../causes.js';
 import type { ControlIndication, Frame } from '../frame.js';
 import { RawJson } from '../events/raw-json.js';
@@ -75,7 +76,7 @@ export class Channel {
   }
 
   /** The Channel model as cached JSON, rebuilt only after a change. */
-  snapshot(): RawJson {
+  snapshot(): RawJson<ChannelModel> {
     this.#snapshot ??= snapshotJson(this);
     return new RawJson(this.#snapshot);
   }
@@ -236,6 +237,12 @@ export class Channel {
     if (this.isDestroyed) return;
     if (frame.kind === 'voice' && this.mutedOut) return;
     this.tech.write(this, frame);
+  }
+
+  /** ARI mute/unmute: `in` drops voice read from the device, `out` voice written to it (§6.8). */
+  setMuted(direction: 'in' | 'out' | 'both', muted: boolean): void {
+    if (direction !== 'out') this.mutedIn = muted;
+    if (direction !== 'in') this.mutedOut = muted;
   }
 
   indicate(indication: ControlIndication): void {

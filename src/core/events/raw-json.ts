@@ -1,5 +1,10 @@
-/** A value already serialized as JSON, spliced into an event as is (a cached channel snapshot, say). */
-export class RawJson {
+/**
+ * A value already serialized as JSON, spliced into an event or a response as is (a cached channel snapshot, say).
+ * `T` is the shape the JSON holds: a type only, so a snapshot typed as a Channel can stand where the Channel model
+ * is expected.
+ */
+export class RawJson<T = unknown> {
+  declare readonly shape?: T;
   constructor(readonly json: string) {}
 }
 

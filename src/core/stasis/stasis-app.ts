@@ -3,6 +3,15 @@ import type { EventSink } from '../ports.js';
 /** An `{"type": ...}` entry of an application's event filter (other keys are kept and echoed back). */
 export type EventFilterEntry = Readonly<Record<string, unknown>> & { readonly type: string };
 
+/**
+ * A change of an application's event filter (PUT /applications/{app}/eventFilter): a list given replaces that
+ * list, a list not given is kept; a filter naming neither list clears both (§4.6).
+ */
+export interface EventFilter {
+  readonly allowed?: readonly EventFilterEntry[];
+  readonly disallowed?: readonly EventFilterEntry[];
+}
+
 const ALL_TOPICS: Readonly<Record<string, string>> = {
   'channel:': '__AST_CHANNEL_ALL_TOPIC',
   'bridge:': '__AST_BRIDGE_ALL_TOPIC',
@@ -28,6 +37,16 @@ export class StasisApp {
 
   get isActive(): boolean {
     return this.sink !== undefined;
+  }
+
+  setFilter(filter: EventFilter): void {
+    if (filter.allowed === undefined && filter.disallowed === undefined) {
+      this.allowed = [];
+      this.disallowed = [];
+      return;
+    }
+    if (filter.allowed) this.allowed = filter.allowed;
+    if (filter.disallowed) this.disallowed = filter.disallowed;
   }
 
   /** §4.6: sent iff not disallowed and (no allow list or listed in it). */
