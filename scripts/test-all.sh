@@ -22,8 +22,12 @@ need_pkg sox sox
 # npm dependencies, exactly as locked.
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 
+# The type check covers test/types/*: contract fixtures whose @ts-expect-error lines must keep failing.
 npx tsc -p tsconfig.json --noEmit
 npx eslint .
 
+# Every event the suite makes Switchyard send is checked against its model (developer-mode validation): an
+# invalid one fails the test process that produced it.
+export SWITCHYARD_VALIDATE_EVENTS=1
 mapfile -t files < <(find test -name '*.test.ts' | sort)
 node --import tsx --test --test-reporter=spec --test-concurrency=2 "${files[@]}"

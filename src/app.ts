@@ -13,6 +13,7 @@ import { openApiDocument } from './ari/docs/openapi.js';
 import { ALL_OPERATIONS } from './ari/operations/index.js';
 import { buildHandlers } from './ari/handlers/index.js';
 import { AriServer } from './ari/server/ari-server.js';
+import { validatorFromEnvironment } from './ari/server/event-validator.js';
 
 export interface AppOptions {
   /** Folder with ari.conf, http.conf, extensions.conf; undefined = the embedded defaults. */
@@ -106,6 +107,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     stasis: core.apps,
     serverHeader: `Switchyard/${VERSION}`,
     logger: log,
+    validator: validatorFromEnvironment(),
   });
   const bound = await ari.listen(host, port);
   log.info({ url: `http://${bound.host}:${bound.port}${config.http.prefix}/ari` }, 'ARI listening');

@@ -7,6 +7,7 @@ import type { ChannelTech } from './channel/channel-tech.js';
 import type { DialplanLocation } from './channel/channel-snapshot.js';
 import { channelInvalidState, channelNotFound, channelNotInStasis } from './errors.js';
 import { EventBus, type EventRoute } from './events/event-bus.js';
+import type { EventFields, EventType } from './events/event-types.js';
 import type { ChannelDriver, DialplanPort } from './ports.js';
 import { Stasis, controlOf } from './stasis/stasis.js';
 import { StasisApps } from './stasis/stasis-apps.js';
@@ -75,7 +76,7 @@ export class Core {
     this.stasis.onLeave = (channel) => this.bridges.leave(channel);
     const channelvarNames = options.channelvars ?? [];
     this.#host = {
-      publish: (type: string, fields: Readonly<Record<string, unknown>>, route: EventRoute) =>
+      publish: <T extends EventType>(type: T, fields: EventFields<T>, route: EventRoute) =>
         this.bus.publish(type, fields, route),
       channelvarNames,
       onDestroyed: (channel: Channel) => {

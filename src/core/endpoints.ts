@@ -1,4 +1,11 @@
 import type { EventBus } from './events/event-bus.js';
+import type { EventFields, EventType } from './events/event-types.js';
+
+/** Events about an endpoint. */
+export type EndpointEventType = Extract<
+  EventType,
+  'EndpointStateChange' | 'PeerStatusChange' | 'ContactStatusChange' | 'TextMessageReceived'
+>;
 
 /** The ARI Endpoint model (endpoints.json): `state` is unknown, offline or online. */
 export interface EndpointSnapshot {
@@ -58,7 +65,12 @@ export class Endpoints {
   }
 
   /** Publish an endpoint event (EndpointStateChange, PeerStatusChange, ContactStatusChange, TextMessageReceived). */
-  publish(type: string, endpoint: EndpointSnapshot, fields: Readonly<Record<string, unknown>> = {}): void {
-    this.bus().publish(type, { ...fields, endpoint }, { endpoints: [`${endpoint.technology}/${endpoint.resource}`] });
+  publish<T extends EndpointEventType>(
+    type: T,
+    endpoint: EndpointSnapshot,
+    ...fields: {} extends Omit<EventFields<T>, 'endpoint'> ? [] : [Omit<EventFields<T>, 'endpoint'>]
+  ): void {
+    const all = { ...fields[0], endpoint } as unknown as EventFields<T>;
+    this.bus().publish(type, all, { endpoints: [`${endpoint.technology}/${endpoint.resource}`] });
   }
 }

@@ -3,6 +3,8 @@
  * SIP or dialplan code: those edges implement or call these interfaces, and app.ts wires them together.
  */
 
+import type { EventFields } from './events/event-types.js';
+
 /** Where the events of the Stasis applications of one connection go (e.g. one events WebSocket). */
 export interface EventSink {
   /** One event serialized as JSON, already carrying its `application`, `timestamp` and `asterisk_id`. */
@@ -16,7 +18,7 @@ export interface StasisConnection {
    * Deliver an event that belongs to the connection rather than to a channel (RESTResponse) to `app`,
    * through that app's event filter. `fields` must not contain `application`/`timestamp`/`asterisk_id`.
    */
-  sendEvent(app: string, type: string, fields: Readonly<Record<string, unknown>>): void;
+  sendEvent(app: string, type: 'RESTResponse', fields: EventFields<'RESTResponse'>): void;
   /** The socket closed: its apps are deactivated (not destroyed) unless another connection took them. */
   close(): void;
 }

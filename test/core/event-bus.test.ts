@@ -23,7 +23,7 @@ test('an event is serialized once with application last, once per subscribed app
   const conn = core.apps.connect(['a', 'b'], false, a);
   assert.ok(!('error' in conn));
   core.apps.connect(['c'], false, b);
-  core.bus.publish('ChannelUserevent', { eventname: 'x' }, { app: core.apps.get('a')! });
+  core.bus.publish('ChannelUserevent', { eventname: 'x', userevent: {} }, { app: core.apps.get('a')! });
   assert.equal(a.events.length, 1);
   assert.equal(b.events.length, 0);
   assert.match(a.raw[0]!, /"asterisk_id":"02:fc:00:00:00:01","application":"a"}$/);
@@ -53,7 +53,7 @@ test('a second connection for an app takes it over; the first gets ApplicationRe
     first.events.map((e) => e.type),
     ['ApplicationReplaced'],
   );
-  core.bus.publish('ChannelUserevent', { eventname: 'y' }, { app: core.apps.get('rep')! });
+  core.bus.publish('ChannelUserevent', { eventname: 'y', userevent: {} }, { app: core.apps.get('rep')! });
   assert.equal(first.events.length, 1);
   assert.equal(second.events.length, 1);
 });
@@ -63,12 +63,14 @@ test('event filters: disallowed wins, an allow list restricts', () => {
   const sink = collector();
   core.apps.connect(['f'], false, sink);
   const app = core.apps.get('f')!;
-  app.allowed = [{ type: 'A' }, { type: 'B' }];
-  app.disallowed = [{ type: 'B' }];
-  for (const type of ['A', 'B', 'C']) core.bus.publish(type, {}, { app });
+  app.allowed = [{ type: 'ApplicationReplaced' }, { type: 'ChannelUserevent' }];
+  app.disallowed = [{ type: 'ChannelUserevent' }];
+  core.bus.publish('ApplicationReplaced', {}, { app });
+  core.bus.publish('ChannelUserevent', { eventname: 'u', userevent: {} }, { app });
+  core.bus.publish('ApplicationMoveFailed', { channel: { x: 1 } as never, destination: 'd', args: [] }, { app });
   assert.deepEqual(
     sink.events.map((e) => e.type),
-    ['A'],
+    ['ApplicationReplaced'],
   );
 });
 
@@ -78,7 +80,7 @@ test('a closed connection deactivates its apps: events are dropped, the app stay
   const conn = core.apps.connect(['gone'], false, sink);
   assert.ok(!('error' in conn));
   conn.close();
-  core.bus.publish('X', {}, { app: core.apps.get('gone')! });
+  core.bus.publish('ApplicationReplaced', {}, { app: core.apps.get('gone')! });
   assert.equal(sink.events.length, 0);
   assert.equal(core.apps.get('gone')!.isActive, false);
 });

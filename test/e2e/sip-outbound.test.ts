@@ -169,7 +169,9 @@ describe('outbound SIP calls', { skip }, () => {
   });
 
   test('create then dial: the channel waits Down in Stasis, /dial sends the INVITE, Ringing → Up', async () => {
-    const sipp = await startSipp({ scenario: 'uas-answer', localPort: await freeUdpPort(), vars: { holdms: '15000' } });
+    // sipp hangs up itself: a BYE of ours right after its ACK can reach it before it is ready for one.
+    const vars = { hangup: 'uas', holdms: '300' };
+    const sipp = await startSipp({ scenario: 'uas-answer', localPort: await freeUdpPort(), vars });
     await sipp.ready;
     const endpoint = encodeURIComponent(`PJSIP/sip:uas@127.0.0.1:${sipp.port}`);
     const made = await ari(server, 'POST', `/channels/create?endpoint=${endpoint}&app=out`);
@@ -179,7 +181,7 @@ describe('outbound SIP calls', { skip }, () => {
     assert.equal(start.channel!.state, 'Down');
     assert.equal((await ari(server, 'POST', `/channels/${id}/dial?timeout=10`)).status, 204);
     await events.wait((e) => typed(id, 'ChannelStateChange')(e) && e.channel!.state === 'Up', 8000);
-    await ari(server, 'DELETE', `/channels/${id}`);
+    await events.wait(typed(id, 'ChannelHangupRequest'), 8000);
     const result = await sipp.done;
     assert.equal(result.code, 0, result.errors || result.stderr);
   });

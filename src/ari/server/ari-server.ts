@@ -55,6 +55,7 @@ export class AriServer {
       serverHeader: opts.serverHeader,
       pretty: opts.pretty,
       logger: this.#logger,
+      ...(opts.validator && { validator: opts.validator }),
     });
     // Asterisk does not insist on a Host header (api-docs then simply have no basePath).
     this.#http = createServer({ requireHostHeader: false }, (req, res) => this.#onRequest(req, res));

@@ -8,6 +8,7 @@
 import type { Duplex } from 'node:stream';
 import type { RawData, WebSocket } from 'ws';
 import type { EventSink, StasisConnection } from '../../core/ports.js';
+import type { EventValidator } from './event-validator.js';
 import type { AriLogger } from './types.js';
 
 /** Requests waiting on one socket beyond this many are dropped (a client flooding without reading). */
@@ -20,6 +21,8 @@ export interface EventSessionOptions {
   readonly onRequest: (session: EventSession, text: string) => Promise<void>;
   /** Called once when the session ends. */
   readonly onClosed: (session: EventSession) => void;
+  /** Developer-mode validation of every event sent (see event-validator.ts). */
+  readonly validator?: EventValidator;
 }
 
 export class EventSession implements EventSink {
@@ -52,6 +55,7 @@ export class EventSession implements EventSink {
   /** EventSink: one serialized event as one text frame. */
   send(json: string): void {
     if (this.#closed) return;
+    if (this.opts.validator) json = this.opts.validator.check(json);
     const ws = this.#ws;
     if (!ws) {
       this.#queued.push(json);

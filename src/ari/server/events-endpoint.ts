@@ -10,6 +10,7 @@ import { WebSocketServer, type WebSocket } from 'ws';
 import type { StasisRegistry } from '../../core/ports.js';
 import { findApiKey } from './auth.js';
 import type { Dispatcher } from './dispatcher.js';
+import type { EventValidator } from './event-validator.js';
 import { EventSession } from './event-session.js';
 import { flatHeaders, writeRawResponse } from './http-transport.js';
 import { emptyResponse, htmlError } from './responses.js';
@@ -28,6 +29,7 @@ export interface EventsEndpointOptions {
   readonly serverHeader: string;
   readonly pretty: boolean;
   readonly logger: AriLogger;
+  readonly validator?: EventValidator;
 }
 
 /** The `app` and `subscribeAll` query parameters (parse_app_args): an error text, or the list. */
@@ -96,6 +98,7 @@ export class EventsEndpoint {
       logger: this.opts.logger,
       onRequest: (s, text) => this.#restRequest(s, text, upgradeCtx),
       onClosed: (s) => this.#sessions.delete(s),
+      ...(this.opts.validator && { validator: this.opts.validator }),
     });
     let connected;
     try {

@@ -27,6 +27,8 @@ export interface AriAuth {
   authenticate(user: string, password: string): { user: string; readOnly: boolean } | undefined;
 }
 
+import type { EventValidator } from './event-validator.js';
+
 export interface AriServerOptions {
   operations: readonly OperationDecl[];
   handlers: HandlerTable;
@@ -46,6 +48,8 @@ export interface AriServerOptions {
   /** Largest request body read (Asterisk: 40960); bigger → 413. */
   maxBodyBytes?: number;
   logger?: AriLogger;
+  /** Developer-mode validation of every event sent on the events WebSocket. */
+  validator?: EventValidator;
 }
 
 /** One parameter of the query string or of a form body, decoded. */

@@ -108,11 +108,11 @@ export class Bridges {
     }
   }
 
-  #publish(type: string, bridge: Bridge): void {
+  #publish(type: 'BridgeCreated' | 'BridgeDestroyed', bridge: Bridge): void {
     this.bus.publish(type, { bridge: bridge.snapshot() }, { bridgeIds: [bridge.id] });
   }
 
-  #publishMember(type: string, bridge: Bridge, channel: Channel): void {
+  #publishMember(type: 'ChannelEnteredBridge' | 'ChannelLeftBridge', bridge: Bridge, channel: Channel): void {
     this.bus.publish(
       type,
       { bridge: bridge.snapshot(), channel: channel.snapshot() },

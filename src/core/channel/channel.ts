@@ -3,6 +3,7 @@ import { causeText } from '../causes.js';
 import type { ControlIndication, Frame } from '../frame.js';
 import { RawJson } from '../events/raw-json.js';
 import type { EventRoute } from '../events/event-bus.js';
+import type { ChannelEventFields, ChannelEventType, EventFields, EventType } from '../events/event-types.js';
 import type { ChannelState } from './channel-state.js';
 import type { ChannelTech } from './channel-tech.js';
 import { emptyParty, type PartyId } from './party-id.js';
@@ -10,7 +11,7 @@ import { snapshotJson, type DialplanLocation } from './channel-snapshot.js';
 
 /** What a channel needs from the core around it. */
 export interface ChannelHost {
-  publish(type: string, fields: Readonly<Record<string, unknown>>, route: EventRoute): void;
+  publish<T extends EventType>(type: T, fields: EventFields<T>, route: EventRoute): void;
   /** ari.conf `channelvars`: shown in every snapshot, "" when unset. */
   readonly channelvarNames: readonly string[];
   onDestroyed(channel: Channel): void;
@@ -90,8 +91,10 @@ export class Channel {
     this.#snapshot = undefined;
   }
 
-  publish(type: string, fields: Readonly<Record<string, unknown>> = {}): void {
-    this.host.publish(type, { ...fields, channel: this.snapshot() }, { channels: [this] });
+  /** Publish an event about this channel; its snapshot is added as `channel`. */
+  publish<T extends ChannelEventType>(type: T, ...fields: {} extends ChannelEventFields<T> ? [ChannelEventFields<T>?] : [ChannelEventFields<T>]): void {
+    const all = { ...fields[0], channel: this.snapshot() } as unknown as EventFields<T>;
+    this.host.publish(type, all, { channels: [this] });
   }
 
   setState(state: ChannelState): void {
@@ -204,9 +207,11 @@ export class Channel {
     // An answered call that ends without a cause (the dialplan ran off its end) is Normal Clearing;
     // the peer was told the raw cause (0), as Asterisk's queued hangup shows (trace s3 `k1`).
     if (this.hangupCause === 0 && this.state === 'Up' && !this.tech.keepsUnknownCause) this.hangupCause = 16;
-    const fields: Record<string, unknown> = { cause: this.hangupCause, cause_txt: causeText(this.hangupCause) };
-    if (this.techCause !== 0) fields.tech_cause = this.techCause;
-    this.publish('ChannelDestroyed', fields);
+    this.publish('ChannelDestroyed', {
+      cause: this.hangupCause,
+      cause_txt: causeText(this.hangupCause),
+      ...(this.techCause !== 0 && { tech_cause: this.techCause }),
+    });
     this.host.onDestroyed(this);
     this.#resolveHangup();
   }

@@ -2,6 +2,7 @@ import type { Channel } from '../channel/channel.js';
 import type { StasisApp } from '../stasis/stasis-app.js';
 import type { SubscriptionIndex } from '../stasis/subscription-index.js';
 import { nowTimestamp } from '../time.js';
+import type { EventFields, EventType } from './event-types.js';
 import { jsonMembers } from './raw-json.js';
 
 /** Which applications an event concerns (res/stasis app.c forwards, semantics.md §4.4). */
@@ -32,10 +33,11 @@ export class EventBus {
     this.#asteriskIdJson = JSON.stringify(asteriskId);
   }
 
-  publish(type: string, fields: Readonly<Record<string, unknown>>, route: EventRoute): void {
+  /** Publish event `type` with its own fields (typed from the models) to the applications `route` reaches. */
+  publish<T extends EventType>(type: T, fields: EventFields<T>, route: EventRoute): void {
     const targets = this.#collect(route);
     if (targets.size === 0) return;
-    const members = jsonMembers(fields);
+    const members = jsonMembers(fields as Readonly<Record<string, unknown>>);
     const head =
       `{"type":${JSON.stringify(type)},"timestamp":"${nowTimestamp()}"` +
       (members ? ',' + members : '') +
