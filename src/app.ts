@@ -10,6 +10,7 @@ import { loadExtensions } from './dialplan/extensions-loader.js';
 import { Pbx } from './dialplan/pbx.js';
 import { apiDeclaration, resourcesListing } from './ari/docs/swagger.js';
 import { openApiDocument } from './ari/docs/openapi.js';
+import { asyncApiDocument } from './ari/docs/asyncapi.js';
 import { ALL_OPERATIONS } from './ari/operations/index.js';
 import { buildHandlers } from './ari/handlers/index.js';
 import { AriServer } from './ari/server/ari-server.js';
@@ -83,7 +84,12 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const ari = new AriServer({
     operations: ALL_OPERATIONS,
     handlers: buildHandlers(core, { version: `22.10.1-switchyard-${VERSION}`, systemName: os.hostname() }),
-    docs: { resources: resourcesListing, resource: apiDeclaration, openapi: openApiDocument },
+    docs: {
+      resources: resourcesListing,
+      resource: apiDeclaration,
+      openapi: openApiDocument,
+      asyncapi: asyncApiDocument,
+    },
     auth: {
       realm: config.ari.authRealm,
       authenticate: (user, password) => {

@@ -88,7 +88,7 @@ export class Dispatcher {
       const message = `ARI URLs do not end with a slash. Try /ari/${path.slice(0, -1)}`;
       return done(errorResponse(404, message, undefined, cors));
     }
-    if (path.startsWith('api-docs/') || path === 'openapi.json') {
+    if (path.startsWith('api-docs/') || path === 'openapi.json' || path === 'asyncapi.json') {
       if (req.method !== 'GET') return done(errorResponse(405, 'Unsupported method', undefined, cors));
       return done(this.#docs(path, req, cors));
     }
@@ -113,17 +113,19 @@ export class Dispatcher {
     return { kind: 'operation', op, match, user, cors };
   }
 
-  /** `/ari/api-docs/<file>` (res_ari.c:ast_ari_get_docs) and Switchyard's `/ari/openapi.json`. */
+  /** `/ari/api-docs/<file>` (res_ari.c:ast_ari_get_docs) and Switchyard's `/ari/openapi.json` and
+   *  `/ari/asyncapi.json`. */
   #docs(path: string, req: AriRequest, cors: HeaderList): AriResponse {
     const host = req.headers['host'];
     const base = `${this.opts.prefix}/ari`;
     // basePath is always http:// + the Host header + prefix; without a Host header the key is dropped.
     const basePath = host === undefined ? undefined : `http://${host}${base}`;
     try {
-      if (path === 'openapi.json') {
-        // OpenAPI paths already start with /ari: the server URL is the origin plus the http prefix only.
+      if (path === 'openapi.json' || path === 'asyncapi.json') {
+        // Both documents' paths start with /ari: the server URL is the origin plus the http prefix only.
         const server = host === undefined ? this.opts.prefix : `http://${host}${this.opts.prefix}`;
-        return jsonResponse(200, this.opts.docs.openapi(server), cors);
+        const doc = path === 'openapi.json' ? this.opts.docs.openapi(server) : this.opts.docs.asyncapi(server);
+        return jsonResponse(200, doc, cors);
       }
       const file = path.slice('api-docs/'.length);
       const doc =

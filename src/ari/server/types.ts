@@ -19,6 +19,8 @@ export interface AriDocs {
   /** The API declaration of one resource file, undefined when there is no such resource. */
   resource(name: string, basePath: string | undefined): unknown;
   openapi(serverUrl: string): unknown;
+  /** The AsyncAPI document of the events WebSocket; same `serverUrl` as `openapi`. */
+  asyncapi(serverUrl: string): unknown;
 }
 
 /** ari.conf users: `authenticate` answers undefined for an unknown user or a wrong password. */

@@ -5,6 +5,7 @@
 import WebSocket from 'ws';
 import type { EventSink, StasisConnection, StasisRegistry } from '../../../src/core/ports.js';
 import { openApiDocument } from '../../../src/ari/docs/openapi.js';
+import { asyncApiDocument } from '../../../src/ari/docs/asyncapi.js';
 import { apiDeclaration, resourcesListing } from '../../../src/ari/docs/swagger.js';
 import { AriError, type Handler, type HandlerTable } from '../../../src/ari/handler.js';
 import { ALL_OPERATIONS } from '../../../src/ari/operations/index.js';
@@ -108,7 +109,12 @@ export async function startHarness(overrides: Partial<AriServerOptions> = {}): P
   const server = new AriServer({
     operations: ALL_OPERATIONS,
     handlers: testHandlers(),
-    docs: { resources: resourcesListing, resource: apiDeclaration, openapi: openApiDocument },
+    docs: {
+      resources: resourcesListing,
+      resource: apiDeclaration,
+      openapi: openApiDocument,
+      asyncapi: asyncApiDocument,
+    },
     auth: {
       realm: 'Asterisk REST Interface',
       authenticate: (user, password) => {
