@@ -32,14 +32,16 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  { files: ['src/core/**'], rules: restrictWithWireTypes(['**/ari/**', '**/channels/**', '**/dialplan/**', '**/sip/**', '**/cli/**', 'node:http', 'ws']) },
+  { files: ['src/core/**'], rules: restrictWithWireTypes(['**/ari/**', '**/channels/**', '**/plane/**', '**/dialplan/**', '**/sip/**', '**/cli/**', 'node:http', 'ws']) },
   { files: ['src/config/**', 'src/util/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']) },
-  { files: ['src/channels/**'], rules: restrictWithWireTypes(['**/ari/**', '**/dialplan/**', '**/cli/**']) },
+  { files: ['src/channels/**'], rules: restrictWithWireTypes(['**/ari/**', '**/dialplan/**', '**/cli/**', '**/plane/**']) },
   { files: ['src/dialplan/**'], rules: restrict(['**/ari/**', '**/channels/**', '**/cli/**']) },
   { files: ['src/sip/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']) },
   { files: ['src/rtp/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/media/**']) },
   { files: ['src/media/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/rtp/**']) },
-  { files: ['src/ari/**'], rules: restrict(['**/channels/**', '**/dialplan/**', '**/cli/**']) },
+  { files: ['src/ari/**'], rules: restrict(['**/channels/**', '**/dialplan/**', '**/cli/**', '**/plane/**']) },
+  // The media plane implements a core port (like a driver) and runs in workers: no HTTP, SIP, dialplan or drivers.
+  { files: ['src/plane/**'], rules: restrictWithWireTypes(['**/ari/**', '**/channels/**', '**/dialplan/**', '**/sip/**', '**/cli/**', 'node:http', 'ws']) },
   {
     files: ['test/**', 'bench/**'],
     rules: {

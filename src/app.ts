@@ -15,6 +15,9 @@ import { ALL_OPERATIONS } from './ari/operations/index.js';
 import { buildHandlers } from './ari/handlers/index.js';
 import { AriServer } from './ari/server/ari-server.js';
 import { validatorFromEnvironment } from './ari/server/event-validator.js';
+import { startInlinePlane } from './plane/inline-plane.js';
+import { DEFAULT_PLANE_SETTINGS } from './plane/plane-settings.js';
+import { startWorkerPlane } from './plane/worker-plane.js';
 
 export interface AppOptions {
   /** Folder with ari.conf, http.conf, extensions.conf; undefined = the embedded defaults. */
@@ -25,6 +28,8 @@ export interface AppOptions {
   readonly logger?: Logger;
   /** Override the SIP transports' ports (tests use 0: any free port). */
   readonly sipPort?: number;
+  /** Media worker threads: one per core by default; 0 runs the media plane in the main thread. */
+  readonly mediaWorkers?: number;
 }
 
 export interface RunningApp {
@@ -67,6 +72,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   assertSafeBinding({ ...config.http, bindaddr: host }, config.ari);
 
   const core = new Core({ asteriskId: entityId(), channelvars: config.ari.channelvars, pretty: config.ari.pretty });
+  const workers = options.mediaWorkers ?? os.availableParallelism();
+  const planeSettings = DEFAULT_PLANE_SETTINGS;
+  core.media = workers > 0 ? await startWorkerPlane(planeSettings, workers) : startInlinePlane(planeSettings);
+  log.info({ workers }, 'media plane started');
   core.registerDriver(new LocalDriver(core));
   const extensions = loadExtensions(config.extensions);
   for (const e of extensions.errors) log.warn({ file: e.file, line: e.line }, e.message);
@@ -130,6 +139,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         await core.hangupAll();
         await ari.close();
         await pjsip.close();
+        await core.media.close();
       })()),
   };
 }

@@ -17,6 +17,8 @@ import { Variables } from './variables.js';
 import { Bridges } from './bridge/bridges.js';
 import { DeviceStates } from './device-states.js';
 import { Mailboxes } from './mailboxes.js';
+import type { MediaPlane } from './media/media-plane.js';
+import { nullMediaPlane } from './media/null-plane.js';
 import { isUnansweredOutbound } from './channel/channel-state.js';
 
 export interface CoreOptions {
@@ -57,6 +59,8 @@ export class Core {
   readonly mailboxes = new Mailboxes();
   readonly endpoints: Endpoints;
   dialplan: DialplanPort = NO_DIALPLAN;
+  /** The media plane (workers); a silent one until app.ts wires the real plane. */
+  media: MediaPlane = nullMediaPlane();
   readonly #drivers = new Map<string, ChannelDriver>();
   readonly #host: ChannelHost;
 

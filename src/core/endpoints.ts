@@ -68,7 +68,9 @@ export class Endpoints {
   publish<T extends EndpointEventType>(
     type: T,
     endpoint: EndpointSnapshot,
-    ...fields: {} extends Omit<EventFields<T>, 'endpoint'> ? [] : [Omit<EventFields<T>, 'endpoint'>]
+    ...fields: Partial<Omit<EventFields<T>, 'endpoint'>> extends Omit<EventFields<T>, 'endpoint'>
+      ? []
+      : [Omit<EventFields<T>, 'endpoint'>]
   ): void {
     const all = { ...fields[0], endpoint } as unknown as EventFields<T>;
     this.bus().publish(type, all, { endpoints: [`${endpoint.technology}/${endpoint.resource}`] });

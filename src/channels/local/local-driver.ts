@@ -45,6 +45,13 @@ export class LocalDriver implements ChannelDriver {
       location: location(),
     });
     pair.link(outbound, inbound);
+    // Both halves' media in one worker (the originator's, when there is one), each the other's peer.
+    const one = this.core.media.open({ kind: 'local' }, request.originator?.media);
+    const two = this.core.media.open({ kind: 'local' }, one);
+    one.send({ op: 'local-peer', peer: two.id });
+    two.send({ op: 'local-peer', peer: one.id });
+    outbound.attachMedia(one);
+    inbound.attachMedia(two);
     return outbound;
   }
 }

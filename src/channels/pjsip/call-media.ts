@@ -1,4 +1,4 @@
-import type { Frame } from '../../core/frame.js';
+import type { MediaLeg } from '../../core/media/media-plane.js';
 
 export type OfferResult =
   { ok: true; answer: string; hold: boolean } | { ok: false; reason: 'bad-sdp' | 'no-audio' | 'no-codec' };
@@ -25,18 +25,19 @@ export interface CallMedia {
   /** Local and remote RTP address as `ip:port` (CHANNEL(rtp,src|dest)). */
   readonly localAddress: string;
   readonly remoteAddress: string;
-  write(frame: Frame): void;
   /** A digit starts / ends: RFC 4733 events, or tones in the audio when `usesInband`. */
   beginDtmf(digit: string): void;
   endDtmf(digit: string, durationMs: number): void;
-  /** The ARI RTPstat fields (without channel_uniqueid). */
-  stats(): Record<string, number>;
+  /** The ARI RTPstat fields (without channel_uniqueid), as the media plane last reported them. */
+  stats(): Record<string, number> | undefined;
+  /** The call's media in the plane (the channel is given it once it exists). */
+  readonly leg: MediaLeg;
   close(): void;
 }
 
 export interface CallMediaFactory {
-  /** Opens an RTP stream for an endpoint; `sink` receives frames read from it. */
-  open(options: MediaOptions, sink: (frame: Frame) => void): Promise<CallMedia | { error: string }>;
+  /** Opens an RTP stream for an endpoint, in the worker of `near` when given (the other leg of a Dial). */
+  open(options: MediaOptions, near?: MediaLeg): Promise<CallMedia | { error: string }>;
 }
 
 export interface MediaOptions {

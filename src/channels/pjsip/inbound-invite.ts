@@ -41,12 +41,11 @@ export async function acceptInvite(
 
   // A CANCEL may arrive while the RTP ports are being bound.
   let cancelled = false;
-  const holder: { session?: InboundSession } = {};
   stack.onCancel(tx, () => {
     cancelled = true;
     reject(487, 'Request Terminated');
   });
-  const opened = await ctx.media.open(ctx.mediaOptions(endpoint), (frame) => holder.session?.mediaSink(frame));
+  const opened = await ctx.media.open(ctx.mediaOptions(endpoint));
   if ('error' in opened) return cancelled ? undefined : reject(503, 'Service Unavailable');
   const media: CallMedia = opened;
   if (cancelled) return media.close();
@@ -58,7 +57,6 @@ export async function acceptInvite(
     }
   }
   const session = new InboundSession(ctx, endpoint, invite, tx, source, media);
-  holder.session = session;
   const core = ctx.core;
   const channel = core.newChannel({
     id: core.channels.allocateId(),
@@ -69,6 +67,7 @@ export async function acceptInvite(
     location: { context: endpoint.context, exten, priority: 1, appName: '', appData: '' },
   });
   session.channel = channel;
+  channel.attachMedia(media.leg);
   channel.protocolId = invite.callId;
   if (endpoint.language !== '') channel.language = endpoint.language;
   const caller =

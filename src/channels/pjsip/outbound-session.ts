@@ -33,6 +33,8 @@ export class OutboundSession extends SipSession implements LegOwner {
   #cancelPending: number | undefined;
   #isFailed = false;
   #hasRung = false;
+  /** The channel on whose behalf the call is made (its media worker hosts ours). */
+  near: Channel | undefined;
 
   constructor(ctx: PjsipContext, endpoint: EndpointConfig, targets: readonly CallTarget[]) {
     super(ctx, endpoint);
@@ -69,13 +71,15 @@ export class OutboundSession extends SipSession implements LegOwner {
   }
 
   async #start(channel: Channel): Promise<void> {
-    const media = await this.ctx.media.open(this.ctx.mediaOptions(this.endpoint), this.mediaSink);
+    // A callee's RTP runs in its caller's worker when there is one: the two are usually linked next.
+    const media = await this.ctx.media.open(this.ctx.mediaOptions(this.endpoint), this.near?.media);
     if ('error' in media) {
       if (!channel.isDestroyed) channel.queueHangup(34, 0);
       return;
     }
     if (channel.isDestroyed || channel.isHangupRequested) return media.close();
     this.media = media;
+    channel.attachMedia(media.leg);
     const sdp = media.offer();
     const cseq = initialCSeq();
     for (const leg of this.legs) leg.send(this.#inviteSpecFor(channel, sdp, leg.target, cseq));

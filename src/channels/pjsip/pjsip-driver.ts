@@ -49,7 +49,7 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
     readonly stack: SipStack,
     rtp: RtpConfig,
   ) {
-    this.media = new RtpCallMediaFactory(rtp);
+    this.media = new RtpCallMediaFactory(rtp, () => core.media);
     for (const aor of config.aors.values()) this.store.setStatic(aor);
     this.#identifier = new EndpointIdentifier({
       endpoints: config.endpoints,
@@ -135,6 +135,7 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
     if ('error' in target) return target;
     const { endpoint } = target;
     const session = new OutboundSession(this, endpoint, target.targets);
+    session.near = request.originator;
     const channel = this.core.newChannel({
       id: request.id,
       name: this.channelName(endpoint.name),

@@ -1,40 +1,48 @@
 import type { CodecName, DtmfMode, RtpConfig } from '../../config/pjsip-types.js';
-import type { Frame } from '../../core/frame.js';
-import { transcodeG711 } from '../../media/codecs/g711.js';
-import { RtpPortPool } from '../../rtp/session/port-pool.js';
-import { RtpSession } from '../../rtp/session/rtp-session.js';
+import type { MediaLeg, MediaPlane } from '../../core/media/media-plane.js';
 import { buildSdp } from '../../sip/sdp/build-sdp.js';
 import { answerDirection, isHold } from '../../sip/sdp/direction.js';
 import { negotiate, offerCodecs, type NegotiatedCodec } from '../../sip/sdp/negotiate.js';
 import { parseRemoteSdp, type MediaDirection, type OtherMedia, type RemoteSdp } from '../../sip/sdp/remote-sdp.js';
 import { SdpSessionVersion } from '../../sip/sdp/session-version.js';
 import type { CallMedia, CallMediaFactory, MediaOptions, OfferResult } from './call-media.js';
-import { InbandDtmf } from './inband-dtmf.js';
 
-/** Opens RTP sessions from the rtp.conf port range. */
+/** Opens each call's RTP in the media plane, from the rtp.conf port range. */
 export class RtpCallMediaFactory implements CallMediaFactory {
-  readonly pool: RtpPortPool;
+  constructor(
+    private readonly config: RtpConfig,
+    private readonly plane: () => MediaPlane,
+  ) {}
 
-  constructor(private readonly config: RtpConfig) {
-    this.pool = new RtpPortPool(config.rtpStart, config.rtpEnd);
-  }
-
-  async open(options: MediaOptions, sink: (frame: Frame) => void): Promise<CallMedia | { error: string }> {
-    const session = await RtpSession.open({
-      host: options.host,
-      pool: this.pool,
-      config: this.config,
-      symmetric: options.symmetric,
-    });
-    if ('error' in session) return { error: session.message };
-    return new RtpCallMedia(session, options, sink);
+  async open(options: MediaOptions, near?: MediaLeg): Promise<CallMedia | { error: string }> {
+    const leg = this.plane().open(
+      {
+        kind: 'rtp',
+        host: options.host,
+        portStart: this.config.rtpStart,
+        portEnd: this.config.rtpEnd,
+        symmetric: options.symmetric,
+        strictRtp: this.config.strictRtp,
+        probation: this.config.probation,
+        rtcpIntervalMs: this.config.rtcpInterval,
+        dtmfTimeoutMs: this.config.dtmfTimeout,
+      },
+      near,
+    );
+    const reply = await leg.ready;
+    if (!reply.ok || reply.port === undefined) {
+      leg.close();
+      return { error: reply.ok ? 'no port' : reply.error };
+    }
+    return new RtpCallMedia(leg, reply.host ?? options.host, reply.port, options);
   }
 }
 
 /**
  * One call's audio over RTP with Asterisk's SDP habits (sip-reference §6): offers list the endpoint's codecs then
  * telephone-event 101; answers use the offerer's payload numbers, copy its session id with version + 2, and bump
- * the version when our SDP changes (hold). Audio written in the other G.711 law is transcoded sample by sample.
+ * the version when our SDP changes (hold). The RTP itself runs in the media plane: this side negotiates and tells
+ * it where to send, in which codec, and how DTMF travels.
  */
 export class RtpCallMedia implements CallMedia {
   #version: SdpSessionVersion | undefined;
@@ -44,33 +52,14 @@ export class RtpCallMedia implements CallMedia {
   #direction: MediaDirection = 'sendrecv';
   #rejected: readonly OtherMedia[] = [];
   #sdp = '';
-  /** Tones in the audio, for dtmf_mode=inband (and auto without telephone-event). */
-  readonly #inband: InbandDtmf;
+  #remote = '';
 
   constructor(
-    readonly session: RtpSession,
+    readonly leg: MediaLeg,
+    readonly localHost: string,
+    readonly localPort: number,
     private readonly options: MediaOptions,
-    private readonly sink: (frame: Frame) => void,
-  ) {
-    this.#inband = new InbandDtmf(
-      (payload, samples) => session.sendAudio(payload, samples),
-      (digit) => sink({ kind: 'dtmf-begin', digit }),
-      (digit, durationMs) => sink({ kind: 'dtmf-end', digit, durationMs }),
-    );
-    // One frame object reused for every packet: frames are handed on synchronously and not kept (core/frame.ts).
-    const frame: Frame & { kind: 'voice' } = { kind: 'voice', format: 'ulaw', samples: 0, payload: Buffer.alloc(0) };
-    session.onAudio = (payload, pt, samples) => {
-      const name = this.#nameOf(pt);
-      if (name === undefined) return;
-      if (this.usesInband) this.#inband.detect(payload, name);
-      frame.format = name;
-      frame.samples = samples;
-      frame.payload = payload;
-      sink(frame);
-    };
-    session.onDtmfBegin = (digit) => sink({ kind: 'dtmf-begin', digit });
-    session.onDtmfEnd = (digit, durationMs) => sink({ kind: 'dtmf-end', digit, durationMs });
-  }
+  ) {}
 
   get hasTelephoneEvent(): boolean {
     return this.#telephoneEventPt !== undefined;
@@ -83,20 +72,11 @@ export class RtpCallMedia implements CallMedia {
   }
 
   get localAddress(): string {
-    return `${this.session.localHost}:${this.session.localPort}`;
+    return `${this.localHost}:${this.localPort}`;
   }
 
   get remoteAddress(): string {
-    const r = this.session.remote;
-    return r.address === '' ? '' : `${r.address}:${r.port}`;
-  }
-
-  /** The codec of a payload type: the negotiated ones first, a static 0/8 as sent by a peer that switched. */
-  #nameOf(pt: number): CodecName | undefined {
-    for (const c of this.#codecs) if (c.pt === pt) return c.name;
-    if (pt === 0) return 'ulaw';
-    if (pt === 8) return 'alaw';
-    return this.#codec?.name;
+    return this.#remote;
   }
 
   #allow(): CodecName[] {
@@ -108,11 +88,17 @@ export class RtpCallMedia implements CallMedia {
     this.#codecs = codecs;
     this.#codec = codecs[0];
     this.#telephoneEventPt = te;
-    if (audio.address !== '0.0.0.0') this.session.setRemote(audio.address, audio.port, audio.rtcpPort);
-    this.session.setFormat({
+    if (audio.address !== '0.0.0.0') {
+      this.#remote = `${audio.address}:${audio.port}`;
+      this.leg.send({ op: 'rtp-remote', host: audio.address, port: audio.port, rtcpPort: audio.rtcpPort });
+    }
+    this.leg.send({
+      op: 'rtp-format',
       payloadType: this.#codec!.pt,
-      sampleRate: 8000,
+      codec: this.#codec!.name,
+      payloadTypes: codecs.map((c) => [c.pt, c.name] as const),
       ...(te === undefined ? {} : { telephoneEventPt: te }),
+      inband: this.usesInband,
     });
   }
 
@@ -174,8 +160,8 @@ export class RtpCallMedia implements CallMedia {
       sessionName: this.options.sdpSession,
       sessionId: this.#version!.sessionId,
       sessionVersion: this.#version!.version,
-      address: this.options.sdpAddress ?? this.session.localHost,
-      audioPort: this.session.localPort,
+      address: this.options.sdpAddress ?? this.localHost,
+      audioPort: this.localPort,
       codecs: this.#codecs,
       ...(this.#telephoneEventPt === undefined ? {} : { telephoneEventPt: this.#telephoneEventPt }),
       direction: this.#direction,
@@ -183,37 +169,20 @@ export class RtpCallMedia implements CallMedia {
     });
   }
 
-  write(frame: Frame): void {
-    if (frame.kind !== 'voice' || this.#codec === undefined || this.#inband.isSending) return;
-    if (frame.format === this.#codec.name) {
-      this.session.sendAudio(frame.payload, frame.samples);
-      return;
-    }
-    // The other G.711 law: one table lookup per sample. A fresh (pooled) buffer per frame: the socket may still
-    // hold the previous one until the next tick, so it cannot be reused.
-    if (frame.format !== 'ulaw' && frame.format !== 'alaw') return;
-    const out = Buffer.allocUnsafe(frame.payload.length);
-    transcodeG711(frame.format, frame.payload, out);
-    this.session.sendAudio(out, frame.samples);
-  }
-
   beginDtmf(digit: string): void {
-    if (this.usesInband) this.#inband.begin(digit, () => this.#codec?.name);
-    else this.session.beginDtmf(digit);
+    this.leg.send({ op: 'dtmf-begin', digit });
   }
 
   endDtmf(digit: string, durationMs: number): void {
-    if (this.usesInband) this.#inband.end();
-    else this.session.endDtmf(digit, durationMs);
+    this.leg.send({ op: 'dtmf-end', digit, durationMs });
   }
 
-  stats(): Record<string, number> {
-    return { ...this.session.stats() };
+  stats(): Record<string, number> | undefined {
+    return this.leg.rtpStats();
   }
 
   close(): void {
-    this.#inband.close();
-    void this.session.close();
+    this.leg.close();
   }
 }
 

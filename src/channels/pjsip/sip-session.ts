@@ -61,9 +61,6 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   write(_channel: Channel, frame: Frame): void {
     const media = this.media;
     switch (frame.kind) {
-      case 'voice':
-        media?.write(frame);
-        return;
       case 'dtmf-begin':
         if (this.#dtmfByRtp()) media?.beginDtmf(frame.digit);
         return;
@@ -135,11 +132,6 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   rtpStatistics(): Readonly<Record<string, number>> | undefined {
     return this.media?.stats();
   }
-
-  /** Frames read from RTP go to the channel; DTMF ends become ChannelDtmfReceived there. */
-  readonly mediaSink = (frame: Frame): void => {
-    if (!this.isTerminated && this.channel !== undefined) this.channel.receive(frame);
-  };
 
   /** Sends a request inside the dialog in its own client transaction; responses are only logged by the caller. */
   sendInDialog(

@@ -67,17 +67,28 @@ export class Bridge {
   }
 
   /**
-   * A frame read from `from`. Two-party audio goes across. A finished DTMF digit is played to every other
-   * member as a new digit of the same duration (bridge DTMF passthrough with emulation): each hop takes the
-   * digit's length, so two Echo channels bridged together bounce a digit at that pace, as Asterisk's do
-   * (trace s4), rather than in a tight loop. Indications are not passed through the bridge.
+   * Audio between members: two parties are linked to each other in the media plane (simple_bridge); a third
+   * member needs the mixer, so until then nobody is linked.
+   */
+  linkAudio(): void {
+    const members = this.members;
+    if (members.length === 2) {
+      members[0]!.linkAudio(members[1]);
+      members[1]!.linkAudio(members[0]);
+      return;
+    }
+    for (const member of members) if (member.audioLink !== undefined) member.linkAudio(undefined);
+  }
+
+  /**
+   * A frame read from `from`. A finished DTMF digit is played to every other member as a new digit of the same
+   * duration (bridge DTMF passthrough with emulation): each hop takes the digit's length, so two Echo channels
+   * bridged together bounce a digit at that pace, as Asterisk's do (trace s4), rather than in a tight loop.
+   * Indications are not passed through the bridge.
    */
   relay(from: Channel, frame: Frame): void {
     const members = this.members;
     switch (frame.kind) {
-      case 'voice':
-        if (members.length === 2) (members[0] === from ? members[1] : members[0])!.write(frame);
-        return;
       case 'dtmf-end':
         for (const member of members) if (member !== from) this.#playDigit(member, frame.digit, frame.durationMs);
         return;

@@ -74,6 +74,7 @@ export class Bridges {
       channel.reader = (frame) => bridge.relay(channel, frame);
       this.#publishMember('ChannelEnteredBridge', bridge, channel);
     }
+    bridge.linkAudio();
     this.#updatePeers(bridge);
   }
 
@@ -85,6 +86,8 @@ export class Bridges {
     if (i !== -1) bridge.members.splice(i, 1);
     channel.bridge = undefined;
     bridge.touch();
+    channel.linkAudio(undefined);
+    bridge.linkAudio();
     // The leaving channel's BRIDGEPEER is cleared first; those who stay keep theirs (trace s4).
     if (channel.getVariable('BRIDGEPEER')) channel.setVariable('BRIDGEPEER', '');
     const control = controlOf(channel);

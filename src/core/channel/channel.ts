@@ -1,5 +1,7 @@
 import type { Channel as ChannelModel } from '../../ari/models/wire.js';
 import { causeText } from '../causes.js';
+import type { MediaLeg } from '../media/media-plane.js';
+import type { MediaEvent } from '../media/media-protocol.js';
 import type { ControlIndication, Frame } from '../frame.js';
 import { RawJson } from '../events/raw-json.js';
 import type { EventRoute } from '../events/event-bus.js';
@@ -56,6 +58,10 @@ export class Channel {
   /** The bridge the channel is in, if any (set by core/bridge). */
   bridge: unknown = undefined;
   reader: FrameReader | undefined = undefined;
+  /** The channel's media in the media plane, once its driver has opened it. */
+  media: MediaLeg | undefined = undefined;
+  #linkTo: Channel | undefined;
+  readonly #linkedFrom = new Set<Channel>();
   /** Listeners for control frames coming from the device (used while dialing). */
   readonly controlListeners = new Set<(indication: ControlIndication) => void>();
 
@@ -92,7 +98,12 @@ export class Channel {
   }
 
   /** Publish an event about this channel; its snapshot is added as `channel`. */
-  publish<T extends ChannelEventType>(type: T, ...fields: {} extends ChannelEventFields<T> ? [ChannelEventFields<T>?] : [ChannelEventFields<T>]): void {
+  publish<T extends ChannelEventType>(
+    type: T,
+    ...fields: Partial<ChannelEventFields<T>> extends ChannelEventFields<T>
+      ? [ChannelEventFields<T>?]
+      : [ChannelEventFields<T>]
+  ): void {
     const all = { ...fields[0], channel: this.snapshot() } as unknown as EventFields<T>;
     this.host.publish(type, all, { channels: [this] });
   }
@@ -204,6 +215,9 @@ export class Channel {
     this.reader = undefined;
     this.controlListeners.clear();
     this.tech.hangup(this);
+    this.linkAudio(undefined);
+    for (const source of [...this.#linkedFrom]) source.linkAudio(undefined);
+    this.media?.close();
     // An answered call that ends without a cause (the dialplan ran off its end) is Normal Clearing;
     // the peer was told the raw cause (0), as Asterisk's queued hangup shows (trace s3 `k1`).
     if (this.hangupCause === 0 && this.state === 'Up' && !this.tech.keepsUnknownCause) this.hangupCause = 16;
@@ -220,9 +234,6 @@ export class Channel {
   receive(frame: Frame): void {
     if (this.isDestroyed) return;
     switch (frame.kind) {
-      case 'voice':
-        if (!this.mutedIn) this.reader?.(frame);
-        return;
       case 'dtmf-begin':
         this.reader?.(frame);
         return;
@@ -240,7 +251,6 @@ export class Channel {
   /** A frame toward the device (`ast_write`). */
   write(frame: Frame): void {
     if (this.isDestroyed) return;
-    if (frame.kind === 'voice' && this.mutedOut) return;
     this.tech.write(this, frame);
   }
 
@@ -248,6 +258,45 @@ export class Channel {
   setMuted(direction: 'in' | 'out' | 'both', muted: boolean): void {
     if (direction !== 'out') this.mutedIn = muted;
     if (direction !== 'in') this.mutedOut = muted;
+    this.media?.send({ op: 'mute', in: this.mutedIn, out: this.mutedOut });
+  }
+
+  /**
+   * Give the channel its media (drivers call this once the plane has it open): DTMF from the device comes back
+   * as frames, and the mute state and links set before now take effect.
+   */
+  attachMedia(leg: MediaLeg): void {
+    this.media = leg;
+    leg.onEvent = (event) => {
+      if (event.ev === 'dtmf-begin') this.receive({ kind: 'dtmf-begin', digit: event.digit });
+      else if (event.ev === 'dtmf-end')
+        this.receive({ kind: 'dtmf-end', digit: event.digit, durationMs: event.durationMs });
+      else this.mediaEvents?.(event);
+    };
+    if (this.mutedIn || this.mutedOut) leg.send({ op: 'mute', in: this.mutedIn, out: this.mutedOut });
+    this.#applyLink();
+    for (const source of this.#linkedFrom) source.#applyLink();
+  }
+
+  /** Other media events (playback, recording, talk detection) for the core features that asked for them. */
+  mediaEvents: ((event: MediaEvent) => void) | undefined = undefined;
+
+  /** Audio read from this channel goes to `target` (a bridge peer, itself for Echo), or nowhere. */
+  linkAudio(target: Channel | undefined): void {
+    if (this.#linkTo === target) return;
+    if (this.#linkTo !== undefined) this.#linkTo.#linkedFrom.delete(this);
+    this.#linkTo = target;
+    if (target !== undefined) target.#linkedFrom.add(this);
+    this.#applyLink();
+  }
+
+  get audioLink(): Channel | undefined {
+    return this.#linkTo;
+  }
+
+  #applyLink(): void {
+    const to = this.#linkTo?.media;
+    this.media?.send({ op: 'link', to: to?.id, ...(to && { worker: to.worker }) });
   }
 
   indicate(indication: ControlIndication): void {

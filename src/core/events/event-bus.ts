@@ -37,7 +37,7 @@ export class EventBus {
   publish<T extends EventType>(type: T, fields: EventFields<T>, route: EventRoute): void {
     const targets = this.#collect(route);
     if (targets.size === 0) return;
-    const members = jsonMembers(fields as Readonly<Record<string, unknown>>);
+    const members = jsonMembers(fields);
     const head =
       `{"type":${JSON.stringify(type)},"timestamp":"${nowTimestamp()}"` +
       (members ? ',' + members : '') +

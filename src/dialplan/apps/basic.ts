@@ -13,20 +13,11 @@ export async function answer({ channel, data }: AppContext): Promise<AppResult> 
   channel.answer();
   const delay = Number.parseInt(data, 10);
   if (delay > 0) return safeSleep(channel, delay);
-  if (wasUp) return;
-  const previous = channel.reader;
-  await new Promise<void>((resolve) => {
-    const timer = setTimeout(done, ANSWER_MEDIA_WAIT_MS);
-    void channel.whenHangup().then(done);
-    channel.reader = (frame) => {
-      if (frame.kind === 'voice') done();
-    };
-    function done(): void {
-      clearTimeout(timer);
-      resolve();
-    }
-  });
-  if (!channel.isDestroyed) channel.reader = previous;
+  if (wasUp || channel.media === undefined) return;
+  await Promise.race([
+    channel.media.request({ op: 'wait-audio', timeoutMs: ANSWER_MEDIA_WAIT_MS }),
+    channel.whenHangup(),
+  ]);
 }
 
 /** Hangup([cause]) — pbx_builtin_hangup: a soft hangup with the cause (16 when none or not a number). */
@@ -88,7 +79,9 @@ export const congestion = indicateAndWait('congestion', 34);
 
 /** Echo() — everything read is written back: audio and DTMF (app_echo). */
 export async function echo({ channel }: AppContext): Promise<AppResult> {
-  // Audio and DTMF go back; indications (hold, ringing, ...) are the caller's business, not echoed.
+  // Audio is linked back to the channel in the media plane; DTMF goes back here; indications (hold, ringing,
+  // ...) are the caller's business, not echoed.
+  channel.linkAudio(channel);
   channel.reader = (frame) => {
     if (frame.kind !== 'control') channel.write(frame);
   };

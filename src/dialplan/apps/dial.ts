@@ -16,7 +16,7 @@ export async function dial({ channel, core, data }: AppContext): Promise<AppResu
   }
   let callee;
   try {
-    callee = requestChannel(core, endpoint, { id: core.channels.allocateId() });
+    callee = requestChannel(core, endpoint, { id: core.channels.allocateId(), originator: channel });
   } catch {
     channel.setVariable('DIALSTATUS', 'CHANUNAVAIL');
     return;
@@ -33,7 +33,9 @@ export async function dial({ channel, core, data }: AppContext): Promise<AppResu
     return;
   }
   channel.answer();
-  // Back to back: what one side reads, the other is written.
+  // Back to back: each side's audio is linked to the other in the media plane; DTMF crosses here.
+  channel.linkAudio(callee);
+  callee.linkAudio(channel);
   channel.reader = (frame) => callee.write(frame);
   callee.reader = (frame) => channel.write(frame);
   await Promise.race([channel.whenHangup(), callee.whenHangup()]);

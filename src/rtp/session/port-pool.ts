@@ -27,19 +27,26 @@ export class RtpPortPool {
   /** Even ports this pool has handed out, keyed by host. */
   readonly #inUse = new Set<string>();
 
-  /** Uses even ports p with rtpStart ≤ p and p + 1 ≤ rtpEnd. */
+  readonly #step: number;
+
+  /**
+   * Uses even ports p with rtpStart ≤ p and p + 1 ≤ rtpEnd. With a `share`, only every `count`-th pair starting at
+   * the `index`-th: several pools (one per media worker) then divide one range without ever meeting.
+   */
   constructor(
     readonly rtpStart: number,
     readonly rtpEnd: number,
+    share: { readonly index: number; readonly count: number } = { index: 0, count: 1 },
   ) {
-    this.#first = rtpStart + (rtpStart & 1);
+    this.#step = 2 * share.count;
+    this.#first = rtpStart + (rtpStart & 1) + 2 * share.index;
     this.#last = rtpEnd - 1;
     this.#cursor = this.#first;
   }
 
   /** Pairs the range holds. */
   get size(): number {
-    return this.#last < this.#first ? 0 : Math.floor((this.#last - this.#first) / 2) + 1;
+    return this.#last < this.#first ? 0 : Math.floor((this.#last - this.#first) / this.#step) + 1;
   }
 
   get inUseCount(): number {
@@ -50,7 +57,7 @@ export class RtpPortPool {
     const count = this.size;
     for (let i = 0; i < count; i++) {
       const port = this.#cursor;
-      this.#cursor = port + 2 > this.#last ? this.#first : port + 2;
+      this.#cursor = port + this.#step > this.#last ? this.#first : port + this.#step;
       const key = `${host}|${port}`;
       if (this.#inUse.has(key)) continue;
       this.#inUse.add(key); // reserve across the awaits below

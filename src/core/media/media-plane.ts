@@ -1,0 +1,142 @@
+/**
+ * The core's side of the media plane: what it asks of the workers (the port the plane implements) and the
+ * per-channel handle it keeps. Requests are correlated by number; events are routed to the channel's handle;
+ * RTP statistics are read from the worker's shared block without a round trip.
+ */
+import {
+  readStatsSlot,
+  type EdgeSpec,
+  type FromPlane,
+  type MediaCommand,
+  type MediaEvent,
+  type MediaReply,
+  type MediaRequest,
+  type RtpStatField,
+  type ToPlane,
+} from './media-protocol.js';
+
+/** The media plane as the core sees it (implemented inline or over worker threads, wired in app.ts). */
+export interface MediaPlane {
+  readonly workerCount: number;
+  /** Open a channel's media in a worker: the worker of `near` when given (a Local pair, a snoop, a callee). */
+  open(edge: EdgeSpec, near?: MediaLeg): MediaLeg;
+  /** Stop the workers. */
+  close(): Promise<void>;
+}
+
+/** How a plane's transport reaches its workers. */
+export interface PlaneTransport {
+  readonly workerCount: number;
+  post(worker: number, message: ToPlane): void;
+  /** The shared statistics block of a worker. */
+  statsView(worker: number): Float64Array;
+}
+
+/** One channel's media in the plane. */
+export class MediaLeg {
+  /** Events of this channel's media (DTMF, playback progress, ...). */
+  onEvent: ((event: MediaEvent) => void) | undefined;
+  /** Resolves when the edge is open (for RTP, where it is bound). */
+  readonly ready: Promise<MediaReply>;
+  #statsSlot: number | undefined;
+  #closed = false;
+
+  constructor(
+    readonly id: number,
+    readonly worker: number,
+    private readonly client: PlaneClient,
+    edge: EdgeSpec,
+  ) {
+    this.ready = client.request(this, { op: 'open', edge }).then((reply) => {
+      if (reply.ok) this.#statsSlot = reply.statsSlot;
+      return reply;
+    });
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  send(cmd: MediaCommand): void {
+    if (!this.#closed) this.client.post(this, { id: this.id, cmd });
+  }
+
+  request(request: MediaRequest): Promise<MediaReply> {
+    if (this.#closed) return Promise.resolve({ ok: false, error: 'closed' });
+    return this.client.request(this, request);
+  }
+
+  /** The RTPstat fields as the edge last wrote them (every 250 ms); undefined without RTP. */
+  rtpStats(): Record<RtpStatField, number> | undefined {
+    if (this.#statsSlot === undefined || this.#closed) return undefined;
+    return readStatsSlot(this.client.statsView(this.worker), this.#statsSlot);
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.client.post(this, { id: this.id, cmd: { op: 'close' } });
+    this.#closed = true;
+    this.client.forget(this);
+  }
+}
+
+/** Correlates requests and routes events for every leg of a plane; hosts call `receive` with worker messages. */
+export class PlaneClient implements MediaPlane {
+  readonly #legs = new Map<number, MediaLeg>();
+  readonly #pending = new Map<number, (reply: MediaReply) => void>();
+  #nextId = 1;
+  #nextReq = 1;
+  #nextWorker = 0;
+
+  constructor(
+    private readonly transport: PlaneTransport,
+    private readonly stop: () => Promise<void> = async () => {},
+  ) {}
+
+  get workerCount(): number {
+    return this.transport.workerCount;
+  }
+
+  open(edge: EdgeSpec, near?: MediaLeg): MediaLeg {
+    const worker = near?.worker ?? this.#nextWorker++ % this.transport.workerCount;
+    const leg = new MediaLeg(this.#nextId++, worker, this, edge);
+    this.#legs.set(leg.id, leg);
+    return leg;
+  }
+
+  post(leg: MediaLeg, message: ToPlane): void {
+    this.transport.post(leg.worker, message);
+  }
+
+  request(leg: MediaLeg, request: MediaRequest): Promise<MediaReply> {
+    const req = this.#nextReq++;
+    return new Promise((resolve) => {
+      this.#pending.set(req, resolve);
+      this.transport.post(leg.worker, { id: leg.id, req, request });
+    });
+  }
+
+  statsView(worker: number): Float64Array {
+    return this.transport.statsView(worker);
+  }
+
+  forget(leg: MediaLeg): void {
+    this.#legs.delete(leg.id);
+  }
+
+  receive(message: FromPlane): void {
+    if ('req' in message) {
+      const resolve = this.#pending.get(message.req);
+      this.#pending.delete(message.req);
+      resolve?.(message.reply);
+      return;
+    }
+    this.#legs.get(message.id)?.onEvent?.(message.event);
+  }
+
+  close(): Promise<void> {
+    for (const resolve of this.#pending.values()) resolve({ ok: false, error: 'closed' });
+    this.#pending.clear();
+    return this.stop();
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Entry point of a media worker thread: one MediaEngine fed by the core's messages, with links to the other
+ * workers for frames that cross between them.
+ */
+import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { FromPlane, ToPlane } from '../core/media/media-protocol.js';
+import { MediaEngine } from './engine.js';
+import { installFeatures } from './features.js';
+import type { PlaneSettings } from './plane-settings.js';
+import { RemoteLinks } from './remote-links.js';
+import { StatsBlock } from './stats-block.js';
+
+export interface WorkerData {
+  readonly index: number;
+  readonly count: number;
+  readonly settings: PlaneSettings;
+  readonly stats: SharedArrayBuffer;
+}
+
+/** A port to another worker, sent once at start. */
+export interface PeerPortMessage {
+  readonly peer: number;
+  readonly port: MessagePort;
+}
+
+const data = workerData as WorkerData;
+const parent = parentPort!;
+const remote = new RemoteLinks((id, samples, rate) => engine.channels.get(id)?.writeLinked(samples, rate));
+const engine: MediaEngine = new MediaEngine((message: FromPlane) => parent.postMessage(message), {
+  workerIndex: data.index,
+  workerCount: data.count,
+  stats: new StatsBlock(data.stats),
+  remote,
+});
+installFeatures(engine, data.settings);
+
+parent.on('message', (message: ToPlane | PeerPortMessage | 'shutdown') => {
+  if (message === 'shutdown') {
+    engine.shutdown();
+    parent.close();
+    return;
+  }
+  if ('peer' in message) remote.addPort(message.peer, message.port);
+  else engine.handle(message);
+});
+parent.postMessage('ready');
