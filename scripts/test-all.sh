@@ -18,6 +18,14 @@ need_pkg() { # need_pkg <command> <debian-package>
 export -f need_pkg
 need_pkg sipp sip-tester
 need_pkg sox sox
+# The sounds and music on hold the media tests play (CC-BY-SA: installed here, never committed).
+need_dir() { # need_dir <directory> <debian-package>...
+  if [ ! -d "$1" ]; then
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${@:2}" >/dev/null
+  fi
+}
+need_dir /usr/share/asterisk/sounds/en asterisk-core-sounds-en-wav asterisk-core-sounds-en-gsm
+need_dir /usr/share/asterisk/moh asterisk-moh-opsound-wav
 
 # npm dependencies, exactly as locked.
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi

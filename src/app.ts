@@ -16,7 +16,7 @@ import { buildHandlers } from './ari/handlers/index.js';
 import { AriServer } from './ari/server/ari-server.js';
 import { validatorFromEnvironment } from './ari/server/event-validator.js';
 import { startInlinePlane } from './plane/inline-plane.js';
-import { DEFAULT_PLANE_SETTINGS } from './plane/plane-settings.js';
+import type { PlaneSettings } from './plane/plane-settings.js';
 import { startWorkerPlane } from './plane/worker-plane.js';
 
 export interface AppOptions {
@@ -73,7 +73,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
 
   const core = new Core({ asteriskId: entityId(), channelvars: config.ari.channelvars, pretty: config.ari.pretty });
   const workers = options.mediaWorkers ?? os.availableParallelism();
-  const planeSettings = DEFAULT_PLANE_SETTINGS;
+  const planeSettings: PlaneSettings = config.media;
   core.media = workers > 0 ? await startWorkerPlane(planeSettings, workers) : startInlinePlane(planeSettings);
   log.info({ workers }, 'media plane started');
   core.registerDriver(new LocalDriver(core));

@@ -1,5 +1,6 @@
 /**
- * Reads ari.conf, http.conf, extensions.conf, pjsip.conf and rtp.conf from one folder, as Asterisk reads them
+ * Reads ari.conf, http.conf, extensions.conf, pjsip.conf, rtp.conf, asterisk.conf, musiconhold.conf and
+ * indications.conf from one folder, as Asterisk reads them
  * from its config dir (ast_config_AST_CONFIG_DIR). Relative `#include` names resolve against that folder, as in Asterisk
  * (config.c resolves them against the config dir, not against the including file). Glob includes are not
  * expanded. A missing file means that subsystem's defaults.
@@ -15,6 +16,7 @@ import { parseHttpConfig, type HttpConfig } from './http-config.js';
 import { parsePjsipConfig } from './pjsip-config.js';
 import type { PjsipConfig, RtpConfig } from './pjsip-types.js';
 import { parseRtpConfig } from './rtp-config.js';
+import { parseMediaConfig, type MediaConfig } from './media-config.js';
 
 export interface LoadedConfig {
   /** The folder the files were read from (the package's `config/` when none was given). */
@@ -24,7 +26,9 @@ export interface LoadedConfig {
   readonly extensions: ConfFile;
   readonly pjsip: PjsipConfig;
   readonly rtp: RtpConfig;
-  /** Every file's parse and option errors, in the order ari, http, extensions, pjsip, rtp. */
+  /** asterisk.conf directories, musiconhold.conf, indications.conf. */
+  readonly media: MediaConfig;
+  /** Every file's parse and option errors, in the order ari, http, extensions, pjsip, rtp, media. */
   readonly errors: readonly ConfError[];
 }
 
@@ -107,7 +111,24 @@ export function loadConfig(configDir: string | undefined): LoadedConfig {
   errors.push(...pjsip.errors);
   const rtp = parseRtpConfig(loadConf(dir, 'rtp.conf', errors) ?? EMPTY);
   errors.push(...rtp.errors);
-  return { dir, ari: ari.config, http: http.config, extensions, pjsip: pjsip.config, rtp: rtp.config, errors };
+  const asterisk = loadConf(dir, 'asterisk.conf', errors);
+  const musiconhold = loadConf(dir, 'musiconhold.conf', errors);
+  const indications = loadConf(dir, 'indications.conf', errors);
+  const media = parseMediaConfig(
+    { ...(asterisk && { asterisk }), ...(musiconhold && { musiconhold }), ...(indications && { indications }) },
+    dir,
+  );
+  errors.push(...media.errors);
+  return {
+    dir,
+    ari: ari.config,
+    http: http.config,
+    extensions,
+    pjsip: pjsip.config,
+    rtp: rtp.config,
+    media: media.config,
+    errors,
+  };
 }
 
 const LOOPBACK = new BlockList();

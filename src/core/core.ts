@@ -17,6 +17,9 @@ import { Variables } from './variables.js';
 import { Bridges } from './bridge/bridges.js';
 import { DeviceStates } from './device-states.js';
 import { Mailboxes } from './mailboxes.js';
+import { installTalkDetect } from './media/talk-detect.js';
+import { Playbacks } from './playback/playbacks.js';
+import { Recordings } from './recording/recordings.js';
 import type { MediaPlane } from './media/media-plane.js';
 import { nullMediaPlane } from './media/null-plane.js';
 import { isUnansweredOutbound } from './channel/channel-state.js';
@@ -57,6 +60,8 @@ export class Core {
   readonly bridges: Bridges;
   readonly deviceStates: DeviceStates;
   readonly mailboxes = new Mailboxes();
+  readonly playbacks: Playbacks = new Playbacks(this);
+  readonly recordings: Recordings = new Recordings(this);
   readonly endpoints: Endpoints;
   dialplan: DialplanPort = NO_DIALPLAN;
   /** The media plane (workers); a silent one until app.ts wires the real plane. */
@@ -78,6 +83,7 @@ export class Core {
     this.deviceStates = new DeviceStates(this.bus);
     this.endpoints = new Endpoints(() => this.bus);
     this.stasis.onLeave = (channel) => this.bridges.leave(channel);
+    installTalkDetect(this);
     const channelvarNames = options.channelvars ?? [];
     this.#host = {
       publish: <T extends EventType>(type: T, fields: EventFields<T>, route: EventRoute) =>

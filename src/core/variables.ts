@@ -4,7 +4,7 @@ import { CoreError } from './errors.js';
 import type { EventBus } from './events/event-bus.js';
 
 /** A dialplan function that ARI and the dialplan can read (and some can write): `NAME(args)`. */
-interface DialplanFunction {
+export interface DialplanFunction {
   read(channel: Channel | undefined, args: string): string;
   write?(channel: Channel, args: string, value: string): void;
 }
@@ -121,15 +121,26 @@ export function splitFunctionCall(name: string): { func: string; args: string } 
  */
 export class Variables {
   readonly globals = new Map<string, string>();
+  /** Functions added by core features (TALK_DETECT, ...), by upper-case name. */
+  readonly #added = new Map<string, DialplanFunction>();
+
+  /** Add a dialplan function (`NAME(args)` in variables and setChannelVar). */
+  registerFunction(name: string, fn: DialplanFunction): void {
+    this.#added.set(name.toUpperCase(), fn);
+  }
 
   constructor(private readonly bus: () => EventBus) {}
 
   hasFunction(name: string): boolean {
-    return name in FUNCTIONS;
+    return name in FUNCTIONS || this.#added.has(name);
+  }
+
+  #function(name: string): DialplanFunction | undefined {
+    return FUNCTIONS[name] ?? this.#added.get(name);
   }
 
   callFunction(channel: Channel | undefined, func: string, args: string): string {
-    const fn = FUNCTIONS[func];
+    const fn = this.#function(func);
     if (fn) return fn.read(channel, args);
     // Functions a channel technology provides (PJSIP_HEADER, PJSIP_DTMF_MODE, ...).
     const value = channel?.tech.readFunction?.(channel, func, args);
@@ -152,7 +163,7 @@ export class Variables {
   write(channel: Channel, name: string, value: string | undefined, reportEvents = false): void {
     const call = splitFunctionCall(name);
     if (call) {
-      const fn = FUNCTIONS[call.func];
+      const fn = this.#function(call.func);
       if (fn?.write) return fn.write(channel, call.args, value ?? '');
       if (fn === undefined && channel.tech.writeFunction?.(channel, call.func, call.args, value ?? '') === true) return;
       throw new CoreError('BAD_REQUEST', 'Failed to execute function');

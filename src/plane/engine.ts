@@ -184,8 +184,10 @@ export class MediaEngine implements MediaChannelHost {
       case 'link':
         channel.link = this.#linkTarget(cmd.to, cmd.worker);
         return;
+      default:
+        // Playback, recording, music on hold, snoop, talk detection: the features' own commands.
+        for (const feature of this.features) if (feature.command(channel, cmd)) return;
     }
-    for (const feature of this.features) if (feature.command(channel, cmd)) return;
   }
 
   #linkTarget(to: number | undefined, worker: number | undefined) {

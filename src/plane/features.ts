@@ -1,5 +1,16 @@
 import type { MediaEngine } from './engine.js';
+import { installMoh } from './moh/index.js';
 import type { PlaneSettings } from './plane-settings.js';
+import { installPlayback } from './playback/index.js';
+import { installRecording } from './recording/index.js';
+import { installSnoop } from './snoop/index.js';
+import { installTalk } from './talk/index.js';
 
-/** Give an engine its features (playback, recording, music on hold, snoop, talk detection). */
-export function installFeatures(_engine: MediaEngine, _settings: PlaneSettings): void {}
+/** Give an engine its features: playback, recording, music on hold and silence, snoop, talk detection. */
+export function installFeatures(engine: MediaEngine, settings: PlaneSettings): void {
+  installPlayback(engine, settings);
+  installRecording(engine, settings);
+  installMoh(engine, settings);
+  installSnoop(engine, settings);
+  installTalk(engine, settings);
+}

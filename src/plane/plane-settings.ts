@@ -1,6 +1,8 @@
+import type { IndicationsData } from '../media/tones/tone-zones.js';
+
 /**
- * What the media plane needs to know from the configuration, as plain data (it crosses into the workers): where
- * sounds, music on hold and recordings live, and the tone zones.
+ * What the media plane needs to know from the configuration, as plain data (it is copied into each worker):
+ * where sounds, music on hold and recordings live, and the tone zones.
  */
 export interface PlaneSettings {
   /** Directory holding `<lang>/<name>.<ext>` sounds (Asterisk's `<astdatadir>/sounds`). */
@@ -9,6 +11,8 @@ export interface PlaneSettings {
   readonly recordingsDir: string;
   /** Music on hold classes in `files` mode. */
   readonly mohClasses: readonly MohClassSettings[];
+  /** Tone zones for `tone:` playbacks and indications (built-in ones plus indications.conf). */
+  readonly indications: IndicationsData;
 }
 
 export interface MohClassSettings {
@@ -17,10 +21,3 @@ export interface MohClassSettings {
   /** `sort=random` shuffles the files per channel start; `alpha` plays them in name order. */
   readonly sort: 'random' | 'alpha';
 }
-
-/** Debian's locations (asterisk-core-sounds-*, asterisk-moh-opsound-wav) when no asterisk.conf says otherwise. */
-export const DEFAULT_PLANE_SETTINGS: PlaneSettings = {
-  soundsDir: '/usr/share/asterisk/sounds',
-  recordingsDir: '/var/spool/asterisk/recording',
-  mohClasses: [{ name: 'default', directory: '/usr/share/asterisk/moh', sort: 'random' }],
-};

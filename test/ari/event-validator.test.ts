@@ -46,6 +46,7 @@ test('optional fields may be absent; the envelope is required', () => {
   const v = new EventValidator();
   const hangup = { type: 'ChannelHangupRequest', channel, ...envelope };
   assert.deepEqual(v.errorsOf(JSON.stringify(hangup)), []);
-  const { asterisk_id: _id, ...noId } = hangup;
+  const noId: Record<string, unknown> = { ...hangup };
+  delete noId.asterisk_id;
   assert.notDeepEqual(v.errorsOf(JSON.stringify(noId)), []);
 });

@@ -13,7 +13,13 @@ import { deviceStateHandlers } from './device-states.js';
 import { endpointHandlers } from './endpoints.js';
 import { eventHandlers } from './events.js';
 import { mailboxHandlers } from './mailboxes.js';
-import { playbackHandlers, recordingHandlers, soundHandlers } from './media-resources.js';
+import { channelMohHandlers } from './channel-moh.js';
+import { channelPlaybackHandlers } from './channel-playback.js';
+import { channelRecordHandlers } from './channel-record.js';
+import { channelSnoopHandlers } from './channel-snoop.js';
+import { playbackHandlers } from './playbacks.js';
+import { recordingHandlers } from './recordings.js';
+import { soundHandlers } from './sounds.js';
 
 export type { ServerIdentity } from '../contract/implement.js';
 
@@ -21,15 +27,10 @@ const channelHandlers = resourceHandlers('channels', {
   ...channelCallHandlers,
   ...channelControlHandlers,
   ...channelVariableHandlers,
-  startMoh: notImplemented,
-  stopMoh: notImplemented,
-  startSilence: notImplemented,
-  stopSilence: notImplemented,
-  play: notImplemented,
-  playWithId: notImplemented,
-  record: notImplemented,
-  snoopChannel: notImplemented,
-  snoopChannelWithId: notImplemented,
+  ...channelPlaybackHandlers,
+  ...channelRecordHandlers,
+  ...channelMohHandlers,
+  ...channelSnoopHandlers,
   externalMedia: notImplemented,
   transfer_progress: notImplemented,
 });

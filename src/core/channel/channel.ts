@@ -271,15 +271,23 @@ export class Channel {
       if (event.ev === 'dtmf-begin') this.receive({ kind: 'dtmf-begin', digit: event.digit });
       else if (event.ev === 'dtmf-end')
         this.receive({ kind: 'dtmf-end', digit: event.digit, durationMs: event.durationMs });
-      else this.mediaEvents?.(event);
+      else for (const listener of this.#mediaListeners) listener(event);
     };
     if (this.mutedIn || this.mutedOut) leg.send({ op: 'mute', in: this.mutedIn, out: this.mutedOut });
     this.#applyLink();
     for (const source of this.#linkedFrom) source.#applyLink();
   }
 
-  /** Other media events (playback, recording, talk detection) for the core features that asked for them. */
-  mediaEvents: ((event: MediaEvent) => void) | undefined = undefined;
+  readonly #mediaListeners = new Set<(event: MediaEvent) => void>();
+
+  /**
+   * Media events other than DTMF (playback progress, recording, talk detection) for the core features that asked
+   * for them; returns the function that stops listening.
+   */
+  onMediaEvent(listener: (event: MediaEvent) => void): () => void {
+    this.#mediaListeners.add(listener);
+    return () => this.#mediaListeners.delete(listener);
+  }
 
   /** Audio read from this channel goes to `target` (a bridge peer, itself for Echo), or nowhere. */
   linkAudio(target: Channel | undefined): void {

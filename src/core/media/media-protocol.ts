@@ -11,6 +11,14 @@
  * runs, audio written from a bridge or link is dropped (`ast_write` with a generator active).
  */
 
+// While a feature's protocol is still empty (never), its member of the unions below is redundant.
+/* eslint-disable @typescript-eslint/no-redundant-type-constituents, @typescript-eslint/no-duplicate-type-constituents */
+import type { MohCommand, MohEvent } from './moh-protocol.js';
+import type { PlaybackCommand, PlaybackEvent } from './playback-protocol.js';
+import type { RecordingCommand, RecordingEvent } from './recording-protocol.js';
+import type { SnoopCommand, SnoopEvent } from './snoop-protocol.js';
+import type { TalkCommand, TalkEvent } from './talk-protocol.js';
+
 /** Media direction of mute, snoop spy and whisper: `in` = from the device, `out` = to it. */
 export type MediaDirection = 'none' | 'in' | 'out' | 'both';
 
@@ -42,8 +50,14 @@ export type EdgeSpec =
 /** G.711 codecs the RTP edge encodes and decodes. */
 export type RtpCodec = 'ulaw' | 'alaw';
 
+
 /** Commands to one channel's media (`id` is added by the leg). Processed in the order sent. */
 export type MediaCommand =
+  | PlaybackCommand
+  | RecordingCommand
+  | MohCommand
+  | SnoopCommand
+  | TalkCommand
   | { readonly op: 'close' }
   /** The other half of a Local pair (opened in the same worker). */
   | { readonly op: 'local-peer'; readonly peer: number }
@@ -74,6 +88,11 @@ export type MediaRequest =
 
 /** Events a channel's media sends to the core. */
 export type MediaEvent =
+  | PlaybackEvent
+  | RecordingEvent
+  | MohEvent
+  | SnoopEvent
+  | TalkEvent
   | { readonly ev: 'dtmf-begin'; readonly digit: string }
   | { readonly ev: 'dtmf-end'; readonly digit: string; readonly durationMs: number };
 

@@ -1,6 +1,6 @@
 import { notImplemented, resourceHandlers } from '../contract/implement.js';
 
-/** Recordings, sounds and playbacks: they answer 501 until the media engine implements them. */
+/** The /recordings resource: live recordings and stored ones. */
 export const recordingHandlers = resourceHandlers('recordings', {
   listStored: notImplemented,
   getStored: notImplemented,
@@ -14,12 +14,4 @@ export const recordingHandlers = resourceHandlers('recordings', {
   unpause: notImplemented,
   mute: notImplemented,
   unmute: notImplemented,
-});
-
-export const soundHandlers = resourceHandlers('sounds', { list: notImplemented, get: notImplemented });
-
-export const playbackHandlers = resourceHandlers('playbacks', {
-  get: notImplemented,
-  stop: notImplemented,
-  control: notImplemented,
 });
