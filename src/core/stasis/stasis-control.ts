@@ -39,6 +39,14 @@ export class StasisControl {
     return result;
   }
 
+  /**
+   * Resolves once the commands queued so far have run. At hangup res_stasis still runs what is queued before
+   * StasisEnd (trace s3: a queued recording starts and finishes after ChannelHangupRequest, before StasisEnd).
+   */
+  drained(): Promise<void> {
+    return this.#tail.then(() => undefined);
+  }
+
   wake(wake: StasisWake): void {
     this.#wakes.push(wake);
     this.#notify?.();

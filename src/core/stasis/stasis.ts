@@ -12,6 +12,16 @@ export function controlOf(channel: Channel): StasisControl | undefined {
   return channel.stasis instanceof StasisControl ? channel.stasis : undefined;
 }
 
+/** How long a hung-up channel waits for its queued commands before leaving Stasis anyway. */
+const DRAIN_LIMIT_MS = 5000;
+
+/** The control's queue drained, or DRAIN_LIMIT_MS passed (a command that ignores the hangup cannot hold it). */
+async function drainedOrLate(control: StasisControl): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([control.drained(), new Promise<void>((r) => (timer = setTimeout(r, DRAIN_LIMIT_MS)))]);
+  clearTimeout(timer);
+}
+
 /**
  * Running channels in Stasis applications (res_stasis.c stasis_app_exec): StasisStart, the stay with its
  * queued commands, move between apps, and StasisEnd with STASISSTATUS.
@@ -56,6 +66,8 @@ export class Stasis {
         continue;
       }
       if (wake.kind === 'continue') continueAt = wake.target;
+      // On hangup the commands already queued run (each ends quickly on a hung-up channel) before StasisEnd.
+      else await drainedOrLate(control);
       break;
     }
     this.onLeave(channel);
