@@ -13,11 +13,13 @@ import type {
   MediaRequest,
   ToPlane,
 } from '../core/media/media-protocol.js';
+import { NO_REPLY } from '../core/media/media-plane.js';
 import { MediaClock } from '../media/media-clock.js';
 import { RtpPortPool } from '../rtp/session/port-pool.js';
 import { RtpSession } from '../rtp/session/rtp-session.js';
 import { LocalEdge, NullEdge } from './edges/local-edge.js';
 import { RtpEdge } from './edges/rtp-edge.js';
+import { openSnoopEdge } from './snoop/index.js';
 import { MediaChannel, type MediaChannelHost } from './media-channel.js';
 import { STATS_REFRESH_MS, StatsBlock } from './stats-block.js';
 import type { RemoteLinks } from './remote-links.js';
@@ -65,9 +67,10 @@ export class MediaEngine implements MediaChannelHost {
 
   handle(message: ToPlane): void {
     if ('req' in message) {
-      void this.#request(message.id, message.request).then(
-        (reply) => this.send({ id: message.id, req: message.req, reply }),
-        (err: unknown) => this.send({ id: message.id, req: message.req, reply: { ok: false, error: String(err) } }),
+      const { id, req } = message;
+      void this.#request(id, message.request).then(
+        (reply) => req !== NO_REPLY && this.send({ id, req, reply }),
+        (err: unknown) => req !== NO_REPLY && this.send({ id, req, reply: { ok: false, error: String(err) } }),
       );
       return;
     }
@@ -106,7 +109,7 @@ export class MediaEngine implements MediaChannelHost {
         channel.edge = new LocalEdge((peer) => this.channels.get(peer));
         return { ok: true };
       case 'snoop':
-        channel.edge = new NullEdge();
+        channel.edge = openSnoopEdge(this, channel, spec);
         return { ok: true };
       case 'rtp': {
         const session = await RtpSession.open({

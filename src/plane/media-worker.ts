@@ -7,6 +7,7 @@ import type { FromPlane, ToPlane } from '../core/media/media-protocol.js';
 import { MediaEngine } from './engine.js';
 import { installFeatures } from './features.js';
 import type { PlaneSettings } from './plane-settings.js';
+import { MessageBatch } from './message-batch.js';
 import { RemoteLinks } from './remote-links.js';
 import { StatsBlock } from './stats-block.js';
 
@@ -26,7 +27,8 @@ export interface PeerPortMessage {
 const data = workerData as WorkerData;
 const parent = parentPort!;
 const remote = new RemoteLinks((id, samples, rate) => engine.channels.get(id)?.writeLinked(samples, rate));
-const engine: MediaEngine = new MediaEngine((message: FromPlane) => parent.postMessage(message), {
+const toMain = new MessageBatch<FromPlane>((batch) => parent.postMessage(batch));
+const engine: MediaEngine = new MediaEngine((message: FromPlane) => toMain.push(message), {
   workerIndex: data.index,
   workerCount: data.count,
   stats: new StatsBlock(data.stats),
@@ -34,13 +36,13 @@ const engine: MediaEngine = new MediaEngine((message: FromPlane) => parent.postM
 });
 installFeatures(engine, data.settings);
 
-parent.on('message', (message: ToPlane | PeerPortMessage | 'shutdown') => {
+parent.on('message', (message: ToPlane[] | PeerPortMessage | 'shutdown') => {
   if (message === 'shutdown') {
     engine.shutdown();
     parent.close();
     return;
   }
-  if ('peer' in message) remote.addPort(message.peer, message.port);
-  else engine.handle(message);
+  if (Array.isArray(message)) for (const m of message) engine.handle(m);
+  else remote.addPort(message.peer, message.port);
 });
 parent.postMessage('ready');

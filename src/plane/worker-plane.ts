@@ -5,7 +5,8 @@
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { PlaneClient, type MediaPlane } from '../core/media/media-plane.js';
-import type { FromPlane } from '../core/media/media-protocol.js';
+import type { FromPlane, ToPlane } from '../core/media/media-protocol.js';
+import { MessageBatch } from './message-batch.js';
 import type { PeerPortMessage, WorkerData } from './media-worker.js';
 import type { PlaneSettings } from './plane-settings.js';
 import { StatsBlock } from './stats-block.js';
@@ -42,11 +43,11 @@ export async function startWorkerPlane(settings: PlaneSettings, count: number): 
         new Promise<void>((resolve, reject) => {
           const timer = setTimeout(() => reject(new Error(`media worker ${index} did not start`)), START_TIMEOUT_MS);
           worker.once('error', reject);
-          worker.on('message', (message: FromPlane | 'ready') => {
+          worker.on('message', (message: FromPlane[] | 'ready') => {
             if (message === 'ready') {
               clearTimeout(timer);
               resolve();
-            } else client.receive(message);
+            } else for (const m of message) client.receive(m);
           });
         }),
     ),
@@ -60,10 +61,11 @@ export async function startWorkerPlane(settings: PlaneSettings, count: number): 
     }
   }
   for (const worker of workers) worker.unref();
+  const batches = workers.map((worker) => new MessageBatch<ToPlane>((batch) => worker.postMessage(batch)));
   const client: PlaneClient = new PlaneClient(
     {
       workerCount: count,
-      post: (worker, message) => workers[worker]!.postMessage(message),
+      post: (worker, message) => batches[worker]!.push(message),
       statsView: (worker) => blocks[worker]!.view,
     },
     async () => {

@@ -58,8 +58,8 @@ test('Echo(): a 1 kHz tone sent in µ-law comes back as a 1 kHz tone', async () 
 test('Dial(Local/echo): the tone crosses both halves of a Local pair and comes back', async () => {
   const call = await RtpCall.dial(server, 'viaLocal', { codec: 'alaw' });
   try {
-    // Let the Local leg answer and its Echo() start.
-    await new Promise((r) => setTimeout(r, 700));
+    // The Local leg answers and starts Echo() about a second later: probe until audio comes back.
+    for (let i = 0; i < 50 && call.audioPackets().length === 0; i++) await call.sendAudio(sine(700, 800));
     const back = await roundTrip(call, 700);
     assert.ok(back.length >= 6400, `heard ${back.length} samples`);
     assert.ok(toneRatio(back, 700) > 0.9, `700 Hz share ${toneRatio(back, 700).toFixed(3)}`);

@@ -5,8 +5,8 @@ import { LocalPair } from './local-pair.js';
 
 /**
  * `Local/<exten>@<context>[/options]`: a pair of channels joined back to back, `;2` running the dialplan
- * at exten@context. Options (`/n`, `/j`, `/m`, `/b`) are accepted and have no effect here: Switchyard
- * never optimizes Local channels away.
+ * at exten@context. Options `/n`, `/j`, `/b` are accepted and have no effect here: Switchyard never optimizes
+ * Local channels away. `/m` passes hold and unhold to the other half instead of playing music on hold.
  */
 export class LocalDriver implements ChannelDriver {
   readonly technology = 'Local';
@@ -29,6 +29,7 @@ export class LocalDriver implements ChannelDriver {
     const suffix = (this.#seq++ & 0xffffffff).toString(16).padStart(8, '0');
     const base = `Local/${exten}@${context}-${suffix}`;
     const pair = new LocalPair(exten, context, () => this.core.dialplan);
+    if (slash !== -1 && resource.slice(slash + 1).includes('m')) pair.interceptsMoh = false;
     const location = () => ({ context, exten, priority: 1, appName: '', appData: '' });
     const outbound = this.core.newChannel({
       id: request.id,
@@ -45,13 +46,19 @@ export class LocalDriver implements ChannelDriver {
       location: location(),
     });
     pair.link(outbound, inbound);
-    // Both halves' media in one worker (the originator's, when there is one), each the other's peer.
-    const one = this.core.media.open({ kind: 'local' }, request.originator?.media);
-    const two = this.core.media.open({ kind: 'local' }, one);
-    one.send({ op: 'local-peer', peer: two.id });
-    two.send({ op: 'local-peer', peer: one.id });
-    outbound.attachMedia(one);
-    inbound.attachMedia(two);
+    // Both halves' media in one worker (the originator's, when there is one), each the other's peer — opened
+    // only when either half first needs audio: a Local channel that only signals never costs the plane anything.
+    const openPair = (): void => {
+      if (outbound.hasMedia || inbound.hasMedia) return;
+      const one = this.core.media.open({ kind: 'local' }, request.originator?.media);
+      const two = this.core.media.open({ kind: 'local' }, one);
+      one.send({ op: 'local-peer', peer: two.id });
+      two.send({ op: 'local-peer', peer: one.id });
+      outbound.attachMedia(one);
+      inbound.attachMedia(two);
+    };
+    outbound.lazyMedia(openPair);
+    inbound.lazyMedia(openPair);
     return outbound;
   }
 }

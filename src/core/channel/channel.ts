@@ -58,8 +58,9 @@ export class Channel {
   /** The bridge the channel is in, if any (set by core/bridge). */
   bridge: unknown = undefined;
   reader: FrameReader | undefined = undefined;
-  /** The channel's media in the media plane, once its driver has opened it. */
-  media: MediaLeg | undefined = undefined;
+  #media: MediaLeg | undefined;
+  /** Opens the channel's media on first use (a Local pair's, which most control-only calls never need). */
+  #openMedia: (() => void) | undefined;
   #linkTo: Channel | undefined;
   readonly #linkedFrom = new Set<Channel>();
   /** Listeners for control frames coming from the device (used while dialing). */
@@ -217,7 +218,8 @@ export class Channel {
     this.tech.hangup(this);
     this.linkAudio(undefined);
     for (const source of [...this.#linkedFrom]) source.linkAudio(undefined);
-    this.media?.close();
+    this.#openMedia = undefined;
+    this.#media?.close();
     // An answered call that ends without a cause (the dialplan ran off its end) is Normal Clearing;
     // the peer was told the raw cause (0), as Asterisk's queued hangup shows (trace s3 `k1`).
     if (this.hangupCause === 0 && this.state === 'Up' && !this.tech.keepsUnknownCause) this.hangupCause = 16;
@@ -258,7 +260,7 @@ export class Channel {
   setMuted(direction: 'in' | 'out' | 'both', muted: boolean): void {
     if (direction !== 'out') this.mutedIn = muted;
     if (direction !== 'in') this.mutedOut = muted;
-    this.media?.send({ op: 'mute', in: this.mutedIn, out: this.mutedOut });
+    this.#media?.send({ op: 'mute', in: this.mutedIn, out: this.mutedOut });
   }
 
   /**
@@ -266,7 +268,8 @@ export class Channel {
    * as frames, and the mute state and links set before now take effect.
    */
   attachMedia(leg: MediaLeg): void {
-    this.media = leg;
+    this.#openMedia = undefined;
+    this.#media = leg;
     leg.onEvent = (event) => {
       if (event.ev === 'dtmf-begin') this.receive({ kind: 'dtmf-begin', digit: event.digit });
       else if (event.ev === 'dtmf-end')
@@ -303,8 +306,35 @@ export class Channel {
   }
 
   #applyLink(): void {
-    const to = this.#linkTo?.media;
+    if (this.#linkTo === undefined) {
+      this.#media?.send({ op: 'link', to: undefined });
+      return;
+    }
+    const to = this.#linkTo.media;
     this.media?.send({ op: 'link', to: to?.id, ...(to && { worker: to.worker }) });
+  }
+
+  /**
+   * The channel's media in the media plane: opened by its driver (RTP at call setup), or on first use when the
+   * driver left an opener (`lazyMedia`). Undefined while there is none (a PJSIP call before its RTP is bound).
+   */
+  get media(): MediaLeg | undefined {
+    if (this.#media === undefined && this.#openMedia !== undefined && !this.isDestroyed) {
+      const open = this.#openMedia;
+      this.#openMedia = undefined;
+      open();
+    }
+    return this.#media;
+  }
+
+  /** Whether the channel's media is open (without opening it). */
+  get hasMedia(): boolean {
+    return this.#media !== undefined;
+  }
+
+  /** Open the channel's media only when something needs it: `open` must call attachMedia. */
+  lazyMedia(open: () => void): void {
+    if (this.#media === undefined) this.#openMedia = open;
   }
 
   indicate(indication: ControlIndication): void {

@@ -15,6 +15,9 @@ import {
   type ToPlane,
 } from './media-protocol.js';
 
+/** A request number that asks for no answer. */
+export const NO_REPLY = 0;
+
 /** The media plane as the core sees it (implemented inline or over worker threads, wired in app.ts). */
 export interface MediaPlane {
   readonly workerCount: number;
@@ -47,6 +50,12 @@ export class MediaLeg {
     private readonly client: PlaneClient,
     edge: EdgeSpec,
   ) {
+    // Only an RTP edge has something to tell (where it is bound): the others are ready at once, unanswered.
+    if (edge.kind !== 'rtp') {
+      client.post(this, { id, req: NO_REPLY, request: { op: 'open', edge } });
+      this.ready = Promise.resolve({ ok: true });
+      return;
+    }
     this.ready = client.request(this, { op: 'open', edge }).then((reply) => {
       if (reply.ok) this.#statsSlot = reply.statsSlot;
       return reply;

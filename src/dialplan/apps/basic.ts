@@ -13,11 +13,11 @@ export async function answer({ channel, data }: AppContext): Promise<AppResult> 
   channel.answer();
   const delay = Number.parseInt(data, 10);
   if (delay > 0) return safeSleep(channel, delay);
-  if (wasUp || channel.media === undefined) return;
-  await Promise.race([
-    channel.media.request({ op: 'wait-audio', timeoutMs: ANSWER_MEDIA_WAIT_MS }),
-    channel.whenHangup(),
-  ]);
+  if (wasUp) return;
+  // A channel without open media (a Local half nobody has linked to audio yet) has no frame to wait for.
+  if (!channel.hasMedia) return safeSleep(channel, ANSWER_MEDIA_WAIT_MS);
+  const media = channel.media!;
+  await Promise.race([media.request({ op: 'wait-audio', timeoutMs: ANSWER_MEDIA_WAIT_MS }), channel.whenHangup()]);
 }
 
 /** Hangup([cause]) — pbx_builtin_hangup: a soft hangup with the cause (16 when none or not a number). */
