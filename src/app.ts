@@ -76,6 +76,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const planeSettings: PlaneSettings = config.media;
   core.media = workers > 0 ? await startWorkerPlane(planeSettings, workers) : startInlinePlane(planeSettings);
   log.info({ workers }, 'media plane started');
+  core.playbacks.configure(config.media);
   core.registerDriver(new LocalDriver(core));
   const extensions = loadExtensions(config.extensions);
   for (const e of extensions.errors) log.warn({ file: e.file, line: e.line }, e.message);

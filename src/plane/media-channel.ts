@@ -149,7 +149,9 @@ export class MediaChannel implements LinkTarget {
     const source = s[slot]!;
     const rate = this.rate;
     const out = this.#tickBuffer.subarray(0, frameSamples(rate));
-    if (source.fill(out, rate)) {
+    const filled = source.fill(out, rate);
+    if (filled === 'idle') return;
+    if (filled) {
       this.send(out, rate);
       return;
     }

@@ -46,8 +46,12 @@ export type SourceSlot = 'digit' | 'stream' | 'generator';
  * 20 ms frame per tick while it is the channel's active source.
  */
 export interface ClockedSource {
-  /** Fill `out` (20 ms at `rate`); false when the source has ended (nothing was written). */
-  fill(out: Int16Array, rate: number): boolean;
+  /**
+   * Fill `out` (20 ms at `rate`); false when the source has ended (nothing was written); `'idle'` when the source
+   * stays but has nothing to send this tick (a paused playback): no frame goes out, and it still holds the write
+   * path, so linked audio stays held back too.
+   */
+  fill(out: Int16Array, rate: number): boolean | 'idle';
   /** The source is no longer the channel's: replaced, stopped, or the channel closed. */
   release(): void;
 }

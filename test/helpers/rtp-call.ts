@@ -157,6 +157,35 @@ export class RtpCall {
     }
   }
 
+  /**
+   * Send one RFC 4733 digit (payload type 101, as offered): a packet every 20 ms while it lasts, then the end
+   * packet three times (§2.5.1.4), all with the digit's start timestamp.
+   */
+  async sendDtmf(digit: string, durationMs = 100): Promise<void> {
+    const event = '0123456789*#ABCD'.indexOf(digit.toUpperCase());
+    if (event < 0) throw new Error(`not a DTMF digit: ${digit}`);
+    const ts = this.#ts;
+    const packet = (duration: number, end: boolean, first: boolean): Buffer => {
+      const pkt = Buffer.alloc(16);
+      pkt[0] = 0x80;
+      pkt[1] = 101 | (first ? 0x80 : 0);
+      pkt.writeUInt16BE(this.#seq++ & 0xffff, 2);
+      pkt.writeUInt32BE(ts >>> 0, 4);
+      pkt.writeUInt32BE(this.#ssrc, 8);
+      pkt[12] = event;
+      pkt[13] = (end ? 0x80 : 0) | 10; // volume −10 dBm0
+      pkt.writeUInt16BE(duration, 14);
+      return pkt;
+    };
+    const total = durationMs * 8;
+    for (let elapsed = 160, n = 0; elapsed < total; elapsed += 160, n++) {
+      this.rtp.send(packet(elapsed, false, n === 0), this.remotePort, '127.0.0.1');
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    for (let i = 0; i < 3; i++) this.rtp.send(packet(total, true, false), this.remotePort, '127.0.0.1');
+    this.#ts += total;
+  }
+
   /** Audio packets received (telephone-event excluded), in arrival order. */
   audioPackets(): RtpPacketIn[] {
     return this.received.filter((p) => p.pt === 0 || p.pt === 8);

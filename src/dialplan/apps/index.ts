@@ -2,6 +2,7 @@ import type { DialplanApplication } from './app.js';
 import { answer, busy, congestion, echo, hangup, noOp, progress, ringing, set, wait } from './basic.js';
 import { dial } from './dial.js';
 import { goto, gotoIf } from './goto.js';
+import { playback } from './playback.js';
 import { stasis } from './stasis.js';
 
 /** The dialplan applications Switchyard has, by lower-case name (Asterisk matches them case-insensitively). */
@@ -21,4 +22,5 @@ export const APPLICATIONS: Readonly<Record<string, DialplanApplication>> = {
   gotoif: gotoIf,
   stasis,
   dial,
+  playback,
 };
