@@ -40,6 +40,8 @@ export default tseslint.config(
   { files: ['src/rtp/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/media/**']) },
   { files: ['src/media/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/rtp/**']) },
   { files: ['src/ari/**'], rules: restrict(['**/channels/**', '**/dialplan/**', '**/cli/**', '**/plane/**']) },
+  // The typed client is for applications: it knows the operation tables and the wire models, nothing of the server.
+  { files: ['src/client/**'], rules: restrict(['**/core/**', '**/channels/**', '**/dialplan/**', '**/sip/**', '**/rtp/**', '**/media/**', '**/plane/**', '**/cli/**', '**/config/**', '**/ari/server/**', '**/ari/handlers/**', '**/ari/contract/**', 'node:http']) },
   // The media plane implements a core port (like a driver) and runs in workers: no HTTP, SIP, dialplan or drivers.
   { files: ['src/plane/**'], rules: restrictWithWireTypes(['**/ari/**', '**/channels/**', '**/dialplan/**', '**/sip/**', '**/cli/**', 'node:http', 'ws']) },
   {
