@@ -81,7 +81,7 @@ test('a gap is concealed by a fading repeat, then silence', () => {
   const values: number[] = [];
   for (let k = 1; k <= 6; k++) {
     jb.pull(out, k * 20);
-    values.push(out[0]!);
+    values.push(out[0]);
   }
   assert.deepEqual(values, [500, 250, 125, 62, 0, 0]);
   assert.equal(jb.stats.concealed, 6);
