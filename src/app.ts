@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
 import { LocalDriver } from './channels/local/local-driver.js';
 import { PjsipDriver } from './channels/pjsip/pjsip-driver.js';
+import { SnoopChannelDriver } from './channels/snoop/snoop-driver.js';
 import { loadConfig, assertSafeBinding, type LoadedConfig } from './config/load-config.js';
 import { verifyPassword } from './config/ari-config.js';
 import { Core } from './core/core.js';
@@ -78,6 +79,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   log.info({ workers }, 'media plane started');
   core.playbacks.configure(config.media);
   core.registerDriver(new LocalDriver(core));
+  core.registerDriver(new SnoopChannelDriver(core));
   const extensions = loadExtensions(config.extensions);
   for (const e of extensions.errors) log.warn({ file: e.file, line: e.line }, e.message);
   for (const [name, value] of extensions.globals) core.variables.globals.set(name, value);
