@@ -77,6 +77,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const planeSettings: PlaneSettings = config.media;
   core.media = workers > 0 ? await startWorkerPlane(planeSettings, workers) : startInlinePlane(planeSettings);
   log.info({ workers }, 'media plane started');
+  const wavs = await core.recordings.start(config.media); // repairs wav files a killed process left
+  log.info({ dir: config.media.recordingsDir, repaired: wavs.repaired, failed: wavs.failed }, 'recordings checked');
   core.playbacks.configure(config.media);
   core.registerDriver(new LocalDriver(core));
   core.registerDriver(new SnoopChannelDriver(core));

@@ -6,6 +6,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { withByteRange } from './byte-range.js';
 import { Dispatcher } from './dispatcher.js';
 import { EventsEndpoint } from './events-endpoint.js';
 import { readBody } from './http-body.js';
@@ -108,7 +109,8 @@ export class AriServer {
       return;
     }
     const body = await readBody(req, this.#maxBodyBytes);
-    const response = await this.#dispatcher.dispatch(toAriRequest(req, ariPath, body));
+    const ariReq = toAriRequest(req, ariPath, body);
+    const response = withByteRange(await this.#dispatcher.dispatch(ariReq), ariReq.method, ariReq.headers);
     writeResponse(res, response, this.#opts.serverHeader, this.#opts.pretty);
   }
 

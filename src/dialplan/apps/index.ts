@@ -3,6 +3,7 @@ import { answer, busy, congestion, echo, hangup, noOp, progress, ringing, set, w
 import { dial } from './dial.js';
 import { goto, gotoIf } from './goto.js';
 import { playback } from './playback.js';
+import { record } from './record.js';
 import { stasis } from './stasis.js';
 
 /** The dialplan applications Switchyard has, by lower-case name (Asterisk matches them case-insensitively). */
@@ -22,5 +23,6 @@ export const APPLICATIONS: Readonly<Record<string, DialplanApplication>> = {
   gotoif: gotoIf,
   stasis,
   dial,
+  record,
   playback,
 };
