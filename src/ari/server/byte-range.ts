@@ -27,10 +27,9 @@ export function parseByteRange(header: string, size: number): ByteRange | undefi
     return { start: Math.max(0, size - suffix), end: size - 1 };
   }
   const start = Number(first);
-  const end = last === '' ? size - 1 : Number(last);
-  if (end < start) return undefined; // invalid range-spec: ignored
+  if (last !== '' && Number(last) < start) return undefined; // an invalid range-spec: ignored
   if (start >= size) return 'unsatisfiable';
-  return { start, end: Math.min(end, size - 1) };
+  return { start, end: last === '' ? size - 1 : Math.min(Number(last), size - 1) };
 }
 
 /** The response with the request's Range applied (see the file comment). */
