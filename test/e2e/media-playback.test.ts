@@ -20,6 +20,10 @@ const EXTENSIONS = `
 exten => app,1,Answer()
  same => n,Stasis(${APP})
  same => n,Hangup()
+exten => dp,1,Playback(hello-world)
+ same => n,Playback(no-such-file&vm-goodbye)
+ same => n,Stasis(${APP})
+ same => n,Hangup()
 `;
 
 let server: TestServer;
@@ -392,3 +396,26 @@ test('offsetms starts into the file; forward skips ahead', { skip }, async () =>
     await call.hangup();
   }
 });
+
+test(
+  'dialplan Playback() answers, plays its files in order, skips a missing one and sets PLAYBACKSTATUS',
+  { skip },
+  async () => {
+    const seen = new Set(events.events.filter((e) => e.type === 'StasisStart').map((e) => e.channel!.id));
+    const call = await RtpCall.dial(server, 'dp');
+    try {
+      const start = await events.wait((e) => e.type === 'StasisStart' && !seen.has(e.channel!.id), 8000);
+      await settle();
+      const hello = soxSamples(join(EN, 'hello-world.wav'));
+      const bye = soxSamples(join(EN, 'vm-goodbye.wav'));
+      const heard = call.heard();
+      const c1 = bestCorrelation(hello, heard.subarray(0, hello.length + 800), 800);
+      const c2 = bestCorrelation(bye, heard.subarray(hello.length - 200), 800);
+      assert.ok(c1 >= 0.9 && c2 >= 0.9, `correlations ${c1.toFixed(3)} / ${c2.toFixed(3)}`);
+      const status = await ari(server, 'GET', `/channels/${start.channel!.id}/variable?variable=PLAYBACKSTATUS`);
+      assert.deepEqual(status.json, { value: 'FAILED' });
+    } finally {
+      await call.hangup();
+    }
+  },
+);

@@ -73,17 +73,18 @@ export class PlaybackFiles {
 
 /**
  * A whole file through the 2:1 converter: the filter's tail is flushed with zeros and its delay cut off the front,
- * so the converted audio lines up with the original.
+ * so the converted audio lines up with the original. The delay is FILTER_DELAY samples at 16 kHz; downsampling
+ * that is 11.5 samples at 8 kHz, so one zero goes in front to make it a whole 12.
  */
 export function convertRate(samples: Int16Array, from: Rate, to: Rate): Int16Array {
   const converter = createResampler(from, to);
   if (converter === undefined) return samples;
-  const input = new Int16Array(samples.length + 2 * FILTER_DELAY);
-  input.set(samples);
+  const lead = to === 8000 ? 1 : 0;
+  const input = new Int16Array(lead + samples.length + 2 * FILTER_DELAY);
+  input.set(samples, lead);
   const out = new Int16Array(converter.outputLength(input.length));
   const written = converter.process(input, out);
-  // The delay is FILTER_DELAY samples at 16 kHz: half of that at 8 kHz.
-  const delay = to === 16000 ? FILTER_DELAY : Math.floor(FILTER_DELAY / 2);
+  const delay = to === 16000 ? FILTER_DELAY : (FILTER_DELAY + lead) / 2;
   const length = Math.round((samples.length * to) / from);
   return out.slice(delay, Math.min(written, delay + length));
 }

@@ -1,5 +1,6 @@
-// Reduced copy of traces/s3_media.mjs: only its non-media statements, in the original order. Every removed
-// block is named in a comment; the recorded exchanges and events of those blocks are excluded in s3.test.ts.
+// Reduced copy of traces/s3_media.mjs: its non-media statements and its channel playbacks, in the original
+// order. Every removed block is named in a comment; the recorded exchanges and events of those blocks are
+// excluded in s3.test.ts.
 /* global process */
 import {req,ws,sleep,L,waitFor,dump} from './lib.mjs';
 const w=await ws('test');
@@ -7,18 +8,38 @@ L('=== create + dial');
 await req('POST','/channels/create',{endpoint:'Local/wait@default',app:'test',appArgs:'created',channelId:'k1'},{variables:{A:'1',B:{value:'2',report_events:true}}},{full:true});
 await waitFor(w,e=>e.type==='StasisStart'&&e.channel.id==='k1');
 await req('POST','/channels/k1/answer');
-// removed: POST /channels/k1/play media=sound:hello (playback)
+await req('POST','/channels/k1/play',{media:'sound:hello'});
 await req('POST','/channels/k1/dial',{timeout:10});
 await waitFor(w,e=>e.type==='Dial'&&e.dialstatus==='ANSWER');
 await sleep(300);
 await req('POST','/channels/k1/dial');
 L('=== playback list with various schemes');
-// removed: play pl1 (sound/number/digits/characters/tone/bogus list), GET /playbacks/pl1, control
-//   pause/unpause/forward/bogus, control on an unknown playback, wait for PlaybackFinished (playback)
+let r=await req('POST','/channels/k1/play/pl1',{media:'sound:hello,number:42,digits:12,characters:ab,tone:ring;tonezone=us,bogus:zzz,sound:silence1'},undefined,{full:true,showHeaders:true});
+await sleep(300);
+await req('GET','/playbacks/pl1',undefined,undefined,{full:true});
+await req('POST','/playbacks/pl1/control',{operation:'pause'});
+await req('GET','/playbacks/pl1',undefined,undefined,{full:true});
+await req('POST','/playbacks/pl1/control',{operation:'pause'});
+await req('POST','/playbacks/pl1/control',{operation:'unpause'});
+await req('POST','/playbacks/pl1/control',{operation:'forward'});
+await req('POST','/playbacks/pl1/control',{operation:'bogus'});
+await req('POST','/playbacks/nope/control',{operation:'bogus'});
+await waitFor(w,e=>e.type==='PlaybackFinished'&&e.playback.id==='pl1',20000);
+await sleep(200);
+await req('GET','/playbacks/pl1');
 L('=== number playback stop while playing (non-controllable)');
-// removed: play pl2 number:123456, control pause, DELETE /playbacks/pl2 (playback)
+await req('POST','/channels/k1/play/pl2',{media:'number:123456'});
+await waitFor(w,e=>e.type==='PlaybackStarted'&&e.playback.id==='pl2');
+await req('POST','/playbacks/pl2/control',{operation:'pause'});
+await req('DELETE','/playbacks/pl2');
+await waitFor(w,e=>e.type==='PlaybackFinished'&&e.playback.id==='pl2',10000);
 L('=== queued playback stop');
-// removed: play pl3 sound:long, play pl4, DELETE both (playback)
+await req('POST','/channels/k1/play/pl3',{media:'sound:long'});
+await req('POST','/channels/k1/play/pl4',{media:'sound:hello'});
+await req('DELETE','/playbacks/pl4');
+await sleep(300);
+await req('DELETE','/playbacks/pl3');
+await sleep(800);
 L('=== recording');
 // removed: record sub/r1, live recording get/pause/unpause/stop, stored list/get/file/copy, record with
 //   existing name / unknown format / bad ifExists, overwrite, DELETE live + stored (recordings).
