@@ -4,21 +4,40 @@
  *   under `<astspooldir>/recording`). Without the file (or the key), Debian's sound packages' location for sounds
  *   (`/usr/share/asterisk`) and Asterisk's spool (`/var/spool/asterisk`). Note: `[directories](!)` is a template
  *   and is ignored by Asterisk, so only a plain `[directories]` counts.
- * - musiconhold.conf: classes in `mode=files` with `directory` and `sort` (random, alpha; `randstart` reads as
- *   random); other modes (custom, mp3, playlist) are reported and skipped. Without the file, a `default` class on
- *   Debian's asterisk-moh-opsound-wav folder.
+ * - musiconhold.conf: classes in `mode=files` (a folder) and `mode=playlist` (`entry=` absolute paths), with
+ *   res_musiconhold's options that matter to them (see parseMohClasses). Without the file, a `default` class on
+ *   Debian's asterisk-moh-opsound-wav folder (Asterisk itself would have no music on hold at all).
  * - indications.conf: the tone zones (parsed by indications-config.ts; built-in us/uk/de/fr/... otherwise).
  */
 import { isAbsolute, join, resolve } from 'node:path';
 import type { IndicationsData } from '../media/tones/tone-zones.js';
 import { BUILTIN_INDICATIONS } from '../media/tones/builtin-tone-zones.js';
+import { astTrue } from './ari-config.js';
 import type { ConfEntry, ConfError, ConfFile } from './conf-types.js';
 import { parseIndicationsConfig } from './indications-config.js';
 
+/**
+ * Order of a class's files (res_musiconhold's MOH_RANDOMIZE / MOH_SORTALPHA flags): `none` plays them in the
+ * order the folder lists them, `alpha` sorted by name ignoring case, `random` a random file each time, `randstart`
+ * sorted but starting at a random one.
+ */
+export type MohSort = 'none' | 'random' | 'alpha' | 'randstart';
+
 export interface MohClassConfig {
+  /** The section's name; classes are looked up ignoring case. */
   readonly name: string;
+  readonly mode: 'files' | 'playlist';
+  /** `files`: the folder (a relative one is under astdatadir). */
   readonly directory: string;
-  readonly sort: 'random' | 'alpha';
+  /** `playlist`: the `entry=` paths, absolute and without extension, in order. */
+  readonly entries: readonly string[];
+  readonly sort: MohSort;
+  /** `loop_last`: once the last file is reached, it repeats instead of starting over. */
+  readonly loopLast: boolean;
+  /** `announcement`: a sound played before each file ('' for none). */
+  readonly announcement: string;
+  /** `answeredonly`: no music for a channel that is not answered. */
+  readonly answeredOnly: boolean;
 }
 
 export interface MediaConfig {
@@ -53,26 +72,114 @@ function lastEntry(file: ConfFile | undefined, section: string, key: string): Co
   return found;
 }
 
-function mohClasses(file: ConfFile, configDir: string, errors: ConfError[]): MohClassConfig[] {
+/** The default class when there is no musiconhold.conf: Debian's folder, in folder order. */
+export const DEFAULT_MOH_CLASS: MohClassConfig = {
+  name: 'default',
+  mode: 'files',
+  directory: DEFAULT_MOH_DIR,
+  entries: [],
+  sort: 'none',
+  loopLast: false,
+  announcement: '',
+  answeredOnly: false,
+};
+
+/** Class modes that run an external player (mpg123 or `application=`): not available here. */
+const PLAYER_MODES = new Set(['mp3', 'mp3nb', 'quietmp3', 'quietmp3nb', 'httpmp3', 'custom']);
+
+/**
+ * musiconhold.conf as res_musiconhold's load_moh_classes reads it: every section but `[general]` and templates is
+ * a class named after the section; options are read in order (moh_parse_options), the flags of `sort` accumulate
+ * (`random` then `alpha` is `randstart`), `random=yes|no` is the old spelling of sort=random. A class needs a mode
+ * (there is no default) and, in files mode, a directory; relative directories are under astdatadir
+ * (moh_scan_files). A playlist keeps only absolute `entry=` paths; URLs would need an external player. The
+ * first class of a name wins; classes are matched ignoring case.
+ */
+export function parseMohClasses(file: ConfFile, dataDir: string, errors: ConfError[]): MohClassConfig[] {
   const out: MohClassConfig[] = [];
+  const warn = (line: number, message: string): void => void errors.push({ file: 'musiconhold.conf', line, message });
   for (const section of file.sections) {
     if (section.isTemplate || section.name.toLowerCase() === 'general') continue;
-    let mode = 'files';
+    const line = section.entries[0]?.line ?? 0;
+    let mode = '';
     let directory = '';
-    let sort: 'random' | 'alpha' = 'random';
+    let isRandom = false;
+    let isAlpha = false;
+    let loopLast = false;
+    let announcement = '';
+    let answeredOnly = false;
+    const entries: string[] = [];
     for (const e of section.entries) {
-      const key = e.key.toLowerCase();
-      if (key === 'mode') mode = e.value.trim().toLowerCase();
-      else if (key === 'directory') directory = e.value.trim();
-      else if (key === 'sort') sort = e.value.trim().toLowerCase() === 'alpha' ? 'alpha' : 'random';
+      const value = e.value.trim();
+      switch (e.key.toLowerCase()) {
+        case 'mode':
+          mode = value.toLowerCase();
+          break;
+        case 'directory':
+          directory = value;
+          break;
+        case 'entry':
+          if (value.startsWith('/')) entries.push(value);
+          else
+            warn(e.line, `[${section.name}]: playlist entry '${value}' is not an absolute path (URLs need a player)`);
+          break;
+        case 'sort': {
+          const v = value.toLowerCase();
+          if (v === 'random' || v === 'randstart') isRandom = true;
+          if (v === 'alpha' || v === 'randstart') isAlpha = true;
+          break;
+        }
+        case 'random':
+          isRandom = astTrue(value);
+          break;
+        case 'loop_last':
+          loopLast = astTrue(value);
+          break;
+        case 'announcement':
+          announcement = value;
+          break;
+        case 'answeredonly':
+          answeredOnly = astTrue(value);
+          break;
+      }
     }
-    if (mode !== 'files') {
-      errors.push({ file: 'musiconhold.conf', line: 0, message: `[${section.name}]: mode=${mode} is not supported` });
+    const name = section.name;
+    if (out.some((c) => c.name.toLowerCase() === name.toLowerCase())) {
+      warn(line, `Music on Hold class '${name}' already exists`);
       continue;
     }
-    if (directory === '') continue;
-    // A relative directory is under <astdatadir>/moh in Asterisk; here under the config folder's parent data dir.
-    out.push({ name: section.name, directory: dirValue(directory, configDir), sort });
+    // load_moh_classes checks the directory first (only custom and playlist classes may lack one), then the mode.
+    if (directory === '' && mode !== 'custom' && mode !== 'playlist') {
+      warn(line, `A directory must be specified for class '${name}'!`);
+      continue;
+    }
+    if (mode === '') {
+      warn(line, `A mode must be specified for class '${name}'!`);
+      continue;
+    }
+    if (PLAYER_MODES.has(mode)) {
+      warn(line, `[${name}]: mode=${mode} needs an external player and is not supported`);
+      continue;
+    }
+    if (mode !== 'files' && mode !== 'playlist') {
+      warn(line, `Don't know how to do a mode '${mode}' music on hold`);
+      continue;
+    }
+    if (mode === 'playlist' && entries.length === 0) {
+      warn(line, `[${name}]: a playlist class needs at least one entry`);
+      continue;
+    }
+    const sort: MohSort = isRandom ? (isAlpha ? 'randstart' : 'random') : isAlpha ? 'alpha' : 'none';
+    out.push({
+      name,
+      mode,
+      directory: mode === 'files' ? (isAbsolute(directory) ? directory : join(dataDir, directory)) : '',
+      entries: mode === 'playlist' ? entries : [],
+      sort,
+      loopLast,
+      announcement,
+      answeredOnly,
+    });
   }
   return out;
 }
@@ -92,12 +199,15 @@ export function parseMediaConfig(
     indications = parsed.indications;
     errors.push(...parsed.errors);
   }
-  const classes = files.musiconhold
-    ? mohClasses(files.musiconhold, configDir, errors)
-    : [{ name: 'default', directory: DEFAULT_MOH_DIR, sort: 'random' as const }];
+  const classes = files.musiconhold ? parseMohClasses(files.musiconhold, data, errors) : [DEFAULT_MOH_CLASS];
   if (files.musiconhold) errors.push(...files.musiconhold.errors);
   return {
-    config: { soundsDir: join(data, 'sounds'), recordingsDir: join(spool, 'recording'), mohClasses: classes, indications },
+    config: {
+      soundsDir: join(data, 'sounds'),
+      recordingsDir: join(spool, 'recording'),
+      mohClasses: classes,
+      indications,
+    },
     errors,
   };
 }

@@ -17,6 +17,7 @@ import { Variables } from './variables.js';
 import { Bridges } from './bridge/bridges.js';
 import { DeviceStates } from './device-states.js';
 import { Mailboxes } from './mailboxes.js';
+import { stopSilence } from './media/moh-control.js';
 import { installTalkDetect } from './media/talk-detect.js';
 import { Playbacks } from './playback/playbacks.js';
 import { Recordings } from './recording/recordings.js';
@@ -82,7 +83,11 @@ export class Core {
     this.bridges = new Bridges(this.bus, this.stasis);
     this.deviceStates = new DeviceStates(this.bus);
     this.endpoints = new Endpoints(() => this.bus);
-    this.stasis.onLeave = (channel) => this.bridges.leave(channel);
+    this.stasis.onLeave = (channel) => {
+      this.bridges.leave(channel);
+      // res_stasis.c: leaving Stasis stops a silence generator the app left running (music goes on).
+      stopSilence(channel);
+    };
     installTalkDetect(this);
     const channelvarNames = options.channelvars ?? [];
     this.#host = {

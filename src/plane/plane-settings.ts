@@ -1,3 +1,4 @@
+import type { MohClassConfig } from '../config/media-config.js';
 import type { IndicationsData } from '../media/tones/tone-zones.js';
 
 /**
@@ -9,15 +10,11 @@ export interface PlaneSettings {
   readonly soundsDir: string;
   /** Where recordings are written (`<astspooldir>/recording`). */
   readonly recordingsDir: string;
-  /** Music on hold classes in `files` mode. */
+  /** Music on hold classes (files and playlist modes). */
   readonly mohClasses: readonly MohClassSettings[];
   /** Tone zones for `tone:` playbacks and indications (built-in ones plus indications.conf). */
   readonly indications: IndicationsData;
 }
 
-export interface MohClassSettings {
-  readonly name: string;
-  readonly directory: string;
-  /** `sort=random` shuffles the files per channel start; `alpha` plays them in name order. */
-  readonly sort: 'random' | 'alpha';
-}
+/** A music on hold class as musiconhold.conf gives it (modes files and playlist). */
+export type MohClassSettings = MohClassConfig;

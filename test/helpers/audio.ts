@@ -72,9 +72,18 @@ export function bestCorrelation(reference: Int16Array, heard: Int16Array, maxLag
   return best;
 }
 
+const SOX_MAX_OUTPUT_BYTES = 256 * 1024 * 1024;
+
 /** A wav's samples as sox decodes them (16-bit, the file's rate). */
 export function soxSamples(path: string, rate = 8000): Int16Array {
-  const r = spawnSync('sox', [path, '-t', 'raw', '-e', 'signed', '-b', '16', '-L', '-r', String(rate), '-c', '1', '-']);
+  // A music-on-hold file decodes to several MB: more than spawnSync's default 1 MiB of output.
+  const r = spawnSync(
+    'sox',
+    [path, '-t', 'raw', '-e', 'signed', '-b', '16', '-L', '-r', String(rate), '-c', '1', '-'],
+    {
+      maxBuffer: SOX_MAX_OUTPUT_BYTES,
+    },
+  );
   if (r.status !== 0) throw new Error(`sox failed on ${path}: ${String(r.stderr)}`);
   const raw = r.stdout;
   return new Int16Array(raw.buffer.slice(raw.byteOffset, raw.byteOffset + raw.length - (raw.length % 2)));

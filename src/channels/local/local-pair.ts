@@ -1,6 +1,7 @@
 import type { Channel } from '../../core/channel/channel.js';
 import type { ChannelTech } from '../../core/channel/channel-tech.js';
 import type { ControlIndication, Frame } from '../../core/frame.js';
+import { startMusicOnHold, stopMusicOnHold } from '../../core/media/moh-control.js';
 import type { DialplanPort } from '../../core/ports.js';
 
 /**
@@ -34,7 +35,14 @@ export class LocalHalf implements ChannelTech {
     if (peer && !peer.isDestroyed) peer.queueHangup(channel.hangupCause);
   }
 
-  indicate(_channel: Channel, indication: ControlIndication): void {
+  indicate(channel: Channel, indication: ControlIndication): void {
+    // core_unreal.c: a Local channel plays music on hold itself on hold/unhold (the music reaches the other half
+    // as audio), unless it was made with the `m` option, which passes the indication on.
+    if ((indication === 'hold' || indication === 'unhold') && this.pair.interceptsMoh) {
+      if (indication === 'hold') startMusicOnHold(channel);
+      else stopMusicOnHold(channel);
+      return;
+    }
     this.peer?.receive({ kind: 'control', indication });
   }
 
@@ -47,6 +55,8 @@ export class LocalHalf implements ChannelTech {
 export class LocalPair {
   readonly one: LocalHalf = new LocalHalf(this, 1);
   readonly two: LocalHalf = new LocalHalf(this, 2);
+  /** Hold is answered with music on hold here (cleared by the `m` option). */
+  interceptsMoh = true;
   outbound!: Channel;
   inbound!: Channel;
 

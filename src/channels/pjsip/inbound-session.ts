@@ -122,10 +122,7 @@ export class InboundSession extends SipSession {
   }
 
   indicate(_channel: Channel, indication: ControlIndication): void {
-    if (indication === 'hold' || indication === 'unhold') {
-      if (this.#isAnswered) this.holdByReinvite(indication);
-      return;
-    }
+    if (indication === 'hold' || indication === 'unhold') return this.indicateHold(indication, this.#isAnswered);
     if (this.#isFinal || this.isTerminated) return;
     switch (indication) {
       case 'ringing':
@@ -143,7 +140,6 @@ export class InboundSession extends SipSession {
       case 'proceeding':
       case 'srcupdate':
       case 'stop':
-        // Local hold plays music to the caller; nothing goes on the wire (moh_passthrough=no, §4.7).
         return;
     }
   }

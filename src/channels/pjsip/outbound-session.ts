@@ -203,7 +203,7 @@ export class OutboundSession extends SipSession implements LegOwner {
   answer(): void {}
 
   indicate(_channel: Channel, indication: ControlIndication): void {
-    if ((indication === 'hold' || indication === 'unhold') && this.#isAnswered) this.holdByReinvite(indication);
+    if (indication === 'hold' || indication === 'unhold') this.indicateHold(indication, this.#isAnswered);
   }
 
   protected release(cause: number): void {

@@ -2,6 +2,7 @@ import type { EndpointConfig } from '../../config/pjsip-types.js';
 import type { Channel } from '../../core/channel/channel.js';
 import type { ChannelTech } from '../../core/channel/channel-tech.js';
 import type { ControlIndication, Frame } from '../../core/frame.js';
+import { startMusicOnHold, stopMusicOnHold } from '../../core/media/moh-control.js';
 import type { SipRequest, SipResponse } from '../../sip/message/sip-message.js';
 import type { ServerTransaction } from '../../sip/transaction/transaction-layer.js';
 import type { Destination } from '../../sip/transaction/transaction-ports.js';
@@ -189,9 +190,23 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   }
 
   /**
+   * A hold/unhold indication (chan_pjsip_indicate). With `moh_passthrough=no` (the default) the held channel hears
+   * music on hold played here — `ast_moh_start` with the indication's class, which an ARI hold does not give, so
+   * the `default` class — and unhold stops it; nothing goes on the wire. With `yes`, a re-INVITE once answered.
+   * No ChannelHold event is published either way.
+   */
+  protected indicateHold(indication: 'hold' | 'unhold', isAnswered: boolean): void {
+    if (!this.endpoint.mohPassthrough) {
+      if (indication === 'hold') startMusicOnHold(this.channel);
+      else stopMusicOnHold(this.channel);
+      return;
+    }
+    if (isAnswered) this.holdByReinvite(indication);
+  }
+
+  /**
    * ARI hold/unhold with `moh_passthrough=yes` (sip-reference §4.7): a re-INVITE offering sendonly (hold) or
-   * sendrecv, with a new o= version and the session timer headers; the 2xx is ACKed. Without it nothing goes on
-   * the wire (Asterisk plays music on hold locally) and no ChannelHold event is published either way.
+   * sendrecv, with a new o= version and the session timer headers; the 2xx is ACKed.
    */
   protected holdByReinvite(indication: 'hold' | 'unhold'): void {
     if (!this.endpoint.mohPassthrough) return;

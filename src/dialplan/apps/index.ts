@@ -2,6 +2,7 @@ import type { DialplanApplication } from './app.js';
 import { answer, busy, congestion, echo, hangup, noOp, progress, ringing, set, wait } from './basic.js';
 import { dial } from './dial.js';
 import { goto, gotoIf } from './goto.js';
+import { musicOnHold, startMusicOnHoldApp, stopMusicOnHoldApp } from './moh.js';
 import { playback } from './playback.js';
 import { record } from './record.js';
 import { stasis } from './stasis.js';
@@ -24,5 +25,8 @@ export const APPLICATIONS: Readonly<Record<string, DialplanApplication>> = {
   stasis,
   dial,
   record,
+  musiconhold: musicOnHold,
+  startmusiconhold: startMusicOnHoldApp,
+  stopmusiconhold: stopMusicOnHoldApp,
   playback,
 };
