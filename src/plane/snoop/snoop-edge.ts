@@ -32,8 +32,8 @@ const WAIT_FRAMES = 4;
 
 /** Copies the target's frames of one direction into a queue, leaving them unchanged. */
 class SpyHook implements Mixer {
-  /** Media time since this direction was last fed, ms. */
-  idleMs = 0;
+  /** Media time since this direction was last fed, ms (never fed: as long ago as can be). */
+  idleMs = Number.POSITIVE_INFINITY;
 
   constructor(
     readonly queue: SampleQueue,
