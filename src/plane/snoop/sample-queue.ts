@@ -31,17 +31,15 @@ export class SampleQueue {
   push(samples: Int16Array): void {
     const ring = this.#ring;
     const size = ring.length;
-    let n = samples.length;
-    let from = 0;
-    if (n > size) {
-      from = n - size;
-      n = size;
-    }
+    const n = Math.min(samples.length, size);
+    const from = samples.length - n;
     if (this.#length + n > size) this.flush();
-    const end = (this.#start + this.#length) % size;
-    const first = Math.min(n, size - end);
-    ring.set(samples.subarray(from, from + first), end);
-    if (first < n) ring.set(samples.subarray(from + first, from + n), 0);
+    // Sample by sample rather than through subarray views: nothing is allocated per frame.
+    let at = (this.#start + this.#length) % size;
+    for (let i = from; i < samples.length; i++) {
+      ring[at] = samples[i]!;
+      if (++at === size) at = 0;
+    }
     this.#length += n;
   }
 
@@ -51,9 +49,11 @@ export class SampleQueue {
     if (n > this.#length) return false;
     const ring = this.#ring;
     const size = ring.length;
-    const first = Math.min(n, size - this.#start);
-    out.set(ring.subarray(this.#start, this.#start + first), 0);
-    if (first < n) out.set(ring.subarray(0, n - first), first);
+    let at = this.#start;
+    for (let i = 0; i < n; i++) {
+      out[i] = ring[at]!;
+      if (++at === size) at = 0;
+    }
     this.#take(n);
     return true;
   }
