@@ -44,7 +44,7 @@ export interface MohServer {
   close(): Promise<void>;
 }
 
-/** A server with the two classes; `extra` adds config files. */
+/** A server with the two classes, its RTP ports from `rtpStart` (each test file its own range). */
 export async function startMohServer(rtpStart: number): Promise<MohServer> {
   const dir = mkdtempSync(join(tmpdir(), 'moh-e2e-'));
   const tones = join(dir, 'tones');

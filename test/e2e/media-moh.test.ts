@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { performance } from 'node:perf_hooks';
 import { ari, EventSocket } from '../helpers/ari.js';
-import { bestCorrelation, hasMoh, hasSox } from '../helpers/audio.js';
+import { bestCorrelation, hasMoh, hasSounds, hasSox } from '../helpers/audio.js';
 import { RtpCall } from '../helpers/rtp-call.js';
 import type { TestServer } from '../helpers/server.js';
 import {
@@ -149,6 +149,34 @@ test('one generator at a time: music replaces silence, stopSilence spares music,
     await call.hangup();
   }
 });
+
+test(
+  'a playback ends music and silence for good: after PlaybackFinished nothing is sent',
+  { skip: !hasSounds && 'sounds not installed' },
+  async () => {
+    const { call, id } = await caller();
+    try {
+      for (const generator of ['moh?mohClass=tones', 'silence']) {
+        await ari(server, 'POST', `/channels/${id}/${generator}`);
+        await call.waitForPackets(call.audioPackets().length + 10);
+        const finishedBefore = events.events.filter((e) => e.type === 'PlaybackFinished').length;
+        assert.equal((await ari(server, 'POST', `/channels/${id}/play?media=sound:beep`)).status, 201);
+        await events.wait(
+          (e) =>
+            e.type === 'PlaybackFinished' &&
+            events.events.filter((f) => f.type === 'PlaybackFinished').length > finishedBefore,
+        );
+        assert.equal(
+          await packetsDuring(call, 400),
+          0,
+          `${generator.replace(/\?.*/, '')} did not come back after the playback`,
+        );
+      }
+    } finally {
+      await call.hangup();
+    }
+  },
+);
 
 test('leaving Stasis stops the silence generator; the dialplan goes on in silence', async () => {
   const { call, id } = await caller();
