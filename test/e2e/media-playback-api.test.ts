@@ -23,6 +23,9 @@ exten => dpf,1,Playback(no-such-file&beep)
 exten => dps,1,Playback(beep,noanswer)
  same => n,Stasis(${APP})
  same => n,Hangup()
+exten => dpk,1,Playback(beep,skip)
+ same => n,Stasis(${APP})
+ same => n,Hangup()
 `;
 
 let server: TestServer;
@@ -279,10 +282,11 @@ test('/sounds with no sounds folder: 404, and the server still starts', async ()
   }
 });
 
-test('dialplan Playback(): PLAYBACKSTATUS is FAILED when a file is missing, SUCCESS otherwise', async () => {
-  for (const [exten, status] of [
-    ['dpf', 'FAILED'],
-    ['dps', 'SUCCESS'],
+test('dialplan Playback(): PLAYBACKSTATUS, answering unless noanswer, skip on a channel not up', async () => {
+  for (const [exten, status, state] of [
+    ['dpf', 'FAILED', 'Up'], // answered, then a missing file and beep
+    ['dps', 'SUCCESS', 'Ring'], // noanswer: played on the unanswered channel
+    ['dpk', 'SUCCESS', 'Ring'], // skip: not up, so nothing is played
   ] as const) {
     const id = `${exten}-1`;
     const other = `${exten}-2`;
@@ -292,7 +296,8 @@ test('dialplan Playback(): PLAYBACKSTATUS is FAILED when a file is missing, SUCC
       `/channels?endpoint=Local/${exten}@default&app=${APP}&channelId=${id}&otherChannelId=${other}`,
     );
     // The `;2` half runs the dialplan: Playback(), then Stasis.
-    await events.wait((e) => e.type === 'StasisStart' && e.channel!.id === other, 5000);
+    const start = await events.wait((e) => e.type === 'StasisStart' && e.channel!.id === other, 5000);
+    assert.equal(start.channel!.state, state, exten);
     const v = await ari(server, 'GET', `/channels/${other}/variable?variable=PLAYBACKSTATUS`);
     assert.deepEqual(v.json, { value: status }, exten);
     await ari(server, 'DELETE', `/channels/${id}`);
