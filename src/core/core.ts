@@ -80,7 +80,7 @@ export class Core {
     );
     this.stasis = new Stasis(this.apps, this.index, this.bus);
     this.variables = new Variables(() => this.bus);
-    this.bridges = new Bridges(this.bus, this.stasis);
+    this.bridges = new Bridges(this.bus, this.stasis, () => this.media);
     this.deviceStates = new DeviceStates(this.bus);
     this.endpoints = new Endpoints(() => this.bus);
     this.stasis.onLeave = (channel) => {

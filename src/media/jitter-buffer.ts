@@ -4,7 +4,7 @@
  *
  * Frames are placed by their RTP timestamp (in samples at the stream's rate). The playout point trails the newest
  * timestamp by a target delay that follows the measured interarrival jitter (RFC 3550 §6.4.1 estimator, in
- * samples): target = max(one frame, JITTER_FACTOR × jitter), clamped to MAX_DELAY_MS. When the frame due is
+ * samples): target = max(two frames, JITTER_FACTOR × jitter), clamped to MAX_DELAY_MS. When the frame due is
  * missing — lost, or later than the delay allows — packet-loss concealment repeats the last frame, fading it by
  * half per frame, and plays silence once the fade has run out; a frame arriving after its slot was concealed is
  * dropped. The buffer grows its delay by concealing one extra frame and shrinks it by skipping one, never more than
@@ -15,6 +15,11 @@
 import { performance } from 'node:perf_hooks';
 
 const MAX_DELAY_MS = 200;
+/**
+ * The least delay, in frames: one frame of cushion beyond the frame itself, so a stream that arrives in phase with
+ * the clock that pulls it (a frame landing just before its tick) does not lose every frame that lands just after.
+ */
+const MIN_DELAY_FRAMES = 2;
 const JITTER_FACTOR = 3;
 /** Frames held at most (a flood is trimmed from the oldest end). */
 const CAPACITY = 32;
@@ -62,7 +67,7 @@ export class JitterBuffer {
       this.#frames.push(new Int16Array(frameSamples));
       this.#stamps.push(-1);
     }
-    this.#expectedDelay = frameSamples;
+    this.#expectedDelay = MIN_DELAY_FRAMES * frameSamples;
   }
 
   /** Frames waiting. */
@@ -153,7 +158,7 @@ export class JitterBuffer {
     this.#transit = transit;
     const fs = this.frameSamples;
     const max = (MAX_DELAY_MS * this.rate) / 1000;
-    const wanted = Math.min(max, Math.max(fs, JITTER_FACTOR * this.#jitter));
+    const wanted = Math.min(max, Math.max(MIN_DELAY_FRAMES * fs, JITTER_FACTOR * this.#jitter));
     this.#expectedDelay = Math.ceil(wanted / fs) * fs;
     this.stats.jitterMs = (this.#jitter * 1000) / this.rate;
     this.stats.targetMs = (this.#expectedDelay * 1000) / this.rate;

@@ -1,4 +1,5 @@
 import type { MediaEngine } from './engine.js';
+import { installMixer } from './mixer/index.js';
 import { installMoh } from './moh/index.js';
 import type { PlaneSettings } from './plane-settings.js';
 import { installPlayback } from './playback/index.js';
@@ -13,4 +14,5 @@ export function installFeatures(engine: MediaEngine, settings: PlaneSettings): v
   installMoh(engine, settings);
   installSnoop(engine, settings);
   installTalk(engine, settings);
+  installMixer(engine);
 }

@@ -83,8 +83,8 @@ export class MediaChannel implements LinkTarget {
     this.host.setClocked(this, this.activeSource !== undefined);
   }
 
-  /** A frame decoded by the edge. */
-  read(samples: Int16Array): void {
+  /** A frame decoded by the edge (`timestamp`: its RTP timestamp, when it has one). */
+  read(samples: Int16Array, timestamp?: number): void {
     if (this.#closed) return;
     const rate = this.rate;
     this.readTime += samples.length;
@@ -92,7 +92,7 @@ export class MediaChannel implements LinkTarget {
     if (this.mutedIn) return;
     for (const mixer of this.readMixers) mixer.mix(samples, rate);
     for (const tap of this.readTaps) tap.onRead(samples, rate);
-    this.link?.writeLinked(samples, rate);
+    this.link?.writeLinked(samples, rate, timestamp);
   }
 
   /**
@@ -130,9 +130,9 @@ export class MediaChannel implements LinkTarget {
   }
 
   /** Audio from a link (bridge, echo, dial): sent unless a clocked source holds the write path. */
-  writeLinked(samples: Int16Array, rate: number): void {
+  writeLinked(samples: Int16Array, rate: number, timestamp?: number): void {
     if (this.#closed || this.activeSource !== undefined) return;
-    this.send(samples, rate);
+    this.send(samples, rate, timestamp);
   }
 
   /** One media clock tick: the active source's next frame goes out; a source that ended leaves its slot. */
@@ -164,14 +164,14 @@ export class MediaChannel implements LinkTarget {
   }
 
   /** Toward the device: mute, whisper, taps, then the edge (resampled to its rate when needed). */
-  send(samples: Int16Array, rate: number): void {
+  send(samples: Int16Array, rate: number, timestamp?: number): void {
     const edge = this.edge;
     if (this.#closed || edge === undefined || this.mutedOut) return;
     const frame = rate === edge.rate ? samples : this.#resampler.convert(samples, rate, edge.rate);
     for (const mixer of this.writeMixers) mixer.mix(frame, edge.rate);
     this.writeTime += frame.length;
     for (const tap of this.writeTaps) tap.onWrite(frame, edge.rate);
-    edge.write(frame);
+    edge.write(frame, timestamp);
   }
 
   /** Idempotent: sources released, edge closed, waiters woken. */

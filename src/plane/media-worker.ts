@@ -26,7 +26,9 @@ export interface PeerPortMessage {
 
 const data = workerData as WorkerData;
 const parent = parentPort!;
-const remote = new RemoteLinks((id, samples, rate) => engine.channels.get(id)?.writeLinked(samples, rate));
+const remote = new RemoteLinks((id, samples, rate, timestamp) =>
+  engine.channels.get(id)?.writeLinked(samples, rate, timestamp),
+);
 const toMain = new MessageBatch<FromPlane>((batch) => parent.postMessage(batch));
 const engine: MediaEngine = new MediaEngine((message: FromPlane) => toMain.push(message), {
   workerIndex: data.index,

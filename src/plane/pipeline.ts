@@ -10,8 +10,8 @@
 export interface MediaEdge {
   /** The rate the device speaks (8000 for G.711). Frames written at another rate are resampled by the channel. */
   readonly rate: number;
-  /** Send one frame. */
-  write(samples: Int16Array): void;
+  /** Send one frame; `timestamp` (samples) when the frame came with one (RTP), for a mixer's jitter buffer. */
+  write(samples: Int16Array, timestamp?: number): void;
   /** A digit toward the device (RFC 4733 or tones); edges without DTMF ignore it. */
   dtmfBegin?(digit: string): void;
   dtmfEnd?(digit: string, durationMs: number): void;
@@ -58,7 +58,7 @@ export interface ClockedSource {
 
 /** Where a channel's read audio goes when linked: another channel here, or one in another worker. */
 export interface LinkTarget {
-  writeLinked(samples: Int16Array, rate: number): void;
+  writeLinked(samples: Int16Array, rate: number, timestamp?: number): void;
 }
 
 /** Samples in one 20 ms frame at `rate`. */

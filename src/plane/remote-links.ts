@@ -4,19 +4,23 @@
  * turn of the event loop (transferred, not copied), so the message count stays at a few per tick however many
  * calls cross, and the receiving worker writes each frame into its channel as if it had been read there.
  *
- *   batch := frame*          frame := id:u32 rate:u32 count:u32 samples:i16[count] (padded to 4 bytes)
+ *   batch := frame*
+ *   frame := id:u32 rate:u32 count:u32 hasTimestamp:u32 timestamp:u32 samples:i16[count] (padded to 4 bytes)
  */
 import type { MessagePort } from 'node:worker_threads';
 import type { LinkTarget } from './pipeline.js';
 
-const HEADER_WORDS = 3;
+const HEADER_WORDS = 5;
+
+/** Writes a frame that arrived from another worker into the channel it names. */
+export type Deliver = (id: number, samples: Int16Array, rate: number, timestamp: number | undefined) => void;
 const INITIAL_BATCH_BYTES = 64 * 1024;
 
 class Batch {
   buffer = new ArrayBuffer(INITIAL_BATCH_BYTES);
   used = 0;
 
-  append(id: number, samples: Int16Array, rate: number): void {
+  append(id: number, samples: Int16Array, rate: number, timestamp: number | undefined): void {
     const bytes = HEADER_WORDS * 4 + ((samples.length * 2 + 3) & ~3);
     if (this.used + bytes > this.buffer.byteLength) {
       const grown = new ArrayBuffer(Math.max(this.buffer.byteLength * 2, this.used + bytes));
@@ -27,6 +31,8 @@ class Batch {
     header[0] = id;
     header[1] = rate;
     header[2] = samples.length;
+    header[3] = timestamp === undefined ? 0 : 1;
+    header[4] = timestamp ?? 0;
     new Int16Array(this.buffer, this.used + HEADER_WORDS * 4, samples.length).set(samples);
     this.used += bytes;
   }
@@ -40,7 +46,7 @@ export class RemoteLinks {
   /** `deliver` writes a frame that arrived from another worker into the channel it names. */
   readonly ports = new Map<number, MessagePort>();
 
-  constructor(private readonly deliver: (id: number, samples: Int16Array, rate: number) => void) {}
+  constructor(private readonly deliver: Deliver) {}
 
   /** The port to worker `worker` (each pair of workers shares one MessageChannel). */
   addPort(worker: number, port: MessagePort): void {
@@ -53,7 +59,7 @@ export class RemoteLinks {
     const key = `${worker}:${id}`;
     let target = this.#targets.get(key);
     if (target === undefined) {
-      target = { writeLinked: (samples, rate) => this.#append(worker, id, samples, rate) };
+      target = { writeLinked: (samples, rate, timestamp) => this.#append(worker, id, samples, rate, timestamp) };
       this.#targets.set(key, target);
     }
     return target;
@@ -64,14 +70,14 @@ export class RemoteLinks {
     this.#targets.delete(`${worker}:${id}`);
   }
 
-  #append(worker: number, id: number, samples: Int16Array, rate: number): void {
+  #append(worker: number, id: number, samples: Int16Array, rate: number, timestamp: number | undefined): void {
     if (!this.ports.has(worker)) return;
     let batch = this.#batches.get(worker);
     if (batch === undefined) {
       batch = new Batch();
       this.#batches.set(worker, batch);
     }
-    batch.append(id, samples, rate);
+    batch.append(id, samples, rate, timestamp);
     if (!this.#flushScheduled) {
       this.#flushScheduled = true;
       setImmediate(this.#flush);
@@ -88,14 +94,15 @@ export class RemoteLinks {
     }
   };
 
-  static unpack(buffer: ArrayBuffer, deliver: (id: number, samples: Int16Array, rate: number) => void): void {
+  static unpack(buffer: ArrayBuffer, deliver: Deliver): void {
     let at = 0;
     while (at + HEADER_WORDS * 4 <= buffer.byteLength) {
       const header = new Uint32Array(buffer, at, HEADER_WORDS);
       const count = header[2]!;
       const end = at + HEADER_WORDS * 4 + count * 2;
       if (end > buffer.byteLength) return;
-      deliver(header[0]!, new Int16Array(buffer, at + HEADER_WORDS * 4, count), header[1]!);
+      const timestamp = header[3] === 1 ? header[4] : undefined;
+      deliver(header[0]!, new Int16Array(buffer, at + HEADER_WORDS * 4, count), header[1]!, timestamp);
       at += HEADER_WORDS * 4 + ((count * 2 + 3) & ~3);
     }
   }

@@ -46,13 +46,23 @@ export const bridgeHandlers = resourceHandlers('bridges', {
   create: createOp,
   createWithId: sameAs(ops.createWithId, createOp),
   get: implement(ops.get, { target: 'bridge', handle: (_args, { bridge }) => bridge.snapshot() }),
-  destroy: implement(ops.destroy, { target: 'bridge', handle: (_args, { core, bridge }) => core.bridges.destroy(bridge) }),
+  destroy: implement(ops.destroy, {
+    target: 'bridge',
+    handle: (_args, { core, bridge }) => core.bridges.destroy(bridge),
+  }),
 
   addChannel: implement(ops.addChannel, {
     target: 'bridge',
-    handle: ({ channel: ids, mute }, { core, bridge }) => {
+    handle: ({ channel: ids, mute, role }, { core, bridge }) => {
       const channels = stasisChannels(core, ids);
-      if (mute) for (const channel of channels) channel.mutedIn = true;
+      // `role` replaces earlier roles; announcers are heard by every participant of a holding bridge; `mute`
+      // keeps the channel's voice out of the bridge for this join (res_stasis bridge mute).
+      for (const channel of channels) {
+        bridge.audio.options.set(channel, {
+          role: role === 'announcer' ? 'announcer' : 'participant',
+          muted: mute === true,
+        });
+      }
       core.bridges.add(bridge, channels);
     },
   }),

@@ -3,13 +3,14 @@ import type { Channel } from '../channel/channel.js';
 import { RawJson } from '../events/raw-json.js';
 import type { Frame } from '../frame.js';
 import { formatTimestamp } from '../time.js';
+import type { MediaPlane } from '../media/media-plane.js';
+import { BridgeAudio } from './bridge-audio.js';
 
 export type BridgeType = 'mixing' | 'holding';
 
 /**
- * A Stasis bridge (res_stasis bridges): its members, variables and snapshot. Audio between members is
- * relayed frame by frame for two parties (simple_bridge); DTMF goes to every other member. Mixing three or
- * more voices needs the audio mixer of the media engine.
+ * A Stasis bridge (res_stasis bridges): its members, variables and snapshot. Audio is relayed between two
+ * members (simple_bridge) and mixed for more (softmix), see bridge-audio.ts; DTMF goes to every other member.
  */
 export class Bridge {
   readonly creationtime = Date.now();
@@ -17,17 +18,22 @@ export class Bridge {
   readonly vars = new Map<string, string>();
   readonly reportedVars = new Set<string>();
   readonly videoMode = 'talker';
+  readonly audio: BridgeAudio;
   #snapshot: string | undefined;
 
   constructor(
     readonly id: string,
     readonly name: string,
     readonly type: BridgeType,
-  ) {}
+    plane: () => MediaPlane,
+  ) {
+    this.audio = new BridgeAudio(plane, () => this.type === 'holding');
+  }
 
-  /** simple_bridge / holding_bridge while no mixer is involved (trace s2). */
+  /** holding_bridge; for a mixing bridge simple_bridge while two members relay, softmix once it mixes (trace s2). */
   get technology(): string {
-    return this.type === 'holding' ? 'holding_bridge' : 'simple_bridge';
+    if (this.type === 'holding') return 'holding_bridge';
+    return this.audio.isMixing ? 'softmix' : 'simple_bridge';
   }
 
   touch(): void {
@@ -66,18 +72,11 @@ export class Bridge {
     return new RawJson(this.#snapshot);
   }
 
-  /**
-   * Audio between members: two parties are linked to each other in the media plane (simple_bridge); a third
-   * member needs the mixer, so until then nobody is linked.
-   */
+  /** Audio between members after a change: relayed or mixed (bridge-audio.ts); the technology may change. */
   linkAudio(): void {
-    const members = this.members;
-    if (members.length === 2) {
-      members[0]!.linkAudio(members[1]);
-      members[1]!.linkAudio(members[0]);
-      return;
-    }
-    for (const member of members) if (member.audioLink !== undefined) member.linkAudio(undefined);
+    const wasMixing = this.audio.isMixing;
+    this.audio.update(this.members);
+    if (this.audio.isMixing !== wasMixing) this.touch();
   }
 
   /**

@@ -5,6 +5,11 @@ import { CoreError } from '../errors.js';
 import type { Stasis } from '../stasis/stasis.js';
 import { controlOf } from '../stasis/stasis.js';
 import { Bridge, type BridgeType } from './bridge.js';
+import type { MediaPlane } from '../media/media-plane.js';
+import { nullMediaPlane } from '../media/null-plane.js';
+
+const silentPlane = nullMediaPlane();
+const nullPlane = (): MediaPlane => silentPlane;
 
 const KNOWN_FLAGS = new Set([
   'mixing',
@@ -27,6 +32,7 @@ export class Bridges {
   constructor(
     private readonly bus: EventBus,
     private readonly stasis: Stasis,
+    private readonly plane: () => MediaPlane = nullPlane,
   ) {}
 
   get(id: string): Bridge | undefined {
@@ -47,7 +53,7 @@ export class Bridges {
       throw new CoreError('INTERNAL', `Unable to create bridge. Possible duplicate bridge id '${id || '(null)'}'`);
     }
     const type: BridgeType = holding ? 'holding' : 'mixing';
-    const bridge = new Bridge(id || randomUUID(), name, type);
+    const bridge = new Bridge(id || randomUUID(), name, type, this.plane);
     this.#byId.set(bridge.id, bridge);
     this.#publish('BridgeCreated', bridge);
     return bridge;
@@ -56,6 +62,7 @@ export class Bridges {
   /** Members leave (ChannelLeftBridge each, staying in Stasis), then BridgeDestroyed. */
   destroy(bridge: Bridge): void {
     for (const member of [...bridge.members]) this.leave(member);
+    bridge.audio.close(bridge.members);
     this.#byId.delete(bridge.id);
     this.#publish('BridgeDestroyed', bridge);
     this.stasis.index.drop('bridge:' + bridge.id);
@@ -87,6 +94,7 @@ export class Bridges {
     channel.bridge = undefined;
     bridge.touch();
     channel.linkAudio(undefined);
+    bridge.audio.options.delete(channel);
     bridge.linkAudio();
     // The leaving channel's BRIDGEPEER is cleared first; those who stay keep theirs (trace s4).
     if (channel.getVariable('BRIDGEPEER')) channel.setVariable('BRIDGEPEER', '');

@@ -61,8 +61,9 @@ export class Channel {
   #media: MediaLeg | undefined;
   /** Opens the channel's media on first use (a Local pair's, which most control-only calls never need). */
   #openMedia: (() => void) | undefined;
-  #linkTo: Channel | undefined;
+  #linkTo: Channel | MediaLeg | undefined;
   readonly #linkedFrom = new Set<Channel>();
+  readonly #attachWaiters: Array<(leg: MediaLeg) => void> = [];
   /** Listeners for control frames coming from the device (used while dialing). */
   readonly controlListeners = new Set<(indication: ControlIndication) => void>();
 
@@ -279,6 +280,7 @@ export class Channel {
     if (this.mutedIn || this.mutedOut) leg.send({ op: 'mute', in: this.mutedIn, out: this.mutedOut });
     this.#applyLink();
     for (const source of this.#linkedFrom) source.#applyLink();
+    for (const waiter of this.#attachWaiters.splice(0)) waiter(leg);
   }
 
   readonly #mediaListeners = new Set<(event: MediaEvent) => void>();
@@ -293,15 +295,22 @@ export class Channel {
   }
 
   /** Audio read from this channel goes to `target` (a bridge peer, itself for Echo), or nowhere. */
-  linkAudio(target: Channel | undefined): void {
+  linkAudio(target: Channel | MediaLeg | undefined): void {
     if (this.#linkTo === target) return;
-    if (this.#linkTo !== undefined) this.#linkTo.#linkedFrom.delete(this);
+    if (this.#linkTo instanceof Channel) this.#linkTo.#linkedFrom.delete(this);
     this.#linkTo = target;
-    if (target !== undefined) target.#linkedFrom.add(this);
+    if (target instanceof Channel) target.#linkedFrom.add(this);
     this.#applyLink();
   }
 
-  get audioLink(): Channel | undefined {
+  /** Call `use` with the channel's media once it is open (now, if it is). */
+  whenMedia(use: (leg: MediaLeg) => void): void {
+    const leg = this.media;
+    if (leg !== undefined) use(leg);
+    else if (!this.isDestroyed) this.#attachWaiters.push(use);
+  }
+
+  get audioLink(): Channel | MediaLeg | undefined {
     return this.#linkTo;
   }
 
@@ -310,7 +319,7 @@ export class Channel {
       this.#media?.send({ op: 'link', to: undefined });
       return;
     }
-    const to = this.#linkTo.media;
+    const to = this.#linkTo instanceof Channel ? this.#linkTo.media : this.#linkTo;
     this.media?.send({ op: 'link', to: to?.id, ...(to && { worker: to.worker }) });
   }
 

@@ -11,8 +11,9 @@
  * runs, audio written from a bridge or link is dropped (`ast_write` with a generator active).
  */
 
-// While a feature's protocol is still empty (never), its member of the unions below is redundant.
-/* eslint-disable @typescript-eslint/no-redundant-type-constituents, @typescript-eslint/no-duplicate-type-constituents */
+// A feature without commands of its own has a `never` member in the union below.
+/* eslint-disable @typescript-eslint/no-redundant-type-constituents -- SnoopCommand is never: a snoop is all in its edge spec */
+import type { BridgeCommand } from './bridge-protocol.js';
 import type { MohCommand, MohEvent } from './moh-protocol.js';
 import type { PlaybackCommand, PlaybackEvent } from './playback-protocol.js';
 import type { RecordingCommand, RecordingEvent } from './recording-protocol.js';
@@ -50,9 +51,9 @@ export type EdgeSpec =
 /** G.711 codecs the RTP edge encodes and decodes. */
 export type RtpCodec = 'ulaw' | 'alaw';
 
-
 /** Commands to one channel's media (`id` is added by the leg). Processed in the order sent. */
 export type MediaCommand =
+  | BridgeCommand
   | PlaybackCommand
   | RecordingCommand
   | MohCommand

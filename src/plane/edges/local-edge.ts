@@ -11,8 +11,8 @@ export class LocalEdge implements MediaEdge {
 
   constructor(private readonly find: (id: number) => MediaChannel | undefined) {}
 
-  write(samples: Int16Array): void {
-    if (this.peerId !== undefined) this.find(this.peerId)?.read(samples);
+  write(samples: Int16Array, timestamp?: number): void {
+    if (this.peerId !== undefined) this.find(this.peerId)?.read(samples, timestamp);
   }
 
   close(): void {}

@@ -47,7 +47,7 @@ export class RtpEdge implements MediaEdge, ReadTap {
     private readonly stats: StatsBlock | undefined,
     readonly statsSlot: number | undefined,
   ) {
-    session.onAudio = (payload, pt) => this.#receive(payload, pt);
+    session.onAudio = (payload, pt, _samples, timestamp) => this.#receive(payload, pt, timestamp);
     session.onDtmfBegin = (digit) => emit({ ev: 'dtmf-begin', digit });
     session.onDtmfEnd = (digit, durationMs) => emit({ ev: 'dtmf-end', digit, durationMs });
     // Statistics exist from the start (all zero), as they do for an Asterisk RTP instance.
@@ -100,7 +100,7 @@ export class RtpEdge implements MediaEdge, ReadTap {
     this.session.sendAudio(payload, samples);
   }
 
-  #receive(payload: Buffer, pt: number): void {
+  #receive(payload: Buffer, pt: number, timestamp: number): void {
     const codec = this.#codecOf(pt);
     if (codec === undefined) return;
     if (this.channel.relayEncoded(payload, codec)) return;
@@ -108,7 +108,7 @@ export class RtpEdge implements MediaEdge, ReadTap {
     if (this.#pcm.length < n) this.#pcm = new Int16Array(n);
     const pcm = this.#pcm.subarray(0, n);
     decodeG711(codec, payload, pcm, n);
-    this.channel.read(pcm);
+    this.channel.read(pcm, timestamp);
   }
 
   /** ReadTap: in-band DTMF detection on what the device sends. */

@@ -53,7 +53,8 @@ export type RtpDropReason =
 const CLOCK_RATE = 8000;
 
 export class RtpSession {
-  onAudio: (payload: Buffer, payloadType: number, samples: number) => void = () => {};
+  /** A received audio payload, with its RTP timestamp (the jitter buffer of a mixer places frames by it). */
+  onAudio: (payload: Buffer, payloadType: number, samples: number, timestamp: number) => void = () => {};
   onDtmfBegin: (digit: string) => void = () => {};
   onDtmfEnd: (digit: string, durationMs: number) => void = () => {};
   /** Datagrams dropped, by reason. */
@@ -262,7 +263,7 @@ export class RtpSession {
       this.#armDtmfTimeout();
       return;
     }
-    this.onAudio(p.payload, p.payloadType, p.payload.length);
+    this.onAudio(p.payload, p.payloadType, p.payload.length, p.timestamp);
   };
 
   readonly #onRtcp = (buf: Buffer, rinfo: RemoteInfo): void => {

@@ -1,0 +1,120 @@
+/**
+ * How a bridge's members hear each other, as Asterisk's smart bridge decides it: two members of a mixing bridge
+ * are linked to each other directly (simple_bridge: frames relayed, passed through undecoded when both speak the
+ * same codec and nothing taps them); a third member, a holding bridge, or a port of the bridge's own (playback,
+ * recording, MOH) brings in the mixer (softmix): one mixer in a media worker, one port per member, each member's
+ * audio linked into its port and the port's mix linked back to the member. Leaving returns to relaying.
+ */
+import type { PortRole } from '../media/bridge-protocol.js';
+import type { MediaLeg, MediaPlane } from '../media/media-plane.js';
+import type { Channel } from '../channel/channel.js';
+
+/** Per-member options of a join (ARI addChannel `role`, `mute`). */
+export interface MemberOptions {
+  role: PortRole;
+  muted: boolean;
+}
+
+/** The mixer's rate while every party is narrowband (G.711). */
+const NARROWBAND = 8000;
+
+export class BridgeAudio {
+  #mixer: MediaLeg | undefined;
+  readonly #ports = new Map<Channel, MediaLeg>();
+  /** Ports of the bridge's own media (announcer for playback/MOH, recorder), by the feature that asked. */
+  readonly #extra = new Set<MediaLeg>();
+  readonly options = new Map<Channel, MemberOptions>();
+
+  constructor(
+    private readonly plane: () => MediaPlane,
+    private readonly holding: () => boolean,
+  ) {}
+
+  /** Whether the bridge mixes now (its technology is then softmix). */
+  get isMixing(): boolean {
+    return this.#mixer !== undefined;
+  }
+
+  /** Re-decide after a membership or option change. */
+  update(members: readonly Channel[]): void {
+    const mix = this.holding() || members.length > 2 || this.#extra.size > 0 || this.#anyMuted(members);
+    if (!mix) {
+      this.#stopMixing();
+      if (members.length === 2) {
+        members[0]!.linkAudio(members[1]);
+        members[1]!.linkAudio(members[0]);
+      } else for (const m of members) if (m.audioLink !== undefined) m.linkAudio(undefined);
+      return;
+    }
+    const mixer = this.#ensureMixer(members);
+    for (const [member, port] of this.#ports) {
+      if (members.includes(member)) continue;
+      this.#ports.delete(member);
+      if (member.audioLink === port) member.linkAudio(undefined);
+      port.close();
+    }
+    for (const member of members) {
+      const opts = this.options.get(member) ?? { role: 'participant' as PortRole, muted: false };
+      let port = this.#ports.get(member);
+      if (port === undefined) {
+        port = this.plane().open({ kind: 'none' }, mixer);
+        port.send({ op: 'mixer-join', mixer: mixer.id, role: opts.role, muted: opts.muted });
+        this.#ports.set(member, port);
+        const target = port;
+        member.whenMedia((leg) => {
+          if (!target.isClosed) target.send({ op: 'link', to: leg.id, worker: leg.worker });
+        });
+      } else port.send({ op: 'port-options', role: opts.role, muted: opts.muted });
+      if (member.audioLink !== port) member.linkAudio(port);
+    }
+  }
+
+  /** A port of the bridge's own (an announcer playing to all, a recorder hearing all), in the mixer's worker. */
+  openPort(role: PortRole, members: readonly Channel[]): MediaLeg {
+    const mixer = this.#ensureMixer(members);
+    const port = this.plane().open({ kind: 'none' }, mixer);
+    port.send({ op: 'mixer-join', mixer: mixer.id, role, muted: false });
+    this.#extra.add(port);
+    this.update(members);
+    return port;
+  }
+
+  closePort(port: MediaLeg, members: readonly Channel[]): void {
+    if (!this.#extra.delete(port)) return;
+    port.close();
+    this.update(members);
+  }
+
+  /** The bridge is gone: everything closed, members unlinked. */
+  close(members: readonly Channel[]): void {
+    for (const port of this.#extra) port.close();
+    this.#extra.clear();
+    this.#stopMixing();
+    for (const m of members) m.linkAudio(undefined);
+  }
+
+  #anyMuted(members: readonly Channel[]): boolean {
+    for (const m of members) if (this.options.get(m)?.muted === true) return true;
+    return false;
+  }
+
+  #ensureMixer(members: readonly Channel[]): MediaLeg {
+    if (this.#mixer === undefined) {
+      // The mixer lives with the first member's media, so at least one leg needs no cross-worker link.
+      const near = members.find((m) => m.hasMedia)?.media;
+      this.#mixer = this.plane().open({ kind: 'none' }, near);
+      this.#mixer.send({ op: 'mixer-create', rate: NARROWBAND, holding: this.holding() });
+    }
+    return this.#mixer;
+  }
+
+  #stopMixing(): void {
+    for (const [member, port] of this.#ports) {
+      if (member.audioLink === port) member.linkAudio(undefined);
+      port.close();
+    }
+    this.#ports.clear();
+    this.#mixer?.close();
+    this.#mixer = undefined;
+  }
+}
