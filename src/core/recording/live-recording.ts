@@ -64,6 +64,8 @@ export class LiveRecording {
     readonly channel: Channel,
     readonly options: LiveRecordingOptions,
     private readonly host: LiveRecordingHost,
+    /** Whether the channel is still in the Stasis stay the recording was queued in. */
+    private readonly isInStasis: () => boolean,
   ) {}
 
   get name(): string {
@@ -134,6 +136,8 @@ export class LiveRecording {
   async run(): Promise<void> {
     try {
       const channel = this.channel;
+      // A channel that left Stasis for the dialplan has its queued commands dropped (control_flush_queue).
+      if (!this.isInStasis()) return;
       if (channel.bridge !== undefined) return this.#fail('Cannot record channel while in bridge');
       if (channel.state !== 'Up') {
         if (channel.isHangupRequested || channel.isDestroyed) return this.#fail('Failed to answer channel');

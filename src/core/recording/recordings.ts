@@ -141,6 +141,7 @@ export class Recordings {
         },
       },
       this.#host,
+      () => channel.stasis === control,
     );
     this.#live.set(name, recording);
     // The answer shows the recording as created (`queued`), even when its command starts at once.

@@ -3,11 +3,18 @@
  * known file format is a stored recording named by its path without extension. Files of unknown formats are
  * ignored; when one name has several formats, one of them stands for it.
  */
-import { copyFile, mkdir, readdir, readFile, unlink } from 'node:fs/promises';
+import { copyFile, mkdir, readdir, readFile, realpath, unlink } from 'node:fs/promises';
 import { dirname, join, sep } from 'node:path';
 import type { StoredRecording } from '../../ari/models/wire.js';
 import { fileExtension, recordingContentType } from '../../media/formats/format-table.js';
-import { checkNewName, filesOf, isRecordingFile, isRegularFile, resolveStoredName } from './recording-paths.js';
+import {
+  checkNewName,
+  filesOf,
+  isInside,
+  isRecordingFile,
+  isRegularFile,
+  resolveStoredName,
+} from './recording-paths.js';
 
 /** A stored recording found by name. */
 export interface FoundRecording {
@@ -38,9 +45,12 @@ export class StoredRecordings {
       return [];
     }
     const byName = new Map<string, StoredRecording>();
+    const inside = insideCheck(root);
     for (const entry of entries.sort()) {
       const fileName = entry.slice(entry.lastIndexOf(sep) + 1);
       if (!isRecordingFile(fileName) || !(await isRegularFile(join(root, entry)))) continue;
+      // A folder linked in from outside is listed by readdir, but it is not the recordings folder's.
+      if (!(await inside(dirname(join(root, entry))))) continue;
       const ext = fileExtension(fileName)!;
       const name = entry
         .slice(0, entry.length - ext.length - 1)
@@ -116,6 +126,23 @@ export class StoredRecordings {
       return { ok: false, reason: 'failed' };
     }
   }
+}
+
+/** Whether folders (symbolic links resolved) are in `root`; answers cached per folder for one listing. */
+function insideCheck(root: string): (dir: string) => Promise<boolean> {
+  const known = new Map<string, Promise<boolean>>();
+  const realRoot = realpath(root);
+  return (dir) => {
+    let answer = known.get(dir);
+    if (answer === undefined) {
+      answer = Promise.all([realRoot, realpath(dir)]).then(
+        ([r, d]) => isInside(r, d),
+        () => false,
+      );
+      known.set(dir, answer);
+    }
+    return answer;
+  };
 }
 
 /** `copy/r1.wav` → `copy/r1`: Asterisk drops a destination's extension. */
