@@ -1,4 +1,5 @@
 import { SoftHangup } from './causes.js';
+import { splitAppArgs } from '../util/app-args.js';
 import type { Channel } from './channel/channel.js';
 import { parseCallerId } from './channel/party-id.js';
 import type { Core } from './core.js';
@@ -39,8 +40,9 @@ function stasisAppData(app: string, appArgs: string | undefined): string {
   return appArgs ? `${app},${appArgs}` : app;
 }
 
+/** `appArgs` as Stasis() reads them: `Stasis(app,<appArgs>)` splits with quotes and escapes respected. */
 function splitArgs(appArgs: string | undefined): string[] {
-  return appArgs ? appArgs.split(',') : [];
+  return appArgs ? splitAppArgs(appArgs) : [];
 }
 
 /** Checks shared by originate and create (resource_channels.c), in Asterisk's order. */

@@ -2,6 +2,7 @@ import { create, originate, dialCreated, type OriginateParams } from '../../core
 import { HANGUP_REASONS, SoftHangup } from '../../core/causes.js';
 import type { Core } from '../../core/core.js';
 import { parseEndpoint } from '../../core/outbound.js';
+import { splitAppArgs } from '../../util/app-args.js';
 import { implement, sameAs, type ResourceHandlers } from '../contract/implement.js';
 import type { ArgsOf } from '../contract/args.js';
 import { AriError } from '../handler.js';
@@ -86,14 +87,20 @@ export const channelCallHandlers = {
 
   continueInDialplan: implement(ops.continueInDialplan, {
     target: 'answerableChannel',
-    handle: (args, { core, channel, control }) =>
-      control.wake({ kind: 'continue', target: continueTarget(core, args, channel.location) }),
+    // The location is resolved now (a bad label is a 404 now); the continue itself waits its turn in the channel's
+    // command queue, behind playbacks queued before it (app_control_continue).
+    handle: (args, { core, channel, control }) => {
+      const target = continueTarget(core, args, channel.location);
+      void control.run(() => control.wake({ kind: 'continue', target }));
+    },
   }),
 
   move: implement(ops.move, {
     target: 'stasisChannel',
     params: { app: { missing: 'Application must be specified' } },
-    handle: ({ app, appArgs }, { core, control }) => core.stasis.move(control, app, appArgs ? appArgs.split(',') : []),
+    // Queued like every channel command: a move waits for the playbacks before it (stasis_app_control_move).
+    handle: ({ app, appArgs }, { core, control }) =>
+      void control.run(() => core.stasis.move(control, app, appArgs ? splitAppArgs(appArgs) : [])),
   }),
 
   redirect: implement(ops.redirect, {

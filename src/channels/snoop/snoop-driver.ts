@@ -15,6 +15,7 @@
  *   FAILED and the channel hangs up at once.
  * - `Snoop/...` cannot be dialed or originated (no requester): Allocation failed, as an unknown technology.
  */
+import { splitAppArgs } from '../../util/app-args.js';
 import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
 import type { EdgeSpec } from '../../core/media/media-protocol.js';
@@ -76,7 +77,7 @@ export class SnoopChannelDriver implements SnoopDriver {
     const { app, appArgs } = params;
     channel.setLocation({ appName: 'Stasis', appData: appArgs ? `${app},${appArgs}` : app });
     if (!state.ended && !channel.isDestroyed) {
-      await this.core.stasis.exec(channel, app, appArgs ? appArgs.split(',') : []);
+      await this.core.stasis.exec(channel, app, appArgs ? splitAppArgs(appArgs) : []);
     }
     channel.setLocation({ appName: '', appData: '' }, { silent: true });
     channel.destroy();
