@@ -1,4 +1,5 @@
 import { SoftHangup } from './causes.js';
+import { KNOWN_FORMAT_NAMES } from './media/format-names.js';
 import { splitAppArgs } from '../util/app-args.js';
 import type { Channel } from './channel/channel.js';
 import { parseCallerId } from './channel/party-id.js';
@@ -55,7 +56,7 @@ function prepare(core: Core, p: OutboundParams): { originator?: Channel } {
     if (!originator) throw badRequest('Provided originator channel was not found');
   }
   for (const format of p.formats ?? []) {
-    if (!KNOWN_FORMATS.has(format)) throw badRequest(`Provided format (${format}) was not found`);
+    if (!KNOWN_FORMAT_NAMES.has(format)) throw badRequest(`Provided format (${format}) was not found`);
   }
   return originator ? { originator } : {};
 }
@@ -70,7 +71,6 @@ function requestFor(core: Core, p: OutboundParams, id: string, extra: { originat
   });
 }
 
-const KNOWN_FORMATS = new Set(['ulaw', 'alaw', 'gsm', 'g722', 'g729', 'slin', 'slin16', 'slin48', 'opus', 'h264']);
 
 /**
  * Set the `variables` body on a new channel. Values are set now; `report_events` takes effect only after the

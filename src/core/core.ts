@@ -127,11 +127,14 @@ export class Core {
     return channel;
   }
 
-  /** 404 unless the channel exists; 409 unless it is in a Stasis application (§6.3). */
+  /**
+   * 404 unless the channel exists; 409 unless it is in a Stasis application (§6.3). Like find_control, the channel
+   * is found by id or name but its Stasis control by id only: a channel named rather than identified is 409.
+   */
   requireInStasis(id: string): { channel: Channel; control: StasisControl } {
-    const channel = this.channels.get(id);
+    const channel = this.channels.getByIdOrName(id);
     if (!channel) throw channelNotFound();
-    const control = controlOf(channel);
+    const control = channel.id === id ? controlOf(channel) : undefined;
     if (!control) throw channelNotInStasis();
     return { channel, control };
   }

@@ -3,7 +3,11 @@ import type { VariableAssignment } from '../../core/calls.js';
 import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
 import { controlOf } from '../../core/stasis/stasis.js';
-import { implement, notImplemented, sameAs, resourceHandlers } from '../contract/implement.js';
+import { KNOWN_FORMAT_NAMES } from '../../core/media/format-names.js';
+import { implement, notImplemented, sameAs, resourceHandlers, type HandlerEnv } from '../contract/implement.js';
+import { Reply } from '../contract/result.js';
+import type { TargetEnvs } from '../contract/targets.js';
+import type { Playback as PlaybackModel } from '../models/wire.js';
 import { AriError } from '../handler.js';
 import { OPERATIONS } from '../operations/index.js';
 
@@ -31,6 +35,36 @@ function readVar(bridge: Bridge, name: string): string {
   const value = bridge.vars.get(name);
   if (value === undefined) throw new AriError(404, 'Provided variable was not found', 'Variable Not Found');
   return value;
+}
+
+interface BridgePlayArgs {
+  readonly media?: readonly string[];
+  readonly announcer_format?: string;
+  readonly lang?: string;
+  readonly offsetms?: number;
+  readonly skipms?: number;
+  readonly playbackId?: string;
+}
+
+/**
+ * resource_bridges.c ari_bridges_handle_play: the bridge (404), an `announcer_format` the system knows when a new
+ * announcer is made (422), then the queueing, which refuses an empty list or item with Allocation failed (500).
+ * Unlike a channel play, negative skipms/offsetms are not refused here.
+ */
+function playOnBridge(args: BridgePlayArgs, { core, bridge }: HandlerEnv & TargetEnvs['bridge']): Reply<PlaybackModel> {
+  const format = args.announcer_format;
+  if (format !== undefined && format !== '' && !KNOWN_FORMAT_NAMES.has(format)) {
+    throw new AriError(422, 'specified announcer_format is unknown on this system');
+  }
+  const playback = core.playbacks.playOnBridge(bridge, {
+    media: args.media ?? [],
+    language: args.lang === undefined || args.lang === '' ? 'en' : args.lang,
+    offsetMs: Math.max(0, args.offsetms ?? 0),
+    skipMs: Math.max(0, args.skipms ?? 0),
+    id: args.playbackId,
+  });
+  if (playback === undefined) throw AriError.allocationFailed();
+  return new Reply(playback.toJSON(), { status: 201, headers: { Location: `/ari/playbacks/${playback.id}` } });
 }
 
 const createOp = implement(ops.create, {
@@ -121,9 +155,17 @@ export const bridgeHandlers = resourceHandlers('bridges', {
 
   setVideoSource: notImplemented,
   clearVideoSource: notImplemented,
-  startMoh: notImplemented,
-  stopMoh: notImplemented,
-  play: notImplemented,
-  playWithId: notImplemented,
+  startMoh: implement(ops.startMoh, {
+    target: 'bridge',
+    handle: ({ mohClass }, { bridge }) => bridge.media.startMoh(mohClass),
+  }),
+  stopMoh: implement(ops.stopMoh, {
+    target: 'bridge',
+    handle: (_args, { bridge }) => {
+      if (!bridge.media.stopMoh()) throw new AriError(409, "Bridge isn't playing music");
+    },
+  }),
+  play: implement(ops.play, { target: 'bridge', handle: (args, env) => playOnBridge(args, env) }),
+  playWithId: implement(ops.playWithId, { target: 'bridge', handle: (args, env) => playOnBridge(args, env) }),
   record: notImplemented,
 });

@@ -8,6 +8,7 @@
 import type { PortRole } from '../media/bridge-protocol.js';
 import type { MediaLeg, MediaPlane } from '../media/media-plane.js';
 import type { Channel } from '../channel/channel.js';
+import { startMusicOnHold, stopMusicOnHold } from '../media/moh-control.js';
 
 /** Per-member options of a join (ARI addChannel `role`, `mute`). */
 export interface MemberOptions {
@@ -21,8 +22,10 @@ const NARROWBAND = 8000;
 export class BridgeAudio {
   #mixer: MediaLeg | undefined;
   readonly #ports = new Map<Channel, MediaLeg>();
-  /** Ports of the bridge's own media (announcer for playback/MOH, recorder), by the feature that asked. */
-  readonly #extra = new Set<MediaLeg>();
+  /** Ports of the bridge's own media (announcer for playback/MOH, recorder), with their roles. */
+  readonly #extra = new Map<MediaLeg, PortRole>();
+  /** Holding-bridge participants given music while no announcer plays (bridge_holding participant entertainment). */
+  readonly #entertained = new Set<Channel>();
   readonly options = new Map<Channel, MemberOptions>();
 
   constructor(
@@ -37,6 +40,7 @@ export class BridgeAudio {
 
   /** Re-decide after a membership or option change. */
   update(members: readonly Channel[]): void {
+    if (this.holding()) this.#entertain(members);
     const mix = this.holding() || members.length > 2 || this.#extra.size > 0 || this.#anyMuted(members);
     if (!mix) {
       this.#stopMixing();
@@ -74,7 +78,7 @@ export class BridgeAudio {
     const mixer = this.#ensureMixer(members);
     const port = this.plane().open({ kind: 'none' }, mixer);
     port.send({ op: 'mixer-join', mixer: mixer.id, role, muted: false });
-    this.#extra.add(port);
+    this.#extra.set(port, role);
     this.update(members);
     return port;
   }
@@ -87,10 +91,35 @@ export class BridgeAudio {
 
   /** The bridge is gone: everything closed, members unlinked. */
   close(members: readonly Channel[]): void {
-    for (const port of this.#extra) port.close();
+    for (const port of this.#extra.keys()) port.close();
     this.#extra.clear();
+    for (const member of this.#entertained) stopMusicOnHold(member);
+    this.#entertained.clear();
     this.#stopMixing();
     for (const m of members) m.linkAudio(undefined);
+  }
+
+  /**
+   * bridge_holding.c: a participant hears music on hold (idle mode `musiconhold`) while the bridge has no
+   * announcer; when one joins the music stops and the participant hears it; when it leaves the music comes back.
+   */
+  #entertain(members: readonly Channel[]): void {
+    let announcer = false;
+    for (const role of this.#extra.values()) if (role === 'announcer') announcer = true;
+    for (const m of members) if (this.options.get(m)?.role === 'announcer') announcer = true;
+    for (const member of members) {
+      const participant = this.options.get(member)?.role !== 'announcer';
+      const wanted = participant && !announcer;
+      if (wanted && !this.#entertained.has(member)) {
+        this.#entertained.add(member);
+        startMusicOnHold(member);
+      } else if (!wanted && this.#entertained.delete(member)) stopMusicOnHold(member);
+    }
+    for (const member of this.#entertained) {
+      if (members.includes(member)) continue;
+      this.#entertained.delete(member);
+      stopMusicOnHold(member);
+    }
   }
 
   #anyMuted(members: readonly Channel[]): boolean {

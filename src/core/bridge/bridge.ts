@@ -5,6 +5,7 @@ import type { Frame } from '../frame.js';
 import { formatTimestamp } from '../time.js';
 import type { MediaPlane } from '../media/media-plane.js';
 import { BridgeAudio } from './bridge-audio.js';
+import { BridgeMedia } from './bridge-media.js';
 
 export type BridgeType = 'mixing' | 'holding';
 
@@ -19,6 +20,8 @@ export class Bridge {
   readonly reportedVars = new Set<string>();
   readonly videoMode = 'talker';
   readonly audio: BridgeAudio;
+  /** The bridge's own playbacks and music on hold. */
+  readonly media: BridgeMedia;
   #snapshot: string | undefined;
 
   constructor(
@@ -28,6 +31,7 @@ export class Bridge {
     plane: () => MediaPlane,
   ) {
     this.audio = new BridgeAudio(plane, () => this.type === 'holding');
+    this.media = new BridgeMedia(this.audio, () => this.members);
   }
 
   /** holding_bridge; for a mixing bridge simple_bridge while two members relay, softmix once it mixes (trace s2). */

@@ -62,6 +62,7 @@ export class Bridges {
   /** Members leave (ChannelLeftBridge each, staying in Stasis), then BridgeDestroyed. */
   destroy(bridge: Bridge): void {
     for (const member of [...bridge.members]) this.leave(member);
+    bridge.media.close();
     bridge.audio.close(bridge.members);
     this.#byId.delete(bridge.id);
     this.#publish('BridgeDestroyed', bridge);

@@ -18,7 +18,7 @@
  */
 import type { Playback as PlaybackModel } from '../../ari/models/wire.js';
 import type { Channel } from '../channel/channel.js';
-import type { EventBus } from '../events/event-bus.js';
+import type { EventBus, EventRoute } from '../events/event-bus.js';
 import type { PlaybackAction, PlaybackResult } from '../media/playback-protocol.js';
 import { playItem, type ItemEnd, type PlayingItem } from './media-player.js';
 import { resolveMediaUri } from './media-uri.js';
@@ -76,6 +76,8 @@ export interface PlaybackSpec {
   readonly language: string;
   readonly offsetMs: number;
   readonly skipMs: number;
+  /** Who hears of it: the channel's subscribers (default), or a bridge's for a bridge playback. */
+  readonly route?: EventRoute;
 }
 
 export class Playback {
@@ -90,6 +92,7 @@ export class Playback {
   /** Set once a sound, recording or tone item starts, and never cleared (as in Asterisk). */
   #controllable = false;
   #item: PlayingItem | undefined;
+  readonly #route: EventRoute;
 
   constructor(
     readonly channel: Channel,
@@ -102,6 +105,7 @@ export class Playback {
     this.#media = spec.media;
     this.#offsetMs = spec.offsetMs;
     this.#skipMs = spec.skipMs;
+    this.#route = spec.route ?? { channels: [channel] };
   }
 
   get state(): string {
@@ -194,7 +198,7 @@ export class Playback {
 
   #publish(): void {
     const playback = this.toJSON();
-    const route = { channels: [this.channel] };
+    const route = this.#route;
     switch (this.#state) {
       case 'playing':
         this.bus.publish('PlaybackStarted', { playback }, route);

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { join } from 'node:path';
 import { DEFAULT_DATA_DIR } from '../../config/media-config.js';
 import { SoundIndex } from '../../media/sounds/sound-index.js';
+import type { Bridge } from '../bridge/bridge.js';
 import type { Channel } from '../channel/channel.js';
 import type { Core } from '../core.js';
 import type { StasisControl } from '../stasis/stasis-control.js';
@@ -77,6 +78,33 @@ export class Playbacks {
     // Removed from the registry once its command is over, however it ended (remove_from_playbacks).
     const remove = (): void => this.#remove(playback);
     void control.run(() => playback.run()).then(remove, remove);
+    return playback;
+  }
+
+  /**
+   * A playback to a whole bridge (ari_bridges_play_new): played by the bridge's announcer, queued behind the
+   * bridge's other playbacks, its events to the bridge's subscribers with `target_uri` `bridge:<id>`; undefined
+   * for an empty list or item (ARI answers 500 Allocation failed).
+   */
+  playOnBridge(bridge: Bridge, request: ChannelPlayRequest): Playback | undefined {
+    if (request.media.length === 0 || request.media.some((uri) => uri === '')) return undefined;
+    const announcer = bridge.media.announcer();
+    const playback = new Playback(
+      announcer,
+      {
+        id: request.id === undefined || request.id === '' ? randomUUID() : request.id,
+        targetUri: `bridge:${bridge.id}`,
+        media: request.media,
+        language: request.language,
+        offsetMs: request.offsetMs,
+        skipMs: request.skipMs === 0 ? DEFAULT_SKIP_MS : request.skipMs,
+        route: { bridgeIds: [bridge.id] },
+      },
+      this.core.bus,
+    );
+    this.#add(playback);
+    const remove = (): void => this.#remove(playback);
+    void bridge.media.queue.run(() => playback.run()).then(remove, remove);
     return playback;
   }
 
