@@ -61,12 +61,13 @@ after(async () => {
 });
 
 /** The caller's channel once Record() has returned and the call entered Stasis: its RECORD_* variables. */
-async function afterRecord(known: Set<string>): Promise<{ status: string; file: string }> {
+async function afterRecord(known: Set<string>): Promise<{ status: string; file: string; ms: string }> {
   const start = await events.wait((e) => e.type === 'StasisStart' && !known.has(e.channel!.id), 15_000);
   const id = start.channel!.id;
   const status = await ari(server, 'GET', `/channels/${id}/variable?variable=RECORD_STATUS`);
   const file = await ari(server, 'GET', `/channels/${id}/variable?variable=RECORDED_FILE`);
-  return { status: status.json.value as string, file: file.json.value as string };
+  const ms = await ari(server, 'GET', `/channels/${id}/variable?variable=RECORDING_INFO(duration)`);
+  return { status: status.json.value as string, file: file.json.value as string, ms: ms.json.value as string };
 }
 
 function started(): Set<string> {
@@ -145,7 +146,9 @@ test('Record(timeout.wav,0,1,q): maxduration ends it (TIMEOUT) after 1 s of audi
   try {
     await settle(200);
     await call.sendAudio(sine(800, seconds(1.6)));
-    assert.equal((await afterRecord(known)).status, 'TIMEOUT');
+    const { status, ms } = await afterRecord(known);
+    assert.equal(status, 'TIMEOUT');
+    assert.equal(ms, '1000', 'RECORDING_INFO(duration)');
     const recorded = await audioOf(join(dir, 'timeout.wav'));
     assert.equal(recorded.length, seconds(1));
     assert.ok(toneRatio(recorded, 800) > 0.9);

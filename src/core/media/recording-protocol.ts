@@ -63,6 +63,8 @@ export interface RecordingResult {
   readonly duration?: number;
   /** ARI `talking_duration` (seconds): present when `reportTalking` and `duration` are. */
   readonly talkingDuration?: number;
+  /** Audio heard while writing (paused time included, before any cut), ms: Record()'s RECORDING_INFO(duration). */
+  readonly heardMs?: number;
   /** What went wrong, for `error`. */
   readonly error?: string;
 }

@@ -38,8 +38,10 @@ export class RecordingSession {
   ) {
     this.done = new Promise((resolve) => (this.#resolve = resolve));
     const leg = channel.media;
-    if (leg === undefined || leg.isClosed || channel.isDestroyed) {
-      this.#finish({ end: 'hangup' });
+    if (leg === undefined || leg.isClosed) {
+      // A hung-up channel still gets its (empty) file while its media is open, as ast_writefile makes it first.
+      const isGone = channel.isHangupRequested || channel.isDestroyed;
+      this.#finish(isGone ? { end: 'hangup' } : { end: 'error', duration: 0, error: 'the channel has no media' });
       return;
     }
     this.#unsubscribe = channel.onMediaEvent((event) => this.#onEvent(event));

@@ -4,6 +4,7 @@ import { repairWavFiles, type WavRepairSummary } from '../../media/formats/repai
 import type { LiveRecording as LiveRecordingModel } from '../../ari/models/wire.js';
 import type { Channel } from '../channel/channel.js';
 import type { Core } from '../core.js';
+import { CoreError } from '../errors.js';
 import type { StasisControl } from '../stasis/stasis-control.js';
 import { LiveRecording, type LiveRecordingHost, type TerminateOn } from './live-recording.js';
 import { checkNewName, filesOf, prepareRecordingFolder } from './recording-paths.js';
@@ -50,6 +51,8 @@ export class Recordings {
   #recordingsDir = DEFAULT_RECORDINGS_DIR;
   #soundsDir = DEFAULT_SOUNDS_DIR;
   readonly #live = new Map<string, LiveRecording>();
+  /** RECORDING_INFO(duration): ms of each channel's last Record(). */
+  readonly #lastAppRecordingMs = new WeakMap<Channel, number>();
   readonly stored = new StoredRecordings(() => this.#recordingsDir);
   readonly #host: LiveRecordingHost = {
     publish: (recording, type) => {
@@ -79,8 +82,23 @@ export class Recordings {
   async start(dirs: { readonly recordingsDir: string; readonly soundsDir: string }): Promise<WavRepairSummary> {
     this.#recordingsDir = dirs.recordingsDir;
     this.#soundsDir = dirs.soundsDir;
+    this.core.variables.registerFunction('RECORDING_INFO', {
+      read: (channel, property) => {
+        const ms = channel === undefined ? undefined : this.#lastAppRecordingMs.get(channel);
+        // app_record.c: no Record() yet on the channel, or a property other than duration, is an error.
+        if (ms === undefined || property.trim().toLowerCase() !== 'duration') {
+          throw new CoreError('FUNCTION_FAILED', 'Unable to read provided function');
+        }
+        return String(ms);
+      },
+    });
     await mkdir(dirs.recordingsDir, { recursive: true }).catch(() => undefined);
     return repairWavFiles(dirs.recordingsDir);
+  }
+
+  /** Record() ran on the channel: RECORDING_INFO(duration) reads `ms` from now on. */
+  noteAppRecording(channel: Channel, ms: number): void {
+    this.#lastAppRecordingMs.set(channel, ms);
   }
 
   /** A live recording by name (queued, recording, paused, or finishing). */

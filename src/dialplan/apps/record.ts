@@ -10,7 +10,7 @@
  * - option a appends; on hangup the file is deleted unless option k (Asterisk deletes by the name as written, so a
  *   `%d` name is kept); u keeps the trailing silence.
  * RECORDED_FILE is the file without extension; RECORD_STATUS is DTMF, OPERATOR, SILENCE, TIMEOUT, HANGUP,
- * SKIP or ERROR.
+ * SKIP or ERROR; RECORDING_INFO(duration) is the time recorded, ms (0 when it never started).
  */
 import { mkdir, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join } from 'node:path';
@@ -70,6 +70,7 @@ const STATUS: Readonly<Record<RecordingEnd, string>> = {
 };
 
 export async function record({ channel, core, data }: AppContext): Promise<AppResult> {
+  core.recordings.noteAppRecording(channel, 0);
   const args = splitAppArgs(data);
   const [fileArg = '', silenceArg, maxArg, optionArg = ''] = args;
   const options = args.length === 4 ? optionArg : '';
@@ -119,6 +120,7 @@ export async function record({ channel, core, data }: AppContext): Promise<AppRe
     maxDurationMs > 0 ? setTimeout(() => session.stop('timeout'), maxDurationMs + NO_AUDIO_GRACE_MS) : undefined;
   const result = await session.done;
   clearTimeout(guard);
+  core.recordings.noteAppRecording(channel, result.heardMs ?? 0);
   if (result.end === 'dtmf' && digit === OPERATOR_KEY && has('o')) return finish(channel, 'OPERATOR');
   const isHangup = result.end === 'hangup' || result.end === 'beep-failed';
   return finish(channel, STATUS[result.end], isHangup && channel.isHangupRequested);

@@ -54,8 +54,9 @@ export class Recorder implements ReadTap {
   /** Samples the file held before (append), and samples written by this recording, at the file's rate. */
   #priorSamples = 0;
   #writtenSamples = 0;
-  /** Media time recorded while not paused, ms. */
+  /** Media time recorded while not paused, and heard in all while writing, ms. */
   #recordedMs = 0;
+  #heardMs = 0;
 
   constructor(
     readonly rec: number,
@@ -110,6 +111,7 @@ export class Recorder implements ReadTap {
     const writer = this.#writer;
     if (this.#phase !== 'writing' || writer === undefined) return;
     const paused = this.#isPaused;
+    this.#heardMs += (samples.length * MS_PER_S) / rate;
     if (!paused) {
       const heard = this.#isMuted ? this.#silence(samples.length) : samples;
       const fileRate = writer.format.sampleRate;
@@ -211,7 +213,7 @@ export class Recorder implements ReadTap {
           : { end, duration: figures.duration, talkingDuration: figures.talkingDuration };
     } else {
       trimMs = appTrimMs(end, spec.maxSilenceMs, spec.truncateSilence);
-      result = { end, duration: Math.floor(fileSamples / rate) };
+      result = { end, duration: Math.floor(fileSamples / rate), heardMs: Math.round(this.#heardMs) };
     }
     if (closed.error !== undefined) result = { ...result, end: 'error', error: closed.error };
     const remove = end === 'cancel' || (end === 'hangup' && !spec.keepOnHangup);
@@ -230,6 +232,7 @@ export class Recorder implements ReadTap {
         end: result.end,
         ...(result.duration !== undefined && { duration: result.duration }),
         ...(result.talkingDuration !== undefined && { talkingDuration: result.talkingDuration }),
+        ...(result.heardMs !== undefined && { heardMs: result.heardMs }),
         ...(result.error !== undefined && { error: result.error }),
       },
     });

@@ -166,6 +166,20 @@ test('ARI silence stop: the file keeps 200 ms of the final silence, the figures 
   assert.equal((await samplesOf(join(dir, 'sil.wav'))).length, 12000 + 1600);
 });
 
+test('silence heard while paused still ends it, and the cut then eats into the audio before the pause', async () => {
+  // As Asterisk 22 does it: 1 s of tone, pause, silence → stopped 1.02 s into the pause; the file loses 820 ms
+  // (the paused silence was never written), leaving 0.18 s; duration 1, talking 1.
+  const r = rig({ path: join(dir, 'pausesil.wav'), maxSilenceMs: 1000, reportTalking: true });
+  r.recorder.start();
+  await writing(r);
+  r.read(sine(500, 8000));
+  r.recorder.pause(true);
+  r.read(new Int16Array(12000));
+  const { result } = await r.ended;
+  assert.deepEqual(result, { end: 'silence', duration: 1, talkingDuration: 1 });
+  assert.equal((await samplesOf(join(dir, 'pausesil.wav'))).length, 1440);
+});
+
 test('Record() rules: a digit cuts 250 ms; hangup deletes the file unless kept', async () => {
   const r = rig({ path: join(dir, 'app.wav'), rules: 'app' });
   r.recorder.start();
