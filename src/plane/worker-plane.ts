@@ -2,6 +2,10 @@
  * The media plane over worker threads, one per core by default: RTP sockets, codecs, files and the media clock of
  * each channel run in its worker, so a burst of ARI or SIP work on the main thread never makes a frame late.
  * Every pair of workers shares a MessageChannel for frames of links that cross between them.
+ *
+ * A worker that dies (an uncaught error, or `restartWorker`) takes its channels' media with it: each of those
+ * channels is told (`media-lost`: the core hangs it up with a cause, and its events go out as for any hangup), and
+ * a new worker takes its place for new calls.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { PlaneClient, type MediaPlane } from '../core/media/media-plane.js';
@@ -13,6 +17,8 @@ import { StatsBlock } from './stats-block.js';
 
 /** How long a worker may take to start before the plane gives up. */
 const START_TIMEOUT_MS = 20_000;
+/** How long a worker has to finish after `shutdown` before it is terminated. */
+const SHUTDOWN_GRACE_MS = 2000;
 
 /** The worker's module: the compiled .js next to this file, or the .ts source when run through a loader (tests). */
 function workerUrl(): URL {
@@ -31,56 +37,100 @@ function spawn(url: URL, workerData: WorkerData): Worker {
   return new Worker(bootstrap, { eval: true, workerData });
 }
 
-export async function startWorkerPlane(settings: PlaneSettings, count: number): Promise<MediaPlane> {
-  const blocks = Array.from({ length: count }, () => new StatsBlock());
-  const workers = blocks.map((block, index) => {
-    const workerData: WorkerData = { index, count, settings, stats: block.buffer };
-    return spawn(workerUrl(), workerData);
-  });
-  const started = Promise.all(
-    workers.map(
-      (worker, index) =>
-        new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(() => reject(new Error(`media worker ${index} did not start`)), START_TIMEOUT_MS);
-          worker.once('error', reject);
-          worker.on('message', (message: FromPlane[] | 'ready') => {
-            if (message === 'ready') {
-              clearTimeout(timer);
-              resolve();
-            } else for (const m of message) client.receive(m);
-          });
-        }),
-    ),
-  );
-  await started;
-  for (let i = 0; i < count; i++) {
-    for (let j = i + 1; j < count; j++) {
-      const { port1, port2 } = new MessageChannel();
-      workers[i]!.postMessage({ peer: j, port: port1 } satisfies PeerPortMessage, [port1]);
-      workers[j]!.postMessage({ peer: i, port: port2 } satisfies PeerPortMessage, [port2]);
-    }
+interface Slot {
+  worker: Worker;
+  stats: StatsBlock;
+  batch: MessageBatch<ToPlane>;
+}
+
+export class WorkerPlane {
+  readonly client: PlaneClient;
+  readonly #slots: Slot[] = [];
+  #closing = false;
+  /** Workers replaced after dying. */
+  restarts = 0;
+
+  private constructor(
+    private readonly settings: PlaneSettings,
+    readonly count: number,
+  ) {
+    this.client = new PlaneClient(
+      {
+        workerCount: count,
+        post: (worker, message) => this.#slots[worker]?.batch.push(message),
+        statsView: (worker) => this.#slots[worker]!.stats.view,
+      },
+      () => this.#shutdown(),
+      (index) => this.restartWorker(index),
+    );
   }
-  for (const worker of workers) worker.unref();
-  const batches = workers.map((worker) => new MessageBatch<ToPlane>((batch) => worker.postMessage(batch)));
-  const client: PlaneClient = new PlaneClient(
-    {
-      workerCount: count,
-      post: (worker, message) => batches[worker]!.push(message),
-      statsView: (worker) => blocks[worker]!.view,
-    },
-    async () => {
-      await Promise.all(
-        workers.map(
-          (worker) =>
-            new Promise<void>((resolve) => {
-              worker.ref(); // its exit is awaited: keep the process up until then
-              worker.once('exit', () => resolve());
-              worker.postMessage('shutdown');
-              setTimeout(() => void worker.terminate(), 2000).unref();
-            }),
-        ),
-      );
-    },
-  );
-  return client;
+
+  static async start(settings: PlaneSettings, count: number): Promise<WorkerPlane> {
+    const plane = new WorkerPlane(settings, count);
+    await Promise.all(Array.from({ length: count }, (_, index) => plane.#startWorker(index)));
+    for (let i = 0; i < count; i++) for (let j = i + 1; j < count; j++) plane.#connect(i, j);
+    return plane;
+  }
+
+  /** Stop worker `index` as if it had crashed (operators and tests); a new one takes its place. */
+  async restartWorker(index: number): Promise<void> {
+    await this.#slots[index]?.worker.terminate();
+  }
+
+  async #startWorker(index: number): Promise<void> {
+    const stats = new StatsBlock();
+    const worker = spawn(workerUrl(), { index, count: this.count, settings: this.settings, stats: stats.buffer });
+    const slot: Slot = { worker, stats, batch: new MessageBatch<ToPlane>((batch) => worker.postMessage(batch)) };
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`media worker ${index} did not start`)), START_TIMEOUT_MS);
+      worker.once('error', reject);
+      worker.on('message', (message: FromPlane[] | 'ready') => {
+        if (message !== 'ready') {
+          for (const m of message) this.client.receive(m);
+          return;
+        }
+        clearTimeout(timer);
+        worker.off('error', reject);
+        resolve();
+      });
+    });
+    worker.on('error', () => {}); // the exit that follows is what counts
+    worker.once('exit', () => void this.#lost(index, slot));
+    worker.unref();
+    this.#slots[index] = slot;
+  }
+
+  /** Each pair of workers shares a MessageChannel for the frames of links that cross between them. */
+  #connect(i: number, j: number): void {
+    const { port1, port2 } = new MessageChannel();
+    this.#slots[i]!.worker.postMessage({ peer: j, port: port1 } satisfies PeerPortMessage, [port1]);
+    this.#slots[j]!.worker.postMessage({ peer: i, port: port2 } satisfies PeerPortMessage, [port2]);
+  }
+
+  async #lost(index: number, slot: Slot): Promise<void> {
+    if (this.#closing || this.#slots[index] !== slot) return;
+    this.client.workerLost(index);
+    this.restarts++;
+    await this.#startWorker(index);
+    for (let other = 0; other < this.count; other++) if (other !== index) this.#connect(index, other);
+  }
+
+  async #shutdown(): Promise<void> {
+    this.#closing = true;
+    await Promise.all(
+      this.#slots.map(
+        ({ worker }) =>
+          new Promise<void>((resolve) => {
+            worker.ref(); // its exit is awaited: keep the process up until then
+            worker.once('exit', () => resolve());
+            worker.postMessage('shutdown');
+            setTimeout(() => void worker.terminate(), SHUTDOWN_GRACE_MS).unref();
+          }),
+      ),
+    );
+  }
+}
+
+export async function startWorkerPlane(settings: PlaneSettings, count: number): Promise<MediaPlane> {
+  return (await WorkerPlane.start(settings, count)).client;
 }

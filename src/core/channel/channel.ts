@@ -1,5 +1,5 @@
 import type { Channel as ChannelModel } from '../../ari/models/wire.js';
-import { causeText } from '../causes.js';
+import { Cause, causeText } from '../causes.js';
 import type { MediaLeg } from '../media/media-plane.js';
 import type { MediaEvent } from '../media/media-protocol.js';
 import type { ControlIndication, Frame } from '../frame.js';
@@ -275,6 +275,8 @@ export class Channel {
       if (event.ev === 'dtmf-begin') this.receive({ kind: 'dtmf-begin', digit: event.digit });
       else if (event.ev === 'dtmf-end')
         this.receive({ kind: 'dtmf-end', digit: event.digit, durationMs: event.durationMs });
+      // The media worker died: a channel without its media cannot go on (a network failure to its users).
+      else if (event.ev === 'media-lost') this.queueHangup(Cause.FAILURE);
       else for (const listener of this.#mediaListeners) listener(event);
     };
     if (this.mutedIn || this.mutedOut) leg.send({ op: 'mute', in: this.mutedIn, out: this.mutedOut });

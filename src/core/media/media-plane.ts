@@ -25,6 +25,8 @@ export interface MediaPlane {
   open(edge: EdgeSpec, near?: MediaLeg): MediaLeg;
   /** Stop the workers. */
   close(): Promise<void>;
+  /** Replace worker `index` as if it had crashed (its channels lose their media and are hung up). */
+  restartWorker?(index: number): Promise<void>;
 }
 
 /** How a plane's transport reaches its workers. */
@@ -87,12 +89,19 @@ export class MediaLeg {
     this.#closed = true;
     this.client.forget(this);
   }
+
+  /** Its worker died: closed at once, and the channel is told. */
+  lost(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.onEvent?.({ ev: 'media-lost' });
+  }
 }
 
 /** Correlates requests and routes events for every leg of a plane; hosts call `receive` with worker messages. */
 export class PlaneClient implements MediaPlane {
   readonly #legs = new Map<number, MediaLeg>();
-  readonly #pending = new Map<number, (reply: MediaReply) => void>();
+  readonly #pending = new Map<number, { readonly worker: number; readonly resolve: (reply: MediaReply) => void }>();
   #nextId = 1;
   #nextReq = 1;
   #nextWorker = 0;
@@ -100,7 +109,29 @@ export class PlaneClient implements MediaPlane {
   constructor(
     private readonly transport: PlaneTransport,
     private readonly stop: () => Promise<void> = async () => {},
+    private readonly restart?: (index: number) => Promise<void>,
   ) {}
+
+  restartWorker(index: number): Promise<void> {
+    return this.restart?.(index) ?? Promise.resolve();
+  }
+
+  /**
+   * Worker `index` died: its requests fail, and every channel whose media lived there hears `media-lost` (the core
+   * hangs those channels up); their legs are closed without a word to the worker that is gone.
+   */
+  workerLost(index: number): void {
+    for (const [req, pending] of this.#pending) {
+      if (pending.worker !== index) continue;
+      this.#pending.delete(req);
+      pending.resolve({ ok: false, error: 'media worker lost' });
+    }
+    for (const leg of [...this.#legs.values()]) {
+      if (leg.worker !== index) continue;
+      this.#legs.delete(leg.id);
+      leg.lost();
+    }
+  }
 
   get workerCount(): number {
     return this.transport.workerCount;
@@ -120,7 +151,7 @@ export class PlaneClient implements MediaPlane {
   request(leg: MediaLeg, request: MediaRequest): Promise<MediaReply> {
     const req = this.#nextReq++;
     return new Promise((resolve) => {
-      this.#pending.set(req, resolve);
+      this.#pending.set(req, { worker: leg.worker, resolve });
       this.transport.post(leg.worker, { id: leg.id, req, request });
     });
   }
@@ -135,16 +166,16 @@ export class PlaneClient implements MediaPlane {
 
   receive(message: FromPlane): void {
     if ('req' in message) {
-      const resolve = this.#pending.get(message.req);
+      const pending = this.#pending.get(message.req);
       this.#pending.delete(message.req);
-      resolve?.(message.reply);
+      pending?.resolve(message.reply);
       return;
     }
     this.#legs.get(message.id)?.onEvent?.(message.event);
   }
 
   close(): Promise<void> {
-    for (const resolve of this.#pending.values()) resolve({ ok: false, error: 'closed' });
+    for (const pending of this.#pending.values()) pending.resolve({ ok: false, error: 'closed' });
     this.#pending.clear();
     return this.stop();
   }

@@ -87,8 +87,9 @@ export type MediaRequest =
   /** Resolves at the first voice frame read, or after `timeoutMs` (__ast_answer's wait for media). */
   | { readonly op: 'wait-audio'; readonly timeoutMs: number };
 
-/** Events a channel's media sends to the core. */
+/** Events a channel's media sends to the core (`media-lost`: its worker died, raised by the core's client). */
 export type MediaEvent =
+  | { readonly ev: 'media-lost' }
   | PlaybackEvent
   | RecordingEvent
   | MohEvent
