@@ -72,3 +72,30 @@ test('hanging up a bridged channel: ChannelLeftBridge, then StasisEnd', async ()
   assert.equal(gone.status, 400);
   await ari(server, 'DELETE', '/bridges/bb2');
 });
+
+test('video source: single mode with the source, BridgeVideoSourceChanged with the old one; clear goes back to talker', async () => {
+  for (const id of ['v1', 'v2', 'v3']) await stasisChannel(id, 'wait');
+  assert.equal((await ari(server, 'POST', '/bridges/vb?type=mixing')).status, 200);
+  assert.equal((await ari(server, 'POST', '/bridges/vb/addChannel?channel=v1,v2,v3')).status, 204);
+  assert.equal((await ari(server, 'POST', '/bridges/vb/videoSource/v3')).status, 204);
+  const first = await events.wait((e) => e.type === 'BridgeVideoSourceChanged' && e.bridge?.id === 'vb');
+  assert.equal(first.bridge!.video_mode, 'single');
+  assert.equal(first.bridge!.video_source_id, 'v3');
+  assert.equal(first.old_video_source_id, undefined);
+  assert.equal((await ari(server, 'POST', '/bridges/vb/videoSource/v2')).status, 204);
+  const second = await events.wait(
+    (e) => e.type === 'BridgeVideoSourceChanged' && e.bridge?.id === 'vb' && e.bridge.video_source_id === 'v2',
+  );
+  assert.equal(second.old_video_source_id, 'v3');
+  const notMember = await ari(server, 'POST', '/bridges/vb/videoSource/nope');
+  assert.deepEqual([notMember.status, notMember.json], [400, { message: 'Channel not found' }]);
+  assert.equal((await ari(server, 'DELETE', '/bridges/vb/videoSource')).status, 204);
+  const got = (await ari(server, 'GET', '/bridges/vb')).json;
+  assert.equal(got.video_mode, 'talker');
+  assert.equal(got.video_source_id, undefined);
+  const sfu = await ari(server, 'POST', '/bridges/sfu1?type=mixing,video_sfu');
+  assert.equal(sfu.json.video_mode, 'sfu');
+  for (const id of ['v1', 'v2', 'v3']) await ari(server, 'DELETE', `/channels/${id}`);
+  await ari(server, 'DELETE', '/bridges/vb');
+  await ari(server, 'DELETE', '/bridges/sfu1');
+});

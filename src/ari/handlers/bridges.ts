@@ -153,8 +153,20 @@ export const bridgeHandlers = resourceHandlers('bridges', {
     },
   }),
 
-  setVideoSource: notImplemented,
-  clearVideoSource: notImplemented,
+  /** find_bridge, then find_channel_control (400 unknown, 422 not in Stasis), then 422 unless in this bridge. */
+  setVideoSource: implement(ops.setVideoSource, {
+    target: 'bridge',
+    handle: ({ channelId }, { core, bridge }) => {
+      const [channel] = stasisChannels(core, [channelId]);
+      if (channel!.bridge !== bridge) throw new AriError(422, 'Channel not in this bridge');
+      const control = controlOf(channel!)!;
+      void control.run(() => core.bridges.setVideoSource(bridge, channel!));
+    },
+  }),
+  clearVideoSource: implement(ops.clearVideoSource, {
+    target: 'bridge',
+    handle: (_args, { core, bridge }) => core.bridges.clearVideoSource(bridge),
+  }),
   startMoh: implement(ops.startMoh, {
     target: 'bridge',
     handle: ({ mohClass }, { bridge }) => bridge.media.startMoh(mohClass),

@@ -18,7 +18,12 @@ export class Bridge {
   readonly members: Channel[] = [];
   readonly vars = new Map<string, string>();
   readonly reportedVars = new Set<string>();
-  readonly videoMode = 'talker';
+  /**
+   * ast_bridge_video_mode: `talker` by default, `sfu` for a video_sfu bridge, `single` for video_single or once
+   * a video source is set; `videoSourceId` is the single source (shown as `video_source_id`).
+   */
+  videoMode: 'talker' | 'single' | 'sfu' = 'talker';
+  videoSourceId = '';
   readonly audio: BridgeAudio;
   /** The bridge's own playbacks and music on hold. */
   readonly media: BridgeMedia;
@@ -66,6 +71,7 @@ export class Bridge {
         creationtime: formatTimestamp(this.creationtime),
         video_mode: this.videoMode,
       };
+      if (this.videoMode !== 'talker' && this.videoSourceId !== '') body.video_source_id = this.videoSourceId;
       if (this.reportedVars.size > 0) {
         const vars: Record<string, string> = {};
         for (const name of this.reportedVars) vars[name] = this.vars.get(name) ?? '';

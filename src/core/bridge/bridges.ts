@@ -54,9 +54,36 @@ export class Bridges {
     }
     const type: BridgeType = holding ? 'holding' : 'mixing';
     const bridge = new Bridge(id || randomUUID(), name, type, this.plane);
+    // bridge_stasis_new: video_sfu selects the SFU mode, video_single the single-source mode without a source.
+    if (flags.includes('video_sfu')) bridge.videoMode = 'sfu';
+    else if (flags.includes('video_single')) bridge.videoMode = 'single';
     this.#byId.set(bridge.id, bridge);
     this.#publish('BridgeCreated', bridge);
     return bridge;
+  }
+
+  /**
+   * setVideoSource (ast_bridge_set_single_src_video_mode): single-source mode with this member as the source; the
+   * snapshot is published, so a changed source is a BridgeVideoSourceChanged (with the old source, if any).
+   */
+  setVideoSource(bridge: Bridge, channel: Channel): void {
+    const old = bridge.videoSourceId;
+    bridge.videoMode = 'single';
+    bridge.videoSourceId = channel.id;
+    bridge.touch();
+    if (old === channel.id) return;
+    this.bus.publish(
+      'BridgeVideoSourceChanged',
+      { bridge: bridge.snapshot(), ...(old !== '' && { old_video_source_id: old }) },
+      { bridgeIds: [bridge.id] },
+    );
+  }
+
+  /** clearVideoSource (ast_bridge_set_talker_src_video_mode): back to talker mode; Asterisk publishes nothing. */
+  clearVideoSource(bridge: Bridge): void {
+    bridge.videoMode = 'talker';
+    bridge.videoSourceId = '';
+    bridge.touch();
   }
 
   /** Members leave (ChannelLeftBridge each, staying in Stasis), then BridgeDestroyed. */
