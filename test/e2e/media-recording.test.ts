@@ -382,6 +382,29 @@ test('a recording queued behind another command stays queued; stop only marks it
   }
 });
 
+test('a recording queued behind a tone playback (which never ends by itself) starts when the playback is stopped', async () => {
+  const { call, id } = await caller();
+  try {
+    const play = await ari(server, 'POST', `/channels/${id}/play/pq1?media=tone:ring`);
+    assert.equal(play.status, 201);
+    await events.wait((e) => e.type === 'PlaybackStarted' && e.playback?.id === 'pq1');
+    const since = events.events.length;
+    assert.equal((await ari(server, 'POST', `/channels/${id}/record?name=afterplay&format=wav`)).status, 201);
+    await settle(300);
+    assert.equal((await ari(server, 'GET', '/recordings/live/afterplay')).json.state, 'queued');
+    assert.ok(!events.events.slice(since).some((e) => e.type === 'RecordingStarted'));
+    assert.equal((await ari(server, 'DELETE', '/playbacks/pq1')).status, 204);
+    await recordingEvent('RecordingStarted', 'afterplay', since);
+    await settle(150);
+    await call.sendAudio(sine(1100, seconds(0.6)));
+    await settle(60);
+    await stopRecording('afterplay');
+    assert.ok(toneRatio(await fileAudio('afterplay'), 1100) > 0.9);
+  } finally {
+    await call.hangup();
+  }
+});
+
 test('a name in use is 409 whatever ifExists says; ifExists=fail on an existing file is 409; append adds to it', async () => {
   const { call, id } = await caller();
   try {
