@@ -109,3 +109,72 @@ test('a bridge goes back to relaying when its third member leaves, and the two s
     for (const call of calls) await call.hangup().catch(() => call.close());
   }
 });
+
+/** Frames (160 samples) of `audio` whose level is far below the tone's: the gaps a listener would hear. */
+function quietFrames(audio: Int16Array, threshold: number): number {
+  let quiet = 0;
+  for (let i = 0; i + 160 <= audio.length; i += 160) {
+    let sum = 0;
+    for (let k = i; k < i + 160; k++) sum += audio[k]! * audio[k]!;
+    if (Math.sqrt(sum / 160) < threshold) quiet++;
+  }
+  return quiet;
+}
+
+test('jitter buffer: a caller sending with ±40 ms jitter and 5 % loss is heard as a continuous stream', async () => {
+  const { calls, ids } = await callers(3);
+  try {
+    const bridge = (await ari(server, 'POST', '/bridges')).json as { id: string };
+    await ari(server, 'POST', `/bridges/${bridge.id}/addChannel?channel=${ids.join(',')}`);
+    const [sender, listener] = calls as [RtpCall, RtpCall];
+    await new Promise((r) => setTimeout(r, 300));
+    const mark = listener.audioPackets().length;
+    await sender.sendAudio(sine(450, 24000, 8000), { jitterMs: 40, lossRate: 0.05, seed: 11 });
+    await new Promise((r) => setTimeout(r, 300));
+    const packets = listener.audioPackets().slice(mark);
+    // The mixer's output is one packet every 20 ms: consecutive sequence numbers and timestamps 160 apart.
+    for (let k = 1; k < packets.length; k++) {
+      assert.equal((packets[k]!.seq - packets[k - 1]!.seq) & 0xffff, 1, `sequence at ${k}`);
+      assert.equal((packets[k]!.ts - packets[k - 1]!.ts) >>> 0, 160, `timestamp step at ${k}`);
+    }
+    // And the tone in it has no gap longer than a frame beyond the lost packets (concealed, not silent).
+    const heard = listener.heard(mark);
+    const start = heard.findIndex((s) => Math.abs(s) > 2000);
+    const tone = heard.subarray(start + 1600, start + 1600 + 20000);
+    assert.ok(toneRatio(tone, 450) > 0.8, `450 Hz share ${toneRatio(tone, 450).toFixed(3)}`);
+    const gaps = quietFrames(tone, 1000);
+    assert.ok(gaps <= 125 * 0.03, `quiet frames ${gaps} of 125`);
+  } finally {
+    for (const call of calls) await call.hangup().catch(() => call.close());
+  }
+});
+
+test('switching between relay and mixer (a third member comes and goes) loses at most a frame each time', async () => {
+  const { calls, ids } = await callers(3);
+  try {
+    const bridge = (await ari(server, 'POST', '/bridges')).json as { id: string };
+    await ari(server, 'POST', `/bridges/${bridge.id}/addChannel?channel=${ids[0]},${ids[1]}`);
+    const [sender, listener] = calls as [RtpCall, RtpCall];
+    await new Promise((r) => setTimeout(r, 300));
+    const mark = listener.audioPackets().length;
+    const sending = sender.sendAudio(sine(650, 32000, 8000));
+    await new Promise((r) => setTimeout(r, 1200));
+    await ari(server, 'POST', `/bridges/${bridge.id}/addChannel?channel=${ids[2]}`);
+    await new Promise((r) => setTimeout(r, 1200));
+    await ari(server, 'POST', `/bridges/${bridge.id}/removeChannel?channel=${ids[2]}`);
+    await sending;
+    await new Promise((r) => setTimeout(r, 200));
+    const heard = listener.heard(mark);
+    const start = heard.findIndex((s) => Math.abs(s) > 2000);
+    let end = heard.length;
+    while (end > 0 && Math.abs(heard[end - 1]!) < 2000) end--;
+    const tone = heard.subarray(start + 160, end - 160);
+    // Two switches (relay → mixer → relay): each may cost one frame, at the frame edges of the switch.
+    const gaps = quietFrames(tone, 1000);
+    assert.ok(gaps <= 2, `quiet frames in the tone: ${gaps}`);
+    const expected = 32000 - 320;
+    assert.ok(tone.length >= expected - 3 * 160, `heard ${tone.length} of ${expected} samples`);
+  } finally {
+    for (const call of calls) await call.hangup().catch(() => call.close());
+  }
+});

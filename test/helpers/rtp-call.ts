@@ -137,9 +137,21 @@ export class RtpCall {
     this.#send(this.#head('ACK', this.#cseq) + 'Content-Length: 0\r\n\r\n');
   }
 
-  /** Send `samples` (8 kHz) as 20 ms packets, paced on a 20 ms schedule; resolves when the last is sent. */
-  async sendAudio(samples: Int16Array): Promise<void> {
+  /**
+   * Send `samples` (8 kHz) as 20 ms packets, paced on a 20 ms schedule; resolves when the last is sent. With
+   * `jitterMs`, each packet leaves up to that much early or late (so packets may overtake each other); with
+   * `lossRate`, that share of packets is never sent (their sequence numbers and timestamps are still used).
+   */
+  async sendAudio(
+    samples: Int16Array,
+    network: { jitterMs?: number; lossRate?: number; seed?: number } = {},
+  ): Promise<void> {
     const start = performance.now();
+    const jitter = network.jitterMs ?? 0;
+    const loss = network.lossRate ?? 0;
+    let seed = network.seed ?? 1;
+    const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    const pending: Promise<void>[] = [];
     for (let i = 0, n = 0; i < samples.length; i += 160, n++) {
       const frame = samples.subarray(i, Math.min(i + 160, samples.length));
       const pkt = Buffer.alloc(12 + frame.length);
@@ -150,11 +162,18 @@ export class RtpCall {
       pkt.writeUInt32BE(this.#ssrc, 8);
       encodeG711(this.codec, frame, pkt.subarray(12), frame.length);
       this.#ts += frame.length;
-      this.rtp.send(pkt, this.remotePort, '127.0.0.1');
+      if (jitter === 0 && loss === 0) this.rtp.send(pkt, this.remotePort, '127.0.0.1');
+      else if (random() >= loss) {
+        const offset = (random() * 2 - 1) * jitter;
+        pending.push(
+          new Promise((r) => setTimeout(() => r(this.rtp.send(pkt, this.remotePort, '127.0.0.1')), jitter + offset)),
+        );
+      }
       const due = start + (n + 1) * 20;
       const wait = due - performance.now();
       if (wait > 0) await new Promise((r) => setTimeout(r, wait));
     }
+    await Promise.all(pending);
   }
 
   /**

@@ -87,7 +87,7 @@ export const bridgeHandlers = resourceHandlers('bridges', {
 
   addChannel: implement(ops.addChannel, {
     target: 'bridge',
-    handle: ({ channel: ids, mute, role }, { core, bridge }) => {
+    handle: ({ channel: ids, mute, role, absorbDTMF }, { core, bridge }) => {
       const channels = stasisChannels(core, ids);
       // `role` replaces earlier roles; announcers are heard by every participant of a holding bridge; `mute`
       // keeps the channel's voice out of the bridge for this join (res_stasis bridge mute).
@@ -95,6 +95,7 @@ export const bridgeHandlers = resourceHandlers('bridges', {
         bridge.audio.options.set(channel, {
           role: role === 'announcer' ? 'announcer' : 'participant',
           muted: mute === true,
+          absorbDtmf: absorbDTMF === true,
         });
       }
       core.bridges.add(bridge, channels);

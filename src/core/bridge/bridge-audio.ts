@@ -14,6 +14,8 @@ import { startMusicOnHold, stopMusicOnHold } from '../media/moh-control.js';
 export interface MemberOptions {
   role: PortRole;
   muted: boolean;
+  /** absorbDTMF: the member's DTMF is not passed to the others. */
+  absorbDtmf?: boolean;
 }
 
 /** The mixer's rate while every party is narrowband (G.711). */

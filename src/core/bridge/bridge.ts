@@ -99,6 +99,8 @@ export class Bridge {
     const members = this.members;
     switch (frame.kind) {
       case 'dtmf-end':
+        // absorbDTMF on addChannel: the member's digits stay with it (ast_bridge_features dtmf_passthrough off).
+        if (this.audio.options.get(from)?.absorbDtmf === true) return;
         for (const member of members) if (member !== from) this.#playDigit(member, frame.digit, frame.durationMs);
         return;
       case 'dtmf-begin':

@@ -22,6 +22,9 @@ export async function dial({ channel, core, data }: AppContext): Promise<AppResu
     return;
   }
   callee.setCaller({ ...channel.caller });
+  // Early media: what the callee sends while it rings (a 183 with SDP) reaches the caller, as app_dial passes
+  // progress audio on; the caller's own audio goes across only once answered.
+  callee.linkAudio(channel);
   const timeoutSec = Number.parseFloat(timeoutText);
   const status = await Promise.race([
     dialChannel(core, callee, timeoutSec > 0 ? timeoutSec * 1000 : 0, parsed.resource, channel),
@@ -29,6 +32,7 @@ export async function dial({ channel, core, data }: AppContext): Promise<AppResu
   ]);
   channel.setVariable('DIALSTATUS', status === 'TIMEOUT' ? 'NOANSWER' : status);
   if (status !== 'ANSWER') {
+    callee.linkAudio(undefined);
     callee.destroy();
     return;
   }
