@@ -2,6 +2,9 @@
 // on hold too, and in a holding bridge participants hear music and never each other while an announcer is heard
 // by all. What the SIP callers receive is decoded and measured.
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { ari, EventSocket } from '../helpers/ari.js';
 import { bestCorrelation, hasMoh, hasSounds, isSilent, rms, sine, soxSamples, toneRatio } from '../helpers/audio.js';
@@ -12,6 +15,7 @@ const skip = !hasSounds || !hasMoh ? 'Debian sounds/MOH packages not installed' 
 let server: TestServer;
 let events: EventSocket;
 const seen = new Set<string>();
+const spool = mkdtempSync(join(tmpdir(), 'bridge-media-spool-'));
 
 before(async () => {
   server = await startTestServer({
@@ -20,6 +24,7 @@ before(async () => {
     'pjsip.conf': EMBEDDED_PJSIP,
     'rtp.conf': '[general]\nrtpstart=34000\nrtpend=34999\n',
     'musiconhold.conf': '[default]\nmode=files\ndirectory=/usr/share/asterisk/moh\nsort=alpha\n',
+    'asterisk.conf': `[directories]\nastspooldir=${spool}\n`,
   });
   events = await EventSocket.open(server, 'bm');
 });
@@ -27,6 +32,7 @@ before(async () => {
 after(async () => {
   events.close();
   await server.close();
+  rmSync(spool, { recursive: true, force: true });
 });
 
 async function callers(n: number): Promise<{ calls: RtpCall[]; ids: string[] }> {
@@ -125,3 +131,46 @@ test('holding bridge: participants hear music and not each other; an announcer i
     for (const call of calls) await call.hangup().catch(() => call.close());
   }
 });
+
+test(
+  'a bridge recording holds every member’s voice; a member that records alone cannot join (409)',
+  { skip },
+  async () => {
+    const { calls, ids } = await callers(2);
+    try {
+      const bridgeId = await bridgeOf('mixing', ids);
+      const started = await ari(server, 'POST', `/bridges/${bridgeId}/record?name=mix/brec&format=wav`);
+      assert.equal(started.status, 201, started.text);
+      assert.equal((started.json as { target_uri: string }).target_uri, `bridge:${bridgeId}`);
+      assert.equal(started.headers.get('location'), '/ari/recordings/live/mix%2Fbrec');
+      await events.wait((e) => e.type === 'RecordingStarted' && e.recording?.name === 'mix/brec');
+      await Promise.all([calls[0]!.sendAudio(sine(500, 12000, 6000)), calls[1]!.sendAudio(sine(900, 12000, 6000))]);
+      assert.equal((await ari(server, 'POST', '/recordings/live/mix%2Fbrec/stop')).status, 204);
+      const finished = await events.wait((e) => e.type === 'RecordingFinished' && e.recording?.name === 'mix/brec');
+      assert.ok((finished.recording!.duration as number) >= 1);
+      const file = soxSamples(join(spool, 'recording', 'mix', 'brec.wav'));
+      const voiced = file.subarray(file.findIndex((v) => Math.abs(v) > 2000));
+      assert.ok(
+        toneRatio(voiced.subarray(0, 8000), 500) > 0.25,
+        `500 Hz ${toneRatio(voiced.subarray(0, 8000), 500).toFixed(3)}`,
+      );
+      assert.ok(
+        toneRatio(voiced.subarray(0, 8000), 900) > 0.25,
+        `900 Hz ${toneRatio(voiced.subarray(0, 8000), 900).toFixed(3)}`,
+      );
+      await ari(server, 'DELETE', `/bridges/${bridgeId}`);
+      // A channel recording on its own is refused by a bridge.
+      const { calls: more, ids: moreIds } = await callers(1);
+      calls.push(...more);
+      assert.equal((await ari(server, 'POST', `/channels/${moreIds[0]}/record?name=solo&format=wav`)).status, 201);
+      await events.wait((e) => e.type === 'RecordingStarted' && e.recording?.name === 'solo');
+      const other = (await ari(server, 'POST', '/bridges')).json as { id: string };
+      const refused = await ari(server, 'POST', `/bridges/${other.id}/addChannel?channel=${moreIds[0]}`);
+      assert.deepEqual([refused.status, refused.json], [409, { message: `Channel ${moreIds[0]} currently recording` }]);
+      await ari(server, 'POST', '/recordings/live/solo/stop');
+      await ari(server, 'DELETE', `/bridges/${other.id}`);
+    } finally {
+      for (const call of calls) await call.hangup().catch(() => call.close());
+    }
+  },
+);

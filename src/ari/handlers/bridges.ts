@@ -4,7 +4,8 @@ import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
 import { controlOf } from '../../core/stasis/stasis.js';
 import { KNOWN_FORMAT_NAMES } from '../../core/media/format-names.js';
-import { implement, notImplemented, sameAs, resourceHandlers, type HandlerEnv } from '../contract/implement.js';
+import { implement, sameAs, resourceHandlers, type HandlerEnv } from '../contract/implement.js';
+import { ifExists, recordingReply, terminateOn } from './channel-record.js';
 import { Reply } from '../contract/result.js';
 import type { TargetEnvs } from '../contract/targets.js';
 import type { Playback as PlaybackModel } from '../models/wire.js';
@@ -89,6 +90,12 @@ export const bridgeHandlers = resourceHandlers('bridges', {
     target: 'bridge',
     handle: ({ channel: ids, mute, role, absorbDTMF }, { core, bridge }) => {
       const channels = stasisChannels(core, ids);
+      // A channel recording on its own cannot join (check_add_remove_channel: STASIS_APP_CHANNEL_RECORDING).
+      for (const channel of channels) {
+        if (core.recordings.isChannelRecording(channel)) {
+          throw new AriError(409, `Channel ${channel.id} currently recording`);
+        }
+      }
       // `role` replaces earlier roles; announcers are heard by every participant of a holding bridge; `mute`
       // keeps the channel's voice out of the bridge for this join (res_stasis bridge mute).
       for (const channel of channels) {
@@ -180,5 +187,35 @@ export const bridgeHandlers = resourceHandlers('bridges', {
   }),
   play: implement(ops.play, { target: 'bridge', handle: (args, env) => playOnBridge(args, env) }),
   playWithId: implement(ops.playWithId, { target: 'bridge', handle: (args, env) => playOnBridge(args, env) }),
-  record: notImplemented,
+  /**
+   * ast_ari_bridges_record: the bridge (404), the file format (422), `recorder_format` (422), `terminateOn` and
+   * `ifExists` (400), then the name and the file (400/409/500); 201 + Location, `target_uri` `bridge:<id>`.
+   */
+  record: implement(ops.record, {
+    target: 'bridge',
+    handle: async (args, { core, bridge }) => {
+      const format = args.format ?? '';
+      if (!core.recordings.isWritableFormat(format)) {
+        throw new AriError(422, 'specified format is unknown on this system');
+      }
+      const recorderFormat = args.recorder_format;
+      if (recorderFormat !== undefined && recorderFormat !== '' && !KNOWN_FORMAT_NAMES.has(recorderFormat)) {
+        throw new AriError(422, 'specified recorder_format is unknown on this system');
+      }
+      const terminate = terminateOn(args.terminateOn);
+      if (terminate === undefined) throw new AriError(400, 'terminateOn invalid');
+      const exists = ifExists(args.ifExists);
+      if (exists === undefined) throw new AriError(400, 'ifExists invalid');
+      const started = await core.recordings.recordBridge(bridge, {
+        name: args.name,
+        format,
+        maxDurationSeconds: Math.max(0, args.maxDurationSeconds ?? 0),
+        maxSilenceSeconds: Math.max(0, args.maxSilenceSeconds ?? 0),
+        ifExists: exists,
+        beep: args.beep ?? false,
+        terminateOn: terminate,
+      });
+      return recordingReply(started, args.name);
+    },
+  }),
 });

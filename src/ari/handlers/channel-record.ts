@@ -1,5 +1,6 @@
 import { TERMINATE_DIGITS, type TerminateOn } from '../../core/recording/live-recording.js';
-import type { IfExists } from '../../core/recording/recordings.js';
+import type { IfExists, RecordProblem, StartedRecording } from '../../core/recording/recordings.js';
+import type { LiveRecording as LiveRecordingModel } from '../models/wire.js';
 import { implement, type ResourceHandlers } from '../contract/implement.js';
 import { Reply } from '../contract/result.js';
 import { AriError } from '../handler.js';
@@ -10,17 +11,39 @@ const ops = OPERATIONS.channels;
 const IF_EXISTS: readonly IfExists[] = ['fail', 'overwrite', 'append'];
 
 /** `terminateOn` as stasis_app_recording_termination_parse reads it: case-insensitive, empty = none. */
-function terminateOn(value: string | undefined): TerminateOn | undefined {
+export function terminateOn(value: string | undefined): TerminateOn | undefined {
   const v = (value ?? '').toLowerCase();
   if (v === '') return 'none';
   return Object.hasOwn(TERMINATE_DIGITS, v) ? (v as TerminateOn) : undefined;
 }
 
 /** `ifExists` as stasis_app_recording_if_exists_parse reads it: case-insensitive, empty = fail. */
-function ifExists(value: string | undefined): IfExists | undefined {
+export function ifExists(value: string | undefined): IfExists | undefined {
   const v = (value ?? '').toLowerCase();
   if (v === '') return 'fail';
   return IF_EXISTS.find((x) => x === v);
+}
+
+/** The answer to a record request: 201 + Location, or the refusal as Asterisk words it. */
+export function recordingReply(
+  started: StartedRecording | RecordProblem,
+  name: string | undefined,
+): Reply<LiveRecordingModel> {
+  switch (started) {
+    case 'empty-name':
+      throw new AriError(500, 'Error parsing request');
+    case 'invalid-name':
+      throw new AriError(400, 'Recording name invalid');
+    case 'exists':
+      throw new AriError(409, `Recording '${name ?? ''}' already exists and can not be overwritten`);
+    case 'io':
+      throw new AriError(500, 'Internal Server Error');
+    default:
+      return new Reply(started.created, {
+        status: 201,
+        headers: { Location: `/ari/recordings/live/${encodeURIComponent(started.recording.name)}` },
+      });
+  }
 }
 
 /**
@@ -55,21 +78,7 @@ export const channelRecordHandlers = {
         beep: args.beep ?? false,
         terminateOn: terminate,
       });
-      switch (started) {
-        case 'empty-name':
-          throw new AriError(500, 'Error parsing request');
-        case 'invalid-name':
-          throw new AriError(400, 'Recording name invalid');
-        case 'exists':
-          throw new AriError(409, `Recording '${args.name ?? ''}' already exists and can not be overwritten`);
-        case 'io':
-          throw new AriError(500, 'Internal Server Error');
-        default:
-          return new Reply(started.created, {
-            status: 201,
-            headers: { Location: `/ari/recordings/live/${encodeURIComponent(started.recording.name)}` },
-          });
-      }
+      return recordingReply(started, args.name);
     },
   }),
 } satisfies Partial<ResourceHandlers<'channels'>>;

@@ -11,6 +11,7 @@
  */
 import type { LiveRecording as LiveRecordingModel } from '../../ari/models/wire.js';
 import type { Channel } from '../channel/channel.js';
+import type { EventRoute } from '../events/event-bus.js';
 import type { RecordingResult, RecordingSpec } from '../media/recording-protocol.js';
 import { deleteAllFormats } from './recording-paths.js';
 import { RecordingSession } from './recording-session.js';
@@ -43,6 +44,10 @@ export interface LiveRecordingOptions {
   readonly base: string;
   readonly spec: RecordingSpec;
   readonly terminateOn: TerminateOn;
+  /** `bridge:<id>` for a recording of a bridge's mix (made on a hidden Recorder channel); the channel's otherwise. */
+  readonly targetUri?: string;
+  /** Who hears its events: the channel's subscribers by default, a bridge's for a bridge recording. */
+  readonly route?: EventRoute;
 }
 
 /** What a live recording tells its registry. */
@@ -82,7 +87,7 @@ export class LiveRecording {
       name: this.options.name,
       format: this.options.format,
       state: this.#state,
-      target_uri: `channel:${this.channel.id}`,
+      target_uri: this.options.targetUri ?? `channel:${this.channel.id}`,
     };
     if (this.#duration !== undefined) model.duration = this.#duration;
     if (this.#talkingDuration !== undefined && this.#duration !== undefined) {

@@ -2,7 +2,10 @@ import { mkdir } from 'node:fs/promises';
 import { formatForExtension } from '../../media/formats/format-table.js';
 import { repairWavFiles, type WavRepairSummary } from '../../media/formats/repair-wav.js';
 import type { LiveRecording as LiveRecordingModel } from '../../ari/models/wire.js';
+import type { Bridge } from '../bridge/bridge.js';
 import type { Channel } from '../channel/channel.js';
+import { hiddenChannel } from '../channel/hidden-channel.js';
+import type { EventRoute } from '../events/event-bus.js';
 import type { Core } from '../core.js';
 import { CoreError } from '../errors.js';
 import type { StasisControl } from '../stasis/stasis-control.js';
@@ -57,7 +60,7 @@ export class Recordings {
   readonly #host: LiveRecordingHost = {
     publish: (recording, type) => {
       const fields = { recording: recording.toModel(type === 'RecordingFailed') };
-      this.core.bus.publish(type, fields, { channels: [recording.channel] });
+      this.core.bus.publish(type, fields, recording.options.route ?? { channels: [recording.channel] });
     },
     ended: (recording) => {
       if (this.#live.get(recording.name) === recording) this.#live.delete(recording.name);
@@ -126,6 +129,46 @@ export class Recordings {
     control: StasisControl,
     req: RecordRequest,
   ): Promise<StartedRecording | RecordProblem> {
+    const made = await this.#prepare(channel, req, { isInStasis: () => channel.stasis === control });
+    if (typeof made === 'string') return made;
+    // The answer shows the recording as created (`queued`), even when its command starts at once.
+    const created = made.toModel();
+    void control.run(() => made.run());
+    return { recording: made, created };
+  }
+
+  /**
+   * POST /bridges/{id}/record after its parameter checks (ast_ari_bridges_record): a hidden `Recorder` channel on
+   * a recorder port of the bridge's mixer hears the whole mix and records it; its events go to the bridge's
+   * subscribers with `target_uri` `bridge:<id>`. The recorder leaves the bridge when the recording ends.
+   */
+  async recordBridge(bridge: Bridge, req: RecordRequest): Promise<StartedRecording | RecordProblem> {
+    const port = bridge.audio.openPort('recorder', bridge.members);
+    const recorder = hiddenChannel('Recorder', 'ARI', port);
+    const release = (): void => {
+      recorder.destroy();
+      bridge.audio.closePort(port, bridge.members);
+    };
+    const made = await this.#prepare(recorder, req, {
+      isInStasis: () => !recorder.isDestroyed,
+      targetUri: `bridge:${bridge.id}`,
+      route: { bridgeIds: [bridge.id] },
+    });
+    if (typeof made === 'string') {
+      release();
+      return made;
+    }
+    const created = made.toModel();
+    void made.run().finally(release);
+    return { recording: made, created };
+  }
+
+  /** stasis_app_control_record: the name checked, its folder made, the live recording registered. */
+  async #prepare(
+    channel: Channel,
+    req: RecordRequest,
+    target: { isInStasis: () => boolean; targetUri?: string; route?: EventRoute },
+  ): Promise<LiveRecording | RecordProblem> {
     const name = req.name ?? '';
     const problem = checkNewName(name);
     if (problem !== undefined) return problem === 'empty' ? 'empty-name' : 'invalid-name';
@@ -144,6 +187,8 @@ export class Recordings {
         format: req.format,
         base,
         terminateOn: req.terminateOn,
+        ...(target.targetUri !== undefined && { targetUri: target.targetUri }),
+        ...(target.route !== undefined && { route: target.route }),
         spec: {
           path: `${base}.${req.format}`,
           format: req.format,
@@ -159,13 +204,10 @@ export class Recordings {
         },
       },
       this.#host,
-      () => channel.stasis === control,
+      target.isInStasis,
     );
     this.#live.set(name, recording);
-    // The answer shows the recording as created (`queued`), even when its command starts at once.
-    const created = recording.toModel();
-    void control.run(() => recording.run());
-    return { recording, created };
+    return recording;
   }
 }
 
