@@ -221,6 +221,10 @@ export interface Target {
  */
 export interface BenchServerConfig {
   dialplan?: string;
+  /** More files for the config folder, by name (e.g. an `asterisk.conf` pointing astdatadir at generated sounds). */
+  files?: Readonly<Record<string, string>>;
+  /** More command-line arguments for the server (e.g. `--media-workers 2`). */
+  serverArgs?: readonly string[];
 }
 
 /** Open the target named by the arguments, or start our own Switchyard; resolves once /ari/asterisk/ping answers. */
@@ -350,6 +354,7 @@ function writeConfigDir(port: number, sipPort: number, config: BenchServerConfig
     join(dir, 'extensions.conf'),
     `\n[bench]\n${config.dialplan ?? 'exten => echo,1,Answer()\n same => n,Echo()'}\n`,
   );
+  for (const [name, text] of Object.entries(config.files ?? {})) writeFileSync(join(dir, name), text);
   return dir;
 }
 
@@ -359,7 +364,8 @@ async function startOwnServer(args: TargetArgs, authorization: string, config: B
   const sipPort = await freeUdpPort();
   const dir = writeConfigDir(port, sipPort, config);
   const base = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, [main, '--config-dir', dir, '--log-level', args['server-log-level']], {
+  const serverArgs = [main, '--config-dir', dir, '--log-level', args['server-log-level'], ...(config.serverArgs ?? [])];
+  const child = spawn(process.execPath, serverArgs, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -14,11 +14,21 @@ program
   .description('run the server (ARI on http.conf bindaddr:bindport, 127.0.0.1:8088 by default)')
   .option('-c, --config-dir <dir>', 'folder with ari.conf, http.conf, extensions.conf (default: embedded config)')
   .option('-l, --log-level <level>', 'pino log level', 'info')
-  .action(async (opts: { configDir?: string; logLevel: string }) => {
+  .option('--media-workers <n>', 'media worker threads (default: one per core; 0 = media in the main thread)')
+  .action(async (opts: { configDir?: string; logLevel: string; mediaWorkers?: string }) => {
     const logger = pino({ name: 'switchyard', level: opts.logLevel });
+    const mediaWorkers = opts.mediaWorkers === undefined ? undefined : Number(opts.mediaWorkers);
+    if (mediaWorkers !== undefined && !(Number.isInteger(mediaWorkers) && mediaWorkers >= 0)) {
+      logger.fatal(`--media-workers ${opts.mediaWorkers}: expected a whole number, 0 or more`);
+      process.exit(1);
+    }
     let app;
     try {
-      app = await startApp({ configDir: opts.configDir, logger });
+      app = await startApp({
+        configDir: opts.configDir,
+        logger,
+        ...(mediaWorkers === undefined ? {} : { mediaWorkers }),
+      });
     } catch (err) {
       logger.fatal({ err }, 'cannot start');
       process.exit(1);
