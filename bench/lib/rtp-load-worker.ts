@@ -17,7 +17,6 @@ import type {
   LoadWorkerData,
   WindowStats,
 } from './rtp-load-protocol.js';
-import { LATE_THRESHOLD_MS } from './rtp-load-protocol.js';
 import {
   ackMessage,
   byeMessage,
@@ -29,11 +28,11 @@ import {
 } from './rtp-load-sip.js';
 import type { SipMessage } from './rtp-load-sip.js';
 import { StreamRecorder, WindowTotals } from './rtp-streams.js';
+import { SendClock } from './rtp-send-clock.js';
 
 const data = workerData as LoadWorkerData;
 const port = parentPort!;
 const LOCAL_HOST = '127.0.0.1';
-const FRAME_MS = 20;
 const FRAME_SAMPLES = 160;
 const RTP_HEADER = 12;
 /** RFC 3261 §17.1.1.2 Timer A starts at T1 and doubles; Timer E caps at T2. */
@@ -43,7 +42,6 @@ const ANSWER_TIMEOUT_MS = 30_000;
 const BYE_TIMEOUT_MS = 32_000;
 /** Packet buffers per call, used in turn, so a send still queued by the kernel is never overwritten. */
 const RING = 4;
-const MAX_TICKS = 1 << 16;
 
 type CallState = 'idle' | 'inviting' | 'up' | 'byeing' | 'ended' | 'failed';
 
@@ -103,14 +101,16 @@ const counts = {
 let hangingUp = false;
 let exten = '';
 
-// The send clock: tick k is due at clockStart + 20 k; late ticks send the frames they missed.
-let clockStart = 0;
-let lastK = -1;
-let clockTimer: NodeJS.Timeout | undefined;
-const tickAt = new Float64Array(MAX_TICKS);
-const tickLate = new Float32Array(MAX_TICKS);
-const tickSent = new Uint32Array(MAX_TICKS);
-let ticks = 0;
+const clock = new SendClock((k) => {
+  let sent = 0;
+  for (const call of calls) {
+    if (call?.state === 'up' && (call.sending || sendAll)) {
+      sendFrame(call, k);
+      sent++;
+    }
+  }
+  return sent;
+});
 
 const post = (event: LoadEvent): void => port.postMessage(event);
 const sipSend = (text: string): void => sip.send(text, data.sipPort, data.sipHost);
@@ -311,31 +311,6 @@ function sendFrame(call: Call, k: number): void {
   counts.sent++;
 }
 
-function tick(): void {
-  const now = performance.now();
-  const kDue = Math.floor((now - clockStart) / FRAME_MS);
-  let sent = 0;
-  if (kDue > lastK) {
-    const late = now - (clockStart + (lastK + 1) * FRAME_MS);
-    for (let k = lastK + 1; k <= kDue; k++) {
-      for (const call of calls) {
-        if (call?.state === 'up' && (call.sending || sendAll)) {
-          sendFrame(call, k);
-          sent++;
-        }
-      }
-    }
-    lastK = kDue;
-    if (recording && ticks < MAX_TICKS) {
-      tickAt[ticks] = performance.timeOrigin + now;
-      tickLate[ticks] = late;
-      tickSent[ticks] = sent;
-      ticks++;
-    }
-  }
-  clockTimer = setTimeout(tick, Math.max(0, clockStart + (lastK + 1) * FRAME_MS - performance.now()));
-}
-
 function analyze(windows: readonly LoadWindow[]): WindowStats[] {
   return windows.map((w) => {
     const totals = new WindowTotals();
@@ -343,17 +318,6 @@ function analyze(windows: readonly LoadWindow[]): WindowStats[] {
       if (!call || call.answeredAt === 0 || call.answeredAt > w.fromMs) continue;
       if (call.endedAt !== 0 && call.endedAt < w.toMs) continue;
       recorder?.analyze(call.c, w.fromMs, w.toMs, totals);
-    }
-    let sendTicks = 0;
-    let sendTicksLate = 0;
-    let sendMaxLateMs = 0;
-    let sent = 0;
-    for (let i = 0; i < ticks; i++) {
-      if (tickAt[i]! < w.fromMs || tickAt[i]! >= w.toMs) continue;
-      sendTicks++;
-      sent += tickSent[i]!;
-      if (tickLate[i]! > LATE_THRESHOLD_MS) sendTicksLate++;
-      sendMaxLateMs = Math.max(sendMaxLateMs, tickLate[i]!);
     }
     return {
       name: w.name,
@@ -369,10 +333,7 @@ function analyze(windows: readonly LoadWindow[]): WindowStats[] {
       maxLateMs: totals.maxLateMs,
       lateHist: Array.from(totals.lateHist),
       ssrcChanges: totals.ssrcChanges,
-      sendTicks,
-      sendTicksLate,
-      sendMaxLateMs,
-      sent,
+      ...clock.stats(w),
     };
   });
 }
@@ -398,6 +359,7 @@ async function onCommand(cmd: LoadCommand): Promise<void> {
     case 'record':
       if (cmd.on) recorder?.start(absNow());
       recording = cmd.on;
+      clock.recording = cmd.on;
       return;
     case 'analyze':
       post({ ev: 'analysis', index: data.index, windows: analyze(cmd.windows), counts: snapshot() });
@@ -412,7 +374,7 @@ async function onCommand(cmd: LoadCommand): Promise<void> {
       return;
     }
     case 'close':
-      clearTimeout(clockTimer);
+      clock.stop();
       for (const call of calls) {
         clearTimeout(call?.timer);
         if (call?.state === 'up' || call?.state === 'byeing' || call?.state === 'inviting') call.rtp.close();
@@ -426,8 +388,7 @@ async function onCommand(cmd: LoadCommand): Promise<void> {
 sip.on('message', onSip);
 sip.on('error', (err) => post({ ev: 'error', index: data.index, message: `SIP socket: ${err.message}` }));
 sip.bind(0, LOCAL_HOST, () => {
-  clockStart = performance.now();
-  clockTimer = setTimeout(tick, FRAME_MS);
+  clock.start();
   port.on('message', (cmd: LoadCommand) => {
     onCommand(cmd).catch((err: Error) => post({ ev: 'error', index: data.index, message: err.stack ?? err.message }));
   });
