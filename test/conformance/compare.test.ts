@@ -216,6 +216,18 @@ describe('normalisation', () => {
     assert.deepEqual(out, []);
   });
 
+  test('channel sequence numbers bind within their counter: unreal channels share one, Snoop has its own', () => {
+    const b = new IdBinder();
+    assert.ok(b.matchString('Local/echo@default-00000006;1', 'Local/echo@default-00000000;1'));
+    // Snoop's counter is not the unreal one: the same actual number is no conflict ...
+    assert.ok(b.matchString('Snoop/k2-00000000', 'Snoop/k2-00000000'));
+    // ... but within a counter the binding holds both ways
+    assert.ok(!b.matchString('Snoop/k2-00000001', 'Snoop/k2-00000000'));
+    assert.ok(!b.matchString('Announcer/ARI-00000006;2', 'Announcer/ARI-00000005;2'), 'Local and Announcer share one');
+    assert.ok(b.matchString('Recorder/ARI-0000000a;2', 'Recorder/ARI-00000003;2'));
+    assert.ok(!b.matchString('Local/echo@default-00000007;1', 'Local/echo@default-00000003;1'));
+  });
+
   test('a recording equals itself, and equals a copy with every generated id and timestamp changed', () => {
     for (const n of SCENARIOS) {
       assert.ok(allOk(compareTraces(recorded(n), recorded(n))), `${n} vs itself`);
@@ -292,6 +304,27 @@ describe('real differences are caught', () => {
     ]);
   });
 
+  test('Accept-Ranges: bytes is let through on a binary body only, with that value only', () => {
+    const fileLine = /(HTTP GET \/recordings\/stored\/sub%2Fr1\/file -> 200 OK \{)/;
+    const withHeader = (value: string) => edited('s4', (s) => s.replace(fileLine, `$1"accept-ranges":"${value}",`));
+    assert.ok(allOk(compareTraces(recorded('s4'), withHeader('bytes'))));
+    const other = compareTraces(recorded('s4'), withHeader('none'));
+    assert.deepEqual(
+      other.exchanges.filter((x) => !x.ok).flatMap((x) => x.diffs),
+      ['header accept-ranges: unexpected (got "none")'],
+    );
+    // on a JSON body it is an unexpected header
+    const json = edited('s2', (s) =>
+      s.replace('{"allow":"OPTIONS,GET,POST",', '{"accept-ranges":"bytes","allow":"OPTIONS,GET,POST",'),
+    );
+    assert.deepEqual(
+      compareTraces(recorded('s2'), json)
+        .exchanges.filter((x) => !x.ok)
+        .flatMap((x) => x.diffs),
+      ['header accept-ranges: unexpected (got "bytes")'],
+    );
+  });
+
   test('only the reason phrase differs: a warning, not a mismatch', () => {
     const t = edited('s1', (s) => s.replace('404 Variable Not Found', '404 Not Found'));
     const r = compareTraces(recorded('s1'), t);
@@ -363,5 +396,54 @@ describe('real differences are caught', () => {
     });
     assert.equal(w.excluded.http, 1);
     assert.ok(!allOk(w), 'the replay side still has it, so the sequences no longer line up');
+  });
+
+  test('field exclusions: the nth exchange and matching events are compared without the named fields only', () => {
+    // s4's third GET /bridges/br1 answers technology "softmix"; a replay answering "simple_bridge" there
+    let n = 0;
+    const simple = edited('s4', (s) =>
+      s.replace(/HTTP GET \/bridges\/br1 -> 200 OK {2}\{"id":"br1","technology":"(\w+)"/g, (m, tech: string) =>
+        ++n === 3 ? m.replace(`"${tech}"`, '"simple_bridge"') : m,
+      ),
+    );
+    assert.equal(n, 3);
+    assert.ok(!allOk(compareTraces(recorded('s4'), simple)));
+    const rule = { method: 'GET', path: /^\/bridges\/br1$/, fields: ['technology'], why: 'x' };
+    const third = compareTraces(recorded('s4'), simple, { http: [{ ...rule, occurrence: 3 }] });
+    assert.ok(allOk(third));
+    assert.deepEqual([third.excluded.http, third.partial.http], [0, 1]);
+    // the wrong occurrence does not hide it, and the other fields are still compared
+    assert.ok(!allOk(compareTraces(recorded('s4'), simple, { http: [{ ...rule, occurrence: 2 }] })));
+    const renamed = edited('s4', (s) =>
+      s.replace('"technology":"softmix","bridge_type":"mixing"', '"technology":"x","bridge_type":"holding"'),
+    );
+    const r = compareTraces(recorded('s4'), renamed, { http: [{ ...rule, occurrence: 3 }] });
+    assert.deepEqual(
+      r.exchanges.filter((x) => !x.ok).flatMap((x) => x.diffs),
+      ['bridge_type: expected "mixing", got "holding"'],
+    );
+    // events: bridge.technology of ChannelLeftBridge left out, the bridge's channels still compared
+    const left = (tech: string, channels: string) => (s: string) =>
+      s.replace(
+        /("type":"ChannelLeftBridge".*?"technology":)"simple_bridge"(.*?"channels":)\[[^\]]*\]/g,
+        `$1"${tech}"$2${channels}`,
+      );
+    const leftRule = {
+      why: 'x',
+      match: (e: { type: string }) => e.type === 'ChannelLeftBridge',
+      fields: ['bridge.technology'],
+    };
+    const softmix = edited('s4', (s) => s, left('softmix', '["k3"]'));
+    assert.ok(!allOk(compareTraces(recorded('s4'), softmix)));
+    const ok = compareTraces(recorded('s4'), softmix, { events: [leftRule] });
+    assert.ok(!allOk(ok), 'channels changed too');
+    const onlyTech = edited(
+      's4',
+      (s) => s,
+      (s) => s.replace(/("type":"ChannelLeftBridge".*?"technology":)"simple_bridge"/g, '$1"softmix"'),
+    );
+    const r2 = compareTraces(recorded('s4'), onlyTech, { events: [leftRule] });
+    assert.ok(allOk(r2));
+    assert.equal(r2.partial.events, 3);
   });
 });

@@ -4,7 +4,9 @@
  *
  * The recordings live outside the repository, in ../shared/reference/traces/ beside the clone (override with
  * SWITCHYARD_TRACES_DIR). For a scenario the runner
- *  1. starts Switchyard with the traces' ari.conf and extensions.conf (startTestServer: 127.0.0.1, free port);
+ *  1. starts Switchyard with the traces' ari.conf and extensions.conf (startTestServer: 127.0.0.1, free port)
+ *     and an asterisk.conf whose astspooldir is a fresh temp dir, so recordings start from an empty (or
+ *     seeded, see `recordings`) `<astspooldir>/recording` and never touch the machine's spool;
  *  2. copies the script and our lib.mjs into a fresh temp dir, rewriting any literal 127.0.0.1:8088 in the
  *     script to the test server (lib.mjs itself takes the server from SWITCHYARD_URL);
  *  3. runs it with `node --experimental-websocket`, bounded by a timeout, and collects its stdout log, the
@@ -27,7 +29,7 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { HERE, loadRecorded, RECORDED_ORIGIN, tracesDir } from './traces.js';
 import {
   compareTraces,
@@ -55,13 +57,27 @@ export interface ReplayResult {
  * Run `scriptPath` (a trace script importing ./lib.mjs) against a fresh Switchyard. All output has the
  * server's address rewritten to the recording's 127.0.0.1:8088.
  */
-export async function replay(scriptPath: string, timeoutMs: number): Promise<ReplayResult> {
+export async function replay(
+  scriptPath: string,
+  timeoutMs: number,
+  recordings: Readonly<Record<string, Uint8Array>> = {},
+): Promise<ReplayResult> {
   const traces = tracesDir();
+  const spool = mkdtempSync(join(tmpdir(), 'switchyard-conformance-spool-'));
+  for (const [name, data] of Object.entries(recordings)) {
+    const file = join(spool, 'recording', name);
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, data);
+  }
   // imported here so that a server that does not build yet fails this replay, not the loading of the file
   const { startTestServer } = await import('../helpers/server.js');
   const server = await startTestServer({
     'ari.conf': readFileSync(join(traces, 'ari.conf'), 'utf8'),
     'extensions.conf': readFileSync(join(traces, 'extensions.conf'), 'utf8'),
+    'asterisk.conf': `[directories]\nastspooldir=${spool}\n`,
+  }).catch((err: unknown) => {
+    rmSync(spool, { recursive: true, force: true });
+    throw err;
   });
   const work = mkdtempSync(join(tmpdir(), 'switchyard-conformance-'));
   try {
@@ -125,6 +141,7 @@ export async function replay(scriptPath: string, timeoutMs: number): Promise<Rep
   } finally {
     rmSync(work, { recursive: true, force: true });
     await server.close();
+    rmSync(spool, { recursive: true, force: true });
   }
 }
 
@@ -136,6 +153,11 @@ export interface ConformanceOptions {
   readonly exclude: Exclusions;
   /** bound on the script's run time */
   readonly timeoutMs: number;
+  /**
+   * Files already in the recordings folder when the replay starts (name relative to
+   * `<astspooldir>/recording` → bytes): the state the recording's Asterisk had from earlier scenarios.
+   */
+  readonly recordings?: Readonly<Record<string, Uint8Array>>;
 }
 
 export interface ConformanceResult {
@@ -150,7 +172,7 @@ export async function runConformance(opts: ConformanceOptions): Promise<Conforma
   const recorded = loadRecorded(opts.name);
   const scriptPath = opts.script.includes('/') ? opts.script : join(tracesDir(), opts.script);
   if (!existsSync(scriptPath)) throw new Error(`scenario script missing: ${scriptPath}`);
-  const run = await replay(scriptPath, opts.timeoutMs);
+  const run = await replay(scriptPath, opts.timeoutMs, opts.recordings);
   // events from the .jsonl dump when both sides have one, else from the EV log lines on both sides
   const useJsonl = recorded.jsonl !== undefined && run.jsonl !== undefined;
   const expected = parseTrace(recorded.stdout, { jsonl: useJsonl ? recorded.jsonl : undefined });

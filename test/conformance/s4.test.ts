@@ -1,10 +1,12 @@
 /**
- * Conformance s4, non-media part. traces/s4_bridge.mjs mixes media (recordings, bridge play/moh/record,
- * channel moh, snoop, externalMedia) into bridge work; scenarios/s4_nonmedia.mjs is a reduced copy with only
- * its non-media statements, in the original order: two originated channels, bridge create/add (with an
- * unknown channel)/get, hold, mute and DTMF errors, DTMF into bridged Echo channels, move between bridges,
- * remove, destroy with a channel inside, move to an unregistered app, hangup reasons. It is compared with
- * the matching subset of the recording (s4.txt / s4.jsonl).
+ * Conformance s4. traces/s4_bridge.mjs mixes media into bridge work; scenarios/s4_no_external_media.mjs is
+ * a copy without its externalMedia statements (not implemented yet), so everything else is replayed in the
+ * original order: two originated channels; a live recording with get/pause/unpause/mute/unmute/stop, the
+ * stored list/file/copy (existing name, escaping name)/delete; a cancelled recording; bridge create/add
+ * (with an unknown channel)/get; a recording refused while bridged; bridge playback, music on hold and
+ * recording; hold, channel music on hold, mute and DTMF errors, DTMF into bridged Echo channels; move
+ * between bridges, remove, destroy with a channel inside; snoop; move to an unregistered app; hangup
+ * reasons. It is compared with the recording (s4.txt / s4.jsonl) minus the externalMedia parts.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -14,47 +16,71 @@ import { parseTrace, type Exclusions, type HttpExclusion } from './compare.js';
 import { runConformance } from './replay.js';
 import { loadRecorded, SCENARIOS_DIR, scriptRequests } from './traces.js';
 
-const SCRIPT = join(SCENARIOS_DIR, 's4_nonmedia.mjs');
-const MEDIA_IDS = new Set(['sn1', 'em1']);
+const SCRIPT = join(SCENARIOS_DIR, 's4_no_external_media.mjs');
 
-// The exchanges and events of the removed statements (all arrive with the media issue).
+/**
+ * The recording's Asterisk ran s3 just before s4, and s3's bridge recording `brec` stayed in its spool: s4's
+ * stored list shows it. The replay starts from that state: a brec.wav (empty, 8 kHz 16-bit mono) is there.
+ */
+function emptyWav(): Uint8Array {
+  const HEADER = 44;
+  const RATE = 8000;
+  const BYTES_PER_SAMPLE = 2;
+  const b = Buffer.alloc(HEADER);
+  b.write('RIFF', 0, 'ascii');
+  b.writeUInt32LE(HEADER - 8, 4);
+  b.write('WAVEfmt ', 8, 'ascii');
+  b.writeUInt32LE(16, 16); // fmt chunk size
+  b.writeUInt16LE(1, 20); // PCM
+  b.writeUInt16LE(1, 22); // mono
+  b.writeUInt32LE(RATE, 24);
+  b.writeUInt32LE(RATE * BYTES_PER_SAMPLE, 28);
+  b.writeUInt16LE(BYTES_PER_SAMPLE, 32);
+  b.writeUInt16LE(8 * BYTES_PER_SAMPLE, 34);
+  b.write('data', 36, 'ascii');
+  b.writeUInt32LE(0, 40);
+  return b;
+}
+
 const EXCLUDE: Exclusions = {
   http: [
-    // channel recordings (nominal, cancel, r3 while bridged)
-    { method: 'POST', path: /^\/channels\/k2\/record\?/, why: 'recording' },
-    // live and stored recordings
-    { path: /^\/recordings\//, why: 'recording' },
-    // bridge play, moh, record
-    { path: /^\/bridges\/br1\/(play|moh|record)(\/|\?|$)/, why: 'bridge playback/moh/recording' },
-    // the GET /bridges/br1 at 4630 ms, while MOH plays (technology "softmix"): left out with the moh
-    { method: 'GET', path: /^\/bridges\/br1$/, recordedAt: [4600, 4700], why: 'bridge moh' },
-    // channel moh start/stop
-    { path: /^\/channels\/k2\/moh$/, why: 'moh' },
-    // snoop sn1 and its hangup
-    { method: 'POST', path: /^\/channels\/k2\/snoop\//, why: 'snoop' },
-    { method: 'DELETE', path: /^\/channels\/sn1$/, why: 'snoop' },
-    // externalMedia em1, its rtp_statistics and hangup
+    // externalMedia em1, its rtp_statistics and hangup (externalMedia is not implemented yet)
     { path: /^\/channels\/externalMedia\?/, why: 'externalMedia' },
     { path: /^\/channels\/em1(\/|\?|$)/, why: 'externalMedia' },
+    // The third GET /bridges/br1, while the bridge's music on hold plays: Asterisk answers technology
+    // "softmix" (the MOH announcer is a third channel, so the smart bridge moved to softmix); Switchyard mixes
+    // too but answers "simple_bridge", because opening a bridge media port (BridgeAudio.openPort) does not
+    // refresh the bridge's cached snapshot. Product difference in src/core/bridge, reported; the rest of the
+    // exchange is compared.
+    {
+      method: 'GET',
+      path: /^\/bridges\/br1$/,
+      occurrence: 3,
+      fields: ['technology'],
+      why: 'bridge technology not refreshed when bridge media joins',
+    },
   ],
   events: [
-    // Playback*/Recording* events (incl. RecordingFailed "Cannot record channel while in bridge")
-    { why: 'playback/recording', match: (e) => e.type.startsWith('Playback') || e.type.startsWith('Recording') },
-    // the snoop and externalMedia channels
+    // the externalMedia channel em1 (UnicastRTP): its Dial, state, Stasis and hangup events
     {
-      why: 'snoop/externalMedia',
-      match: (e) =>
-        ['channel', 'peer'].some((k) => MEDIA_IDS.has((e.proj[k] as { id?: string } | undefined)?.id ?? '')),
+      why: 'externalMedia',
+      match: (e) => ['channel', 'peer'].some((k) => (e.proj[k] as { id?: string } | undefined)?.id === 'em1'),
     },
     // ChannelDtmfReceived: POST /channels/k2/dtmf sends DTMF that Echo on k2;2 plays back and the bridge
     // plays to k3, whose Echo plays it back again: the digits bounce between the two Echo channels until
     // k2 leaves br1, in Asterisk and in Switchyard alike (test/e2e/bridges.test.ts checks the crossing).
     // How many bounces fit in that window depends on timing, so these events are not compared one by one.
-    { why: 'DTMF bouncing between two bridged Echo channels (timing-dependent count)', match: (e) => e.type === 'ChannelDtmfReceived' },
-    // BRIDGEPEER changes caused by the bridge's Announcer (play, moh) and Recorder (record) channels
-    // joining and leaving br1, 2320..5700 ms into the recording; the replay has no such channels.
     {
-      why: 'bridge play/moh/record',
+      why: 'DTMF bouncing between two bridged Echo channels (timing-dependent count)',
+      match: (e) => e.type === 'ChannelDtmfReceived',
+    },
+    // BRIDGEPEER while bridge media stands in br1 (2320..5700 ms of the recording): Asterisk's announcer
+    // and recorder channels (Announcer/ARI-…;2, Announcer/ARI_MOH-…;2, Recorder/ARI-…;2) are bridge members,
+    // so k2's and k3's BRIDGEPEER name them when they join and drop them when they leave (6 changes each).
+    // Switchyard's are hidden ports of the mixer and never appear in BRIDGEPEER. Product difference in
+    // src/core/bridge, reported.
+    {
+      why: 'bridge media channels are not in BRIDGEPEER',
       match: (e, side) =>
         side === 'expected' &&
         e.type === 'ChannelVarset' &&
@@ -62,26 +88,43 @@ const EXCLUDE: Exclusions = {
         e.t >= 2320 &&
         e.t <= 5700,
     },
+    // The technology in ChannelLeftBridge from br1 (k2 moving to br2, k3 when br1 is destroyed): Asterisk's
+    // playback announcer leaves the bridge once its playbacks are done (PlaybackFinished at 4324 ms, BRIDGEPEER
+    // back to the two channels), so br1 is a simple_bridge again; Switchyard keeps its playback announcer on
+    // the mixer for the bridge's lifetime (BridgeMedia.announcer), so br1 still mixes and says "softmix".
+    // Product difference in src/core/bridge, reported; the rest of the events is compared.
+    {
+      why: 'playback announcer stays in the bridge after its playbacks',
+      match: (e) => e.type === 'ChannelLeftBridge' && (e.proj['bridge'] as { id?: string } | undefined)?.id === 'br1',
+      fields: ['bridge.technology'],
+    },
   ],
 };
 
-test('s4: the reduced script issues exactly the recorded requests that are not excluded', () => {
+test('s4: the replayed script issues exactly the recorded requests that are not excluded', () => {
   const recorded = parseTrace(loadRecorded('s4').stdout);
   const rules: readonly HttpExclusion[] = EXCLUDE.http ?? [];
   const kept = recorded.http
     .filter(
       (x) =>
         !rules.some(
-          (r) =>
-            (r.method === undefined || r.method === x.method) &&
-            r.path.test(x.path) &&
-            (r.recordedAt === undefined || (x.t >= r.recordedAt[0] && x.t <= r.recordedAt[1])),
+          (r) => r.fields === undefined && (r.method === undefined || r.method === x.method) && r.path.test(x.path),
         ),
     )
     .map((x) => ({ method: x.method, path: x.path.split('?')[0]! }));
   assert.deepEqual(scriptRequests(readFileSync(SCRIPT, 'utf8')), kept);
 });
 
-test('conformance s4: bridges, DTMF, move, hangup reasons (no media)', { timeout: 90_000 }, async () => {
-  await runConformance({ name: 's4', script: SCRIPT, exclude: EXCLUDE, timeoutMs: 60_000 });
-});
+test(
+  'conformance s4: recordings, bridges and their media, DTMF, move, snoop, hangup reasons',
+  { timeout: 90_000 },
+  async () => {
+    await runConformance({
+      name: 's4',
+      script: SCRIPT,
+      exclude: EXCLUDE,
+      timeoutMs: 60_000,
+      recordings: { 'brec.wav': emptyWav() },
+    });
+  },
+);
