@@ -4,14 +4,17 @@
  * (`POST /channels/{id}/record?name=...&format=wav`), a window measures the server's CPU (whole and per thread)
  * and the bytes it writes (/proc/<pid>/io write_bytes), then every recording is stopped
  * (`POST /recordings/live/{name}/stop`), downloaded (`GET /recordings/stored/{name}/file`) and deleted. Frames
- * lost: the audio each file holds against the time between its RecordingStarted and RecordingFinished events
- * (the server's own timestamps), in 20 ms frames. One JSON line per N.
+ * lost: every frame the calls send carries its number in its first samples (lib/frame-marker.ts); a file's
+ * missing frames are the numbers absent between the first and the last it holds. Beside that, the audio's
+ * length against the time between the RecordingStarted and RecordingFinished events (the server's timestamps).
+ * One JSON line per N.
  *
  *   node --import tsx bench/media-recording.ts [--calls 100,500,1000] [--window 8]
  *   node --import tsx bench/media-recording.ts --target http://127.0.0.1:8090 --sip 127.0.0.1:5080 --pid N
  */
 import { eachLimited, until } from './lib/ari-app.js';
 import { reasonOf } from './lib/ari-client.js';
+import { scanMarkers } from './lib/frame-marker.js';
 import { openMediaTarget } from './lib/media-server.js';
 import { MEDIA_OPTIONS, MEDIA_USAGE, positive, runMediaStep, type StepContext } from './lib/media-step.js';
 import { absNow } from './lib/rtp-load.js';
@@ -40,8 +43,8 @@ const args = parseBenchArgs(
 
 const counts = args.calls.split(',').map((s) => Math.round(positive('calls', s)));
 const concurrency = Math.round(positive('concurrency', args.concurrency));
-const FRAME_MS = 20;
 const BYTES_PER_MS = 16; // 8 kHz × 16-bit
+const FRAME_MS = 20;
 
 /** ARI timestamps look like 2026-12-06T21:04:43.495+0000 (Asterisk) or with +00:00. */
 function eventMs(timestamp: string | undefined): number | null {
@@ -50,15 +53,15 @@ function eventMs(timestamp: string | undefined): number | null {
   return Number.isFinite(ms) ? ms : null;
 }
 
-/** Bytes of audio in a wav file: the data chunk's declared size, bounded by what is there. */
-function wavDataBytes(file: Buffer): number | null {
+/** Where the audio of a wav file is: the data chunk, its declared size bounded by what is there. */
+function wavData(file: Buffer): { offset: number; bytes: number } | null {
   if (file.length < 12 || file.toString('latin1', 0, 4) !== 'RIFF' || file.toString('latin1', 8, 12) !== 'WAVE') {
     return null;
   }
   for (let at = 12; at + 8 <= file.length;) {
     const id = file.toString('latin1', at, at + 4);
     const size = file.readUInt32LE(at + 4);
-    if (id === 'data') return Math.min(size, file.length - at - 8);
+    if (id === 'data') return { offset: at + 8, bytes: Math.min(size, file.length - at - 8) & ~1 };
     at += 8 + size + (size & 1);
   }
   return null;
@@ -111,8 +114,13 @@ async function stopAndCheck(ctx: StepContext, tally: RecTally): Promise<Record<s
   });
   await until(() => tally.finished.size + tally.failed >= live.length, 15_000);
   const deficitMs = new Samples();
+  const startLagMs = new Samples();
+  const finishLagMs = new Samples();
+  let framesRecorded = 0;
   let framesMissing = 0;
-  let over2 = 0;
+  let framesRepeated = 0;
+  let withGaps = 0;
+  let unmarked = 0;
   let recordedMs = 0;
   let expectedMs = 0;
   let bytes = 0;
@@ -120,20 +128,27 @@ async function stopAndCheck(ctx: StepContext, tally: RecTally): Promise<Record<s
     const file = await download(ctx.target, name);
     if (typeof file === 'string') return ctx.failures.add(file);
     bytes += file.length;
-    const data = wavDataBytes(file);
+    const data = wavData(file);
     const from = tally.started.get(name);
     const to = tally.finished.get(name);
     if (data === null || from === undefined || to === undefined) return ctx.failures.add('check:unreadable');
-    const got = data / BYTES_PER_MS;
+    const audio = new Int16Array(file.buffer.slice(file.byteOffset + data.offset, file.byteOffset + data.offset + data.bytes)); // prettier-ignore
+    const scan = scanMarkers(audio);
+    if (scan.frames === 0) unmarked++;
+    framesRecorded += scan.frames;
+    framesMissing += scan.missing;
+    framesRepeated += scan.repeated;
+    if (scan.missing > 0) withGaps++;
+    // Frame numbers are send times ÷ 20 ms (lib/rtp-send-clock.ts): compare them with the events' times.
+    if (scan.first !== null && scan.last !== null) {
+      startLagMs.add(((scan.first - Math.round(from / FRAME_MS)) | 0) * FRAME_MS);
+      finishLagMs.add(((Math.round(to / FRAME_MS) - scan.last) | 0) * FRAME_MS);
+    }
+    const got = data.bytes / BYTES_PER_MS;
     const want = to - from;
     recordedMs += got;
     expectedMs += want;
     deficitMs.add(want - got);
-    // Whole frames only: the events' millisecond timestamps and when exactly the server starts and stops
-    // writing leave less than a frame of slack either way.
-    const missing = Math.max(0, Math.floor((want - got) / FRAME_MS));
-    framesMissing += missing;
-    if (missing > 2) over2++;
     if (!args.keep) await ctx.http.request('DELETE', `/recordings/stored/${encodeURIComponent(name)}`, 10_000);
   });
   const sorted = deficitMs.sorted();
@@ -142,12 +157,22 @@ async function stopAndCheck(ctx: StepContext, tally: RecTally): Promise<Record<s
     recordings_failed: tally.failed,
     recorded_s: round(recordedMs / 1000, 1),
     expected_s: round(expectedMs / 1000, 1),
-    recorded_vs_expected_pct: expectedMs ? round((recordedMs / expectedMs) * 100, 2) : null,
+    frames_recorded: framesRecorded,
     frames_missing: framesMissing,
-    recordings_missing_over_2_frames: over2,
-    deficit_ms: { p50: round(percentile(sorted, 50), 1), max: round(sorted.at(-1) ?? null, 1) },
+    frames_repeated: framesRepeated,
+    recordings_with_gaps: withGaps,
+    recordings_without_markers: unmarked,
+    recorded_vs_events_pct: expectedMs ? round((recordedMs / expectedMs) * 100, 2) : null,
+    events_minus_recorded_ms: { p50: round(percentile(sorted, 50), 1), max: round(sorted.at(-1) ?? null, 1) },
+    first_frame_after_started_ms: p50max(startLagMs),
+    finished_after_last_frame_ms: p50max(finishLagMs),
     file_bytes: bytes,
   };
+}
+
+function p50max(samples: Samples): { p50: number | null; max: number | null } {
+  const sorted = samples.sorted();
+  return { p50: round(percentile(sorted, 50), 1), max: round(sorted.at(-1) ?? null, 1) };
 }
 
 async function main(): Promise<void> {

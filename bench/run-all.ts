@@ -9,14 +9,26 @@ import { join } from 'node:path';
 import { note } from './lib/stats.js';
 import { loopbackBase, loopbackSip, parseBenchArgs, REPO_ROOT } from './lib/target.js';
 
-/** Each benchmark with the arguments `npm run bench` gives it (short SIP runs keep the whole under ~5 minutes). */
+/**
+ * Each benchmark with the arguments `npm run bench` gives it (short SIP and media runs keep the whole near
+ * 8 minutes; the media benchmarks' full defaults take longer: run them on their own).
+ */
 const BENCHES: [file: string, args: string[]][] = [
   ['originate-cycle.ts', []],
   ['rest-channels.ts', []],
   ['sip-call-rate.ts', ['--rates', '50,100,200,400,800', '--seconds', '10']],
   ['sip-rtp-concurrent.ts', ['--calls', '100,300', '--seconds', '10']],
+  ['media-playback.ts', ['--calls', '100,500', '--window', '5']],
+  ['media-recording.ts', ['--calls', '100', '--window', '5']],
+  ['bridge-calls.ts', ['--pairs', '250', '--conferences', '10x20', '--window', '5']],
 ];
-const SIP_BENCHES = new Set(['sip-call-rate.ts', 'sip-rtp-concurrent.ts']);
+const SIP_BENCHES = new Set([
+  'sip-call-rate.ts',
+  'sip-rtp-concurrent.ts',
+  'media-playback.ts',
+  'media-recording.ts',
+  'bridge-calls.ts',
+]);
 
 const args = parseBenchArgs({}, `npm run bench [-- options]   (runs ${BENCHES.map(([f]) => f).join(', ')})`);
 if (args.target !== undefined) loopbackBase(args.target); // refuse early, before anything runs

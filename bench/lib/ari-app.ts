@@ -3,6 +3,7 @@
  * channel entering the app (answer, play, record, bridge) rather than waiting for known ids (ari-client.ts).
  */
 import WebSocket from 'ws';
+import { isOk, type AriHttp } from './ari-client.js';
 import type { Target } from './target.js';
 
 export interface AriEventJson {
@@ -90,4 +91,24 @@ export async function eachLimited<T>(
     while (next < items.length) await task(items[next++]!);
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, items.length) }, lane));
+}
+
+/**
+ * Hangs up every channel still in Stasis(app) — the leftovers of requests that timed out before their channel id
+ * came back — so that a loaded server does not carry them into the next step. Returns how many were found.
+ */
+export async function sweepApp(http: AriHttp, app: string): Promise<number> {
+  const res = await http.request('GET', '/channels', 30_000);
+  if (!isOk(res)) return 0;
+  let list: { id: string; dialplan?: { app_name?: string; app_data?: string } }[];
+  try {
+    list = JSON.parse(res.body) as typeof list;
+  } catch {
+    return 0;
+  }
+  const mine = list.filter((c) => c.dialplan?.app_name === 'Stasis' && c.dialplan.app_data?.split(',')[0] === app);
+  await eachLimited(mine, 16, async (c) => {
+    await http.request('DELETE', `/channels/${encodeURIComponent(c.id)}`, 10_000);
+  });
+  return mine.length;
 }

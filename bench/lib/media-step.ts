@@ -5,7 +5,7 @@
  * the calls hung up. One result object per step; never asserts: failures are counted.
  */
 import { AriHttp, isOk, reasonOf } from './ari-client.js';
-import { AriApp, until } from './ari-app.js';
+import { AriApp, sweepApp, until } from './ari-app.js';
 import { WindowProbe, type ProbeReport } from './media-probe.js';
 import { OriginateLoad, type OriginateLoadReport } from './originate-load.js';
 import { absNow, RtpLoad, windowReport } from './rtp-load.js';
@@ -170,8 +170,11 @@ export async function runMediaStep(
     note(`${opts.name}: hanging up`);
     const hung = await load.hangup(positive('hangup-rate', args['hangup-rate']));
     await until(() => ended >= stasisStarted, 15_000);
-    if (ended < stasisStarted)
+    let leftover = 0;
+    if (ended < stasisStarted) {
       note(`${opts.name}: ${stasisStarted - ended} channels without StasisEnd after the hangup`);
+      leftover = await sweepApp(http, args.app);
+    }
 
     const out: Record<string, unknown> = { name: opts.name, calls: opts.calls, ...opts.extra };
     const maxRss = Math.max(...names.map((n) => windows[n]!.server_rss_mb ?? 0));
@@ -192,6 +195,7 @@ export async function runMediaStep(
       const rtp = windowReport(analysis.windows[i]!, (toMs - fromMs) / 1000, opts.receive ?? true);
       out[name] = { seconds: round((toMs - fromMs) / 1000, 2), ...rtp, ...probe };
     }
+    if (leftover) out.leftover_channels = leftover;
     out.client_packets_not_kept = analysis.counts.overflow;
     out.client_other_packets = analysis.counts.otherPackets;
     if (load.errors.length) out.client_errors = load.errors.slice(0, 5);

@@ -3,6 +3,7 @@
  * originate-cycle.ts (POST /channels → StasisStart → answer → DELETE → StasisEnd), started `ratePerS` times a
  * second whatever the previous ones are doing (at most `maxInFlight` at once: the rest count as `skipped`).
  */
+import { sweepApp } from './ari-app.js';
 import { AriEvents, AriHttp, channelIdOf, isOk, reasonOf } from './ari-client.js';
 import { nowMs, p50p99, round, Samples, Tally, type P50P99 } from './stats.js';
 import type { Target } from './target.js';
@@ -28,6 +29,8 @@ export interface OriginateLoadReport {
   cycle_ms: P50P99;
   /** POST /channels/{id}/answer round trips: how fast plain ARI requests are answered under the media load. */
   answer_ms: P50P99;
+  /** Channels of failed cycles found still in the app afterwards (and hung up). */
+  leftover_channels: number;
 }
 
 export class OriginateLoad {
@@ -85,6 +88,7 @@ export class OriginateLoad {
     this.#stoppedAt = nowMs();
     const end = nowMs() + 3 * this.#timeout;
     while (this.#inFlight > 0 && nowMs() < end) await new Promise((r) => setTimeout(r, 20));
+    const leftover = this.#failures.total > 0 ? await sweepApp(this.http, this.opts.app ?? 'bench-originate') : 0;
     const seconds = (this.#stoppedAt - this.#t0) / 1000;
     return {
       rate: this.opts.ratePerS,
@@ -98,6 +102,7 @@ export class OriginateLoad {
       stasisstart_ms: p50p99(this.#stasisStart),
       cycle_ms: p50p99(this.#cycle),
       answer_ms: p50p99(this.#answer),
+      leftover_channels: leftover,
     };
   }
 

@@ -29,6 +29,7 @@ import {
 import type { SipMessage } from './rtp-load-sip.js';
 import { StreamRecorder, WindowTotals } from './rtp-streams.js';
 import { SendClock } from './rtp-send-clock.js';
+import { writeMarker } from './frame-marker.js';
 
 const data = workerData as LoadWorkerData;
 const port = parentPort!;
@@ -73,7 +74,10 @@ const threadId = (): number => {
   }
 };
 
-/** One second of a 440 Hz tone at −12 dBFS in µ-law: frame k sends bytes [(k % 50) · 160, +160). */
+/**
+ * One second of a 440 Hz tone at −12 dBFS in µ-law: frame k sends bytes [(k % 50) · 160, +160), its first
+ * samples replaced by the frame number (frame-marker.ts) so that recordings can be checked frame by frame.
+ */
 const TONE = (() => {
   const pcm = new Int16Array(8000);
   for (let n = 0; n < pcm.length; n++) pcm[n] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 8000));
@@ -307,6 +311,7 @@ function sendFrame(call: Call, k: number): void {
   call.ts += FRAME_SAMPLES;
   const offset = (k % 50) * FRAME_SAMPLES;
   TONE.copy(buf, RTP_HEADER, offset, offset + FRAME_SAMPLES);
+  writeMarker(buf, RTP_HEADER, clock.frameNumber(k));
   call.rtp.send(buf);
   counts.sent++;
 }

@@ -30,6 +30,14 @@ export class SendClock {
   /** `sendFrame(k)` sends frame k on every sending call and returns how many packets went out. */
   constructor(private readonly sendFrame: (k: number) => number) {}
 
+  /**
+   * Frame k's number on a clock shared by every thread and process: its due time (epoch ms) ÷ 20, modulo 2^32,
+   * so a frame found in a recording tells when it was sent.
+   */
+  frameNumber(k: number): number {
+    return (Math.round((performance.timeOrigin + this.#start) / FRAME_MS) + k) >>> 0;
+  }
+
   start(): void {
     this.#start = performance.now();
     this.#timer = setTimeout(() => this.#tick(), FRAME_MS);

@@ -1,0 +1,64 @@
+/**
+ * A frame number written into the first samples of every 20 ms frame the load generator sends, so that a
+ * recording can be checked frame by frame: which frames the file holds, which are missing. G.711 µ-law decodes
+ * each code to one 16-bit value and encoding that value gives the code back (except the two codes for zero),
+ * so the marker survives the server's decode to signed linear and its write to a wav file.
+ *
+ * Layout, in µ-law codes: MAGIC (±full scale, never produced by the −12 dBFS tone that fills the rest of the
+ * frame), then the frame number as 8 nibbles, each sent as the code 0x10 | nibble.
+ */
+import { ulawDecodeSample, ulawEncodeSample } from '../../src/media/codecs/g711.js';
+
+const MAGIC = [0x80, 0x00, 0x80, 0x00] as const;
+const NIBBLES = 8;
+/** Samples the marker takes at the start of each frame. */
+export const MARKER_SAMPLES = MAGIC.length + NIBBLES;
+
+/** Writes frame number `k` at `out[offset..offset + MARKER_SAMPLES)` (µ-law codes). */
+export function writeMarker(out: Buffer, offset: number, k: number): void {
+  for (let i = 0; i < MAGIC.length; i++) out[offset + i] = MAGIC[i]!;
+  for (let i = 0; i < NIBBLES; i++) out[offset + MAGIC.length + i] = 0x10 | ((k >>> (4 * (NIBBLES - 1 - i))) & 0x0f);
+}
+
+const MAGIC_LINEAR = MAGIC.map(ulawDecodeSample);
+
+export interface MarkerScan {
+  /** Distinct frame numbers found. */
+  readonly frames: number;
+  /** The first and the last frame number in the audio (in the order found). */
+  readonly first: number | null;
+  readonly last: number | null;
+  /** Frames between the first and the last that the audio does not hold. */
+  readonly missing: number;
+  /** Frame numbers found more than once. */
+  readonly repeated: number;
+}
+
+/** Finds every marker in 16-bit linear audio (e.g. a recording's samples). */
+export function scanMarkers(samples: Int16Array): MarkerScan {
+  const seen = new Set<number>();
+  let repeated = 0;
+  let first: number | null = null;
+  let last: number | null = null;
+  const end = samples.length - MARKER_SAMPLES;
+  for (let i = 0; i <= end; i++) {
+    if (samples[i] !== MAGIC_LINEAR[0] || samples[i + 1] !== MAGIC_LINEAR[1]) continue;
+    if (samples[i + 2] !== MAGIC_LINEAR[2] || samples[i + 3] !== MAGIC_LINEAR[3]) continue;
+    let k = 0;
+    let ok = true;
+    for (let n = 0; n < NIBBLES; n++) {
+      const code = ulawEncodeSample(samples[i + MAGIC.length + n]!);
+      if ((code & 0xf0) !== 0x10) ok = false;
+      k = k * 16 + (code & 0x0f);
+    }
+    if (!ok) continue;
+    if (seen.has(k)) repeated++;
+    seen.add(k);
+    first ??= k;
+    last = k;
+    i += MARKER_SAMPLES - 1;
+  }
+  // Frame numbers wrap at 2^32: the span is the unsigned difference.
+  const missing = first === null || last === null ? 0 : Math.max(0, ((last - first) >>> 0) + 1 - seen.size);
+  return { frames: seen.size, first, last, missing, repeated };
+}
