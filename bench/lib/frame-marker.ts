@@ -22,6 +22,22 @@ export function writeMarker(out: Buffer, offset: number, k: number): void {
 
 const MAGIC_LINEAR = MAGIC.map(ulawDecodeSample);
 
+/**
+ * The frame number at `buf[offset..]` when the bytes are a marker as sent (µ-law codes, e.g. a relayed RTP
+ * payload), else -1. No allocation: called per received packet.
+ */
+export function readMarker(buf: Uint8Array, offset: number): number {
+  if (buf.length < offset + MARKER_SAMPLES) return -1;
+  for (let i = 0; i < MAGIC.length; i++) if (buf[offset + i] !== MAGIC[i]) return -1;
+  let k = 0;
+  for (let i = 0; i < NIBBLES; i++) {
+    const code = buf[offset + MAGIC.length + i]!;
+    if ((code & 0xf0) !== 0x10) return -1;
+    k = k * 16 + (code & 0x0f);
+  }
+  return k;
+}
+
 export interface MarkerScan {
   /** Distinct frame numbers found. */
   readonly frames: number;

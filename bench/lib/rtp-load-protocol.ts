@@ -22,9 +22,19 @@ export interface LoadWindow {
 export type LoadCommand =
   /**
    * Place `calls` calls to `exten` at `ratePerS` (this worker's share). `send`: stream µ-law from the answer on.
-   * `capacity`: RTP packets kept per call while recording is on (more are counted, not kept).
+   * `capacity`: RTP packets kept per call while recording is on (more are counted, not kept). `measureEvery`:
+   * only every n-th call reads what it receives (the others stop reading: the kernel drops their packets at no
+   * cost to this client), so that a large load does not saturate the client with receiving.
    */
-  | { op: 'dial'; calls: number; ratePerS: number; exten: string; send: boolean; capacity: number }
+  | {
+      op: 'dial';
+      calls: number;
+      ratePerS: number;
+      exten: string;
+      send: boolean;
+      capacity: number;
+      measureEvery: number;
+    }
   /** Start (or stop) sending audio on every answered call. */
   | { op: 'send'; on: boolean }
   /** Keep each received packet's arrival, sequence, timestamp and SSRC (on), or stop keeping them (off). */
@@ -59,6 +69,10 @@ export interface WindowStats {
   readonly maxLateMs: number;
   /** Counts per LATE_BIN_MS bin, for merged percentiles. */
   readonly lateHist: number[];
+  /** Relayed packets carrying a peer's frame marker: their delay from the frame's due time to arrival. */
+  readonly e2ePackets: number;
+  readonly e2eMaxMs: number;
+  readonly e2eHist: number[];
   /** SSRC changes seen inside the window (each starts a new stream alignment). */
   readonly ssrcChanges: number;
   /** Our send timer: 20 ms ticks in the window, ticks that started more than LATE_THRESHOLD_MS late, and the worst. */

@@ -8,7 +8,6 @@ import { createSocket, type Socket } from 'node:dgram';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { parentPort, workerData } from 'node:worker_threads';
-import { encodeUlaw } from '../../src/media/codecs/g711.js';
 import type {
   CallCounts,
   LoadCommand,
@@ -29,20 +28,17 @@ import {
 import type { SipMessage } from './rtp-load-sip.js';
 import { StreamRecorder, WindowTotals } from './rtp-streams.js';
 import { SendClock } from './rtp-send-clock.js';
-import { writeMarker } from './frame-marker.js';
+import { isG711, relayDelayMs, RtpOut } from './rtp-load-packets.js';
 
 const data = workerData as LoadWorkerData;
+process.noDeprecation = true; // DEP0112 (dgram _handle), see newCall
 const port = parentPort!;
 const LOCAL_HOST = '127.0.0.1';
-const FRAME_SAMPLES = 160;
-const RTP_HEADER = 12;
 /** RFC 3261 §17.1.1.2 Timer A starts at T1 and doubles; Timer E caps at T2. */
 const T1_MS = 500;
 const T2_MS = 4000;
 const ANSWER_TIMEOUT_MS = 30_000;
 const BYE_TIMEOUT_MS = 32_000;
-/** Packet buffers per call, used in turn, so a send still queued by the kernel is never overwritten. */
-const RING = 4;
 
 type CallState = 'idle' | 'inviting' | 'up' | 'byeing' | 'ended' | 'failed';
 
@@ -58,11 +54,9 @@ interface Call {
   answeredAt: number;
   endedAt: number;
   sending: boolean;
-  seq: number;
-  ts: number;
-  readonly ssrc: number;
-  ring: number;
-  readonly packets: Buffer[];
+  /** Reads and analyses what it receives. */
+  measured: boolean;
+  readonly out: RtpOut;
 }
 
 const absNow = (): number => performance.timeOrigin + performance.now();
@@ -73,18 +67,6 @@ const threadId = (): number => {
     return 0;
   }
 };
-
-/**
- * One second of a 440 Hz tone at −12 dBFS in µ-law: frame k sends bytes [(k % 50) · 160, +160), its first
- * samples replaced by the frame number (frame-marker.ts) so that recordings can be checked frame by frame.
- */
-const TONE = (() => {
-  const pcm = new Int16Array(8000);
-  for (let n = 0; n < pcm.length; n++) pcm[n] = Math.round(8000 * Math.sin((2 * Math.PI * 440 * n) / 8000));
-  const out = Buffer.alloc(pcm.length);
-  encodeUlaw(pcm, out);
-  return out;
-})();
 
 const sip = createSocket('udp4');
 const calls: Call[] = [];
@@ -109,7 +91,8 @@ const clock = new SendClock((k) => {
   let sent = 0;
   for (const call of calls) {
     if (call?.state === 'up' && (call.sending || sendAll)) {
-      sendFrame(call, k);
+      call.out.send(k, clock.frameNumber(k));
+      counts.sent++;
       sent++;
     }
   }
@@ -141,17 +124,13 @@ function end(call: Call): void {
   call.rtp.close();
 }
 
-async function newCall(c: number): Promise<Call> {
+async function newCall(c: number, measured: boolean): Promise<Call> {
   const rtp = createSocket('udp4');
   await new Promise<void>((resolve) => rtp.bind(0, LOCAL_HOST, resolve));
+  // An unmeasured call stops reading: its socket buffer fills and the kernel drops the rest, so receiving costs
+  // this client nothing. (`_handle` is Node's deprecated handle accessor; recvStop is libuv's uv_udp_recv_stop.)
+  if (!measured) (rtp as unknown as { _handle: { recvStop(): number } })._handle.recvStop();
   const callId = `bench-${data.index}-${c}-${Math.floor(Math.random() * 1e12).toString(36)}`;
-  const packets = Array.from({ length: RING }, () => Buffer.alloc(RTP_HEADER + FRAME_SAMPLES));
-  const ssrc = (Math.random() * 0x100000000) >>> 0;
-  for (const p of packets) {
-    p[0] = 0x80; // V=2
-    p[1] = 0; // PT 0 PCMU
-    p.writeUInt32BE(ssrc, 8);
-  }
   const call: Call = {
     c,
     dialog: {
@@ -170,11 +149,8 @@ async function newCall(c: number): Promise<Call> {
     answeredAt: 0,
     endedAt: 0,
     sending: false,
-    seq: (Math.random() * 0x10000) | 0,
-    ts: (Math.random() * 0x100000000) >>> 0,
-    ssrc,
-    ring: 0,
-    packets,
+    measured,
+    out: new RtpOut(rtp),
   };
   rtp.on('message', (msg: Buffer) => onRtp(call, msg));
   rtp.on('error', () => undefined);
@@ -183,17 +159,15 @@ async function newCall(c: number): Promise<Call> {
 }
 
 function onRtp(call: Call, msg: Buffer): void {
-  if (msg.length < RTP_HEADER || (msg[0]! & 0xc0) !== 0x80) {
-    counts.otherPackets++;
-    return;
-  }
-  const pt = msg[1]! & 0x7f;
-  if (pt !== 0 && pt !== 8) {
+  if (!isG711(msg)) {
     counts.otherPackets++;
     return;
   }
   counts.received++;
-  if (recording) recorder!.add(call.c, absNow(), msg.readUInt16BE(2), msg.readUInt32BE(4), msg.readUInt32BE(8));
+  if (!recording) return;
+  const now = absNow();
+  const seq = msg.readUInt16BE(2);
+  recorder!.add(call.c, now, seq, msg.readUInt32BE(4), msg.readUInt32BE(8), relayDelayMs(msg, now));
 }
 
 function sendInvite(call: Call): void {
@@ -205,8 +179,9 @@ function sendInvite(call: Call): void {
   }, call.retransmitMs);
 }
 
-async function place(c: number, send: boolean): Promise<void> {
-  const call = await newCall(c);
+async function place(c: number, send: boolean, measured: boolean): Promise<void> {
+  const call = await newCall(c, measured);
+  call.measured = measured;
   calls[c] = call;
   call.sending = send;
   call.state = 'inviting';
@@ -302,25 +277,11 @@ function paced(total: number, ratePerS: number, action: (i: number) => void): Pr
   });
 }
 
-function sendFrame(call: Call, k: number): void {
-  const buf = call.packets[call.ring]!;
-  call.ring = (call.ring + 1) % RING;
-  buf.writeUInt16BE(call.seq & 0xffff, 2);
-  buf.writeUInt32BE(call.ts >>> 0, 4);
-  call.seq++;
-  call.ts += FRAME_SAMPLES;
-  const offset = (k % 50) * FRAME_SAMPLES;
-  TONE.copy(buf, RTP_HEADER, offset, offset + FRAME_SAMPLES);
-  writeMarker(buf, RTP_HEADER, clock.frameNumber(k));
-  call.rtp.send(buf);
-  counts.sent++;
-}
-
 function analyze(windows: readonly LoadWindow[]): WindowStats[] {
   return windows.map((w) => {
     const totals = new WindowTotals();
     for (const call of calls) {
-      if (!call || call.answeredAt === 0 || call.answeredAt > w.fromMs) continue;
+      if (!call?.measured || call.answeredAt === 0 || call.answeredAt > w.fromMs) continue;
       if (call.endedAt !== 0 && call.endedAt < w.toMs) continue;
       recorder?.analyze(call.c, w.fromMs, w.toMs, totals);
     }
@@ -338,6 +299,9 @@ function analyze(windows: readonly LoadWindow[]): WindowStats[] {
       maxLateMs: totals.maxLateMs,
       lateHist: Array.from(totals.lateHist),
       ssrcChanges: totals.ssrcChanges,
+      e2ePackets: totals.e2ePackets,
+      e2eMaxMs: totals.e2eMaxMs,
+      e2eHist: Array.from(totals.e2eHist),
       ...clock.stats(w),
     };
   });
@@ -349,7 +313,7 @@ async function onCommand(cmd: LoadCommand): Promise<void> {
       exten = cmd.exten;
       recorder = new StreamRecorder(cmd.calls, cmd.capacity);
       const progress = setInterval(() => post({ ev: 'progress', index: data.index, counts: snapshot() }), 1000);
-      await paced(cmd.calls, cmd.ratePerS, (c) => void place(c, cmd.send));
+      await paced(cmd.calls, cmd.ratePerS, (c) => void place(c, cmd.send, c % cmd.measureEvery === 0));
       // Every call answered, failed or timed out.
       while (calls.some((call) => call?.state === 'inviting' || call?.state === 'idle') || calls.length < cmd.calls) {
         await new Promise((r) => setTimeout(r, 50));

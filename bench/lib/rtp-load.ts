@@ -29,6 +29,8 @@ export interface DialOptions {
   send: boolean;
   /** Packets kept per call while recording (e.g. 50 × seconds recorded × 1.25). */
   capacity: number;
+  /** Read and analyse every n-th call only (1 = all); the others' packets are dropped by the kernel unread. */
+  measureEvery?: number;
 }
 
 type Kind = LoadEvent['ev'];
@@ -87,7 +89,7 @@ export class RtpLoad {
     const n = this.#workers.length;
     const events = this.#all('dialed', (i) => {
       const calls = Math.floor(opts.calls / n) + (i < opts.calls % n ? 1 : 0);
-      return { op: 'dial', ...opts, calls, ratePerS: (opts.ratePerS * calls) / opts.calls };
+      return { op: 'dial', ...opts, calls, ratePerS: (opts.ratePerS * calls) / opts.calls, measureEvery: opts.measureEvery ?? 1 }; // prettier-ignore
     });
     return mergeCounts((await events).map((e) => (e as { counts: CallCounts }).counts));
   }
@@ -189,7 +191,13 @@ export function mergeCounts(list: readonly CallCounts[]): CallCounts {
 
 function mergeWindows(name: string, list: readonly WindowStats[]): WindowStats {
   const hist = new Array<number>(LATE_BINS).fill(0);
-  for (const w of list) for (let i = 0; i < LATE_BINS; i++) hist[i]! += w.lateHist[i] ?? 0;
+  const e2e = new Array<number>(LATE_BINS).fill(0);
+  for (const w of list) {
+    for (let i = 0; i < LATE_BINS; i++) {
+      hist[i]! += w.lateHist[i] ?? 0;
+      e2e[i]! += w.e2eHist[i] ?? 0;
+    }
+  }
   const sum = (k: keyof WindowStats): number => list.reduce((n, w) => n + (w[k] as number), 0);
   const max = (k: keyof WindowStats): number => list.reduce((n, w) => Math.max(n, w[k] as number), 0);
   return {
@@ -206,6 +214,9 @@ function mergeWindows(name: string, list: readonly WindowStats[]): WindowStats {
     maxLateMs: max('maxLateMs'),
     lateHist: hist,
     ssrcChanges: sum('ssrcChanges'),
+    e2ePackets: sum('e2ePackets'),
+    e2eMaxMs: max('e2eMaxMs'),
+    e2eHist: e2e,
     sendTicks: sum('sendTicks'),
     sendTicksLate: sum('sendTicksLate'),
     sendMaxLateMs: max('sendMaxLateMs'),
@@ -242,6 +253,14 @@ export function windowReport(w: WindowStats, seconds: number, receive = true): R
     calls_over_1pct_late: w.callsOver1PctLate,
     worst_call_late_pct: round(w.maxCallLatePct, 2),
     ssrc_changes: w.ssrcChanges,
+    e2e_ms: w.e2ePackets
+      ? {
+          packets: w.e2ePackets,
+          p50: round(histPercentile(w.e2eHist, 50), 1),
+          p99: round(histPercentile(w.e2eHist, 99), 1),
+          max: round(w.e2eMaxMs, 1),
+        }
+      : null,
     client_send: sending,
   };
 }

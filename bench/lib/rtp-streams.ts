@@ -34,6 +34,10 @@ export class WindowTotals {
   maxLateMs = 0;
   ssrcChanges = 0;
   readonly lateHist = new Uint32Array(LATE_BINS);
+  /** Packets whose payload carried a peer's frame marker (relayed unchanged), and their delay since it was due. */
+  e2ePackets = 0;
+  e2eMaxMs = 0;
+  readonly e2eHist = new Uint32Array(LATE_BINS);
 }
 
 export class StreamRecorder {
@@ -43,6 +47,8 @@ export class StreamRecorder {
   readonly #seq: Uint16Array;
   readonly #ts: Uint32Array;
   readonly #ssrc: Uint32Array;
+  /** Arrival minus the due time of the peer's frame found in the payload (NaN: no marker). */
+  readonly #e2e: Float32Array;
   readonly #count: Int32Array;
   /** The sliding minimum's deque (indices), reused for every stream. */
   readonly #deque: Int32Array;
@@ -55,6 +61,7 @@ export class StreamRecorder {
     this.#seq = new Uint16Array(calls * capacity);
     this.#ts = new Uint32Array(calls * capacity);
     this.#ssrc = new Uint32Array(calls * capacity);
+    this.#e2e = new Float32Array(calls * capacity);
     this.#count = new Int32Array(calls);
     this.#deque = new Int32Array(capacity);
   }
@@ -65,7 +72,7 @@ export class StreamRecorder {
   }
 
   /** Hot path: one packet of call `c`. */
-  add(c: number, atAbsMs: number, seq: number, ts: number, ssrc: number): void {
+  add(c: number, atAbsMs: number, seq: number, ts: number, ssrc: number, e2eMs = NaN): void {
     const n = this.#count[c]!;
     if (n >= this.#capacity || this.#base === undefined) {
       this.overflow++;
@@ -76,6 +83,7 @@ export class StreamRecorder {
     this.#seq[i] = seq;
     this.#ts[i] = ts;
     this.#ssrc[i] = ssrc;
+    this.#e2e[i] = e2eMs;
     this.#count[c] = n + 1;
   }
 
@@ -110,6 +118,13 @@ export class StreamRecorder {
       late += this.#segment(start, end, out);
       if (end < hi) out.ssrcChanges++;
       start = end;
+    }
+    for (let i = lo; i < hi; i++) {
+      const e2e = this.#e2e[i]!;
+      if (Number.isNaN(e2e)) continue;
+      out.e2ePackets++;
+      if (e2e > out.e2eMaxMs) out.e2eMaxMs = e2e;
+      out.e2eHist[Math.min(LATE_BINS - 1, Math.max(0, Math.floor(e2e / LATE_BIN_MS)))]!++;
     }
     const latePct = (late / (hi - lo)) * 100;
     if (latePct > 1) out.callsOver1PctLate++;
