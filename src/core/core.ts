@@ -16,6 +16,7 @@ import { SubscriptionIndex } from './stasis/subscription-index.js';
 import { Variables } from './variables.js';
 import { Bridges } from './bridge/bridges.js';
 import { DeviceStates } from './device-states.js';
+import { UnrealSequence } from './channel/unreal-sequence.js';
 import { Mailboxes } from './mailboxes.js';
 import { stopSilence } from './media/moh-control.js';
 import { installTalkDetect } from './media/talk-detect.js';
@@ -61,6 +62,8 @@ export class Core {
   readonly bridges: Bridges;
   readonly deviceStates: DeviceStates;
   readonly mailboxes = new Mailboxes();
+  /** Names of Local pairs and bridge media channels (unreal-sequence.ts). */
+  readonly unrealSequence = new UnrealSequence();
   readonly playbacks: Playbacks = new Playbacks(this);
   readonly recordings: Recordings = new Recordings(this);
   readonly endpoints: Endpoints;
@@ -80,7 +83,7 @@ export class Core {
     );
     this.stasis = new Stasis(this.apps, this.index, this.bus);
     this.variables = new Variables(() => this.bus);
-    this.bridges = new Bridges(this.bus, this.stasis, () => this.media);
+    this.bridges = new Bridges(this.bus, this.stasis, () => this.media, this.unrealSequence);
     this.deviceStates = new DeviceStates(this.bus);
     this.endpoints = new Endpoints(() => this.bus);
     this.stasis.onLeave = (channel) => {

@@ -47,18 +47,6 @@ const EXCLUDE: Exclusions = {
     // externalMedia em1, its rtp_statistics and hangup (externalMedia is not implemented yet)
     { path: /^\/channels\/externalMedia\?/, why: 'externalMedia' },
     { path: /^\/channels\/em1(\/|\?|$)/, why: 'externalMedia' },
-    // The third GET /bridges/br1, while the bridge's music on hold plays: Asterisk answers technology
-    // "softmix" (the MOH announcer is a third channel, so the smart bridge moved to softmix); Switchyard mixes
-    // too but answers "simple_bridge", because opening a bridge media port (BridgeAudio.openPort) does not
-    // refresh the bridge's cached snapshot. Product difference in src/core/bridge, reported; the rest of the
-    // exchange is compared.
-    {
-      method: 'GET',
-      path: /^\/bridges\/br1$/,
-      occurrence: 3,
-      fields: ['technology'],
-      why: 'bridge technology not refreshed when bridge media joins',
-    },
   ],
   events: [
     // the externalMedia channel em1 (UnicastRTP): its Dial, state, Stasis and hangup events
@@ -73,30 +61,6 @@ const EXCLUDE: Exclusions = {
     {
       why: 'DTMF bouncing between two bridged Echo channels (timing-dependent count)',
       match: (e) => e.type === 'ChannelDtmfReceived',
-    },
-    // BRIDGEPEER while bridge media stands in br1 (2320..5700 ms of the recording): Asterisk's announcer
-    // and recorder channels (Announcer/ARI-…;2, Announcer/ARI_MOH-…;2, Recorder/ARI-…;2) are bridge members,
-    // so k2's and k3's BRIDGEPEER name them when they join and drop them when they leave (6 changes each).
-    // Switchyard's are hidden ports of the mixer and never appear in BRIDGEPEER. Product difference in
-    // src/core/bridge, reported.
-    {
-      why: 'bridge media channels are not in BRIDGEPEER',
-      match: (e, side) =>
-        side === 'expected' &&
-        e.type === 'ChannelVarset' &&
-        e.proj['variable'] === 'BRIDGEPEER' &&
-        e.t >= 2320 &&
-        e.t <= 5700,
-    },
-    // The technology in ChannelLeftBridge from br1 (k2 moving to br2, k3 when br1 is destroyed): Asterisk's
-    // playback announcer leaves the bridge once its playbacks are done (PlaybackFinished at 4324 ms, BRIDGEPEER
-    // back to the two channels), so br1 is a simple_bridge again; Switchyard keeps its playback announcer on
-    // the mixer for the bridge's lifetime (BridgeMedia.announcer), so br1 still mixes and says "softmix".
-    // Product difference in src/core/bridge, reported; the rest of the events is compared.
-    {
-      why: 'playback announcer stays in the bridge after its playbacks',
-      match: (e) => e.type === 'ChannelLeftBridge' && (e.proj['bridge'] as { id?: string } | undefined)?.id === 'br1',
-      fields: ['bridge.technology'],
     },
   ],
 };

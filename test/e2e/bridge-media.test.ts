@@ -68,7 +68,9 @@ test('a bridge playback is heard by every member, with its events on the bridge'
     const reference = soxSamples('/usr/share/asterisk/sounds/en/hello-world.wav');
     calls.forEach((call, i) => {
       const heard = call.heard(marks[i]);
-      const c = bestCorrelation(reference, heard, heard.length - reference.length);
+      // The announcer leaves once its playback is done and the two members relay each other's silence, so the
+      // stream may stop right after the file's last sound: lags up to where half the file still overlaps.
+      const c = bestCorrelation(reference, heard, heard.length - reference.length / 2);
       assert.ok(c > 0.6, `member ${i} correlation ${c.toFixed(3)}`);
     });
     await ari(server, 'DELETE', `/bridges/${bridgeId}`);

@@ -10,8 +10,6 @@ import { LocalPair } from './local-pair.js';
  */
 export class LocalDriver implements ChannelDriver {
   readonly technology = 'Local';
-  #seq = 0;
-
   constructor(private readonly core: Core) {}
 
   idsFor(request: ChannelRequest): readonly string[] {
@@ -25,8 +23,8 @@ export class LocalDriver implements ChannelDriver {
     const exten = at === -1 ? target : target.slice(0, at);
     const context = at === -1 ? 'default' : target.slice(at + 1);
     if (exten === '' || context === '') return { error: 'Invalid Local channel resource' };
-    // Names carry an 8-hex-digit sequence shared by both halves (ast_unreal_new_channels).
-    const suffix = (this.#seq++ & 0xffffffff).toString(16).padStart(8, '0');
+    // Names carry an 8-hex-digit sequence shared by both halves and by bridge media channels.
+    const suffix = this.core.unrealSequence.next();
     const base = `Local/${exten}@${context}-${suffix}`;
     const pair = new LocalPair(exten, context, () => this.core.dialplan);
     if (slash !== -1 && resource.slice(slash + 1).includes('m')) pair.interceptsMoh = false;

@@ -130,6 +130,11 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     }
   }
 
+  /** chan_pjsip_get_uniqueid: the dialog's Call-ID. */
+  pvtUniqueId(): string {
+    return this.dialog?.callId ?? this.facts().invite?.callId ?? '';
+  }
+
   rtpStatistics(): Readonly<Record<string, number>> | undefined {
     return this.media?.stats();
   }

@@ -5,8 +5,7 @@
  * hears through the mixer. Here each is a hidden channel whose media is an announcer port of the bridge's mixer.
  */
 import type { Channel } from '../channel/channel.js';
-import { hiddenChannel } from '../channel/hidden-channel.js';
-import type { BridgeAudio } from './bridge-audio.js';
+import type { PortRole } from '../media/bridge-protocol.js';
 
 /** Commands run one after the other (the announcer's queue: bridge playbacks never overlap). */
 export class CommandQueue {
@@ -19,20 +18,44 @@ export class CommandQueue {
   }
 }
 
+/** What the bridge offers its media: channels of its own that join and leave like members (bridge.ts). */
+export interface MediaChannelHost {
+  joinMediaChannel(technology: string, prefix: string, role: PortRole): Channel;
+  leaveMediaChannel(channel: Channel): void;
+}
+
 export class BridgeMedia {
   #announcer: Channel | undefined;
+  /** Playbacks queued on the announcer and not yet over. */
+  #queued = 0;
   #moh: Channel | undefined;
   readonly queue = new CommandQueue();
 
-  constructor(
-    private readonly audio: BridgeAudio,
-    private readonly members: () => readonly Channel[],
-  ) {}
+  constructor(private readonly bridge: MediaChannelHost) {}
 
-  /** The playback announcer, made on first use and kept while the bridge lives. */
+  /** The playback announcer: the running one, or a new one joining the mixer. */
   announcer(): Channel {
-    this.#announcer ??= hiddenChannel('Announcer', 'ARI', this.audio.openPort('announcer', this.members()));
+    this.#announcer ??= this.bridge.joinMediaChannel('Announcer', 'ARI', 'announcer');
     return this.#announcer;
+  }
+
+  /**
+   * Run a playback on the announcer's queue. The announcer leaves once its queue is empty
+   * (bridge_channel_control_thread runs the control queue until exhausted, then hangs up), so a bridge of two
+   * goes back to relaying after its last playback.
+   */
+  queuePlayback(run: () => Promise<void>): Promise<void> {
+    const announcer = this.#announcer;
+    this.#queued += 1;
+    const done = (): void => {
+      this.#queued -= 1;
+      if (this.#queued > 0 || this.#announcer !== announcer || announcer === undefined) return;
+      this.#announcer = undefined;
+      this.bridge.leaveMediaChannel(announcer);
+    };
+    const result = this.queue.run(run);
+    void result.then(done, done);
+    return result;
   }
 
   /** Whether music on hold plays to the bridge. */
@@ -42,7 +65,7 @@ export class BridgeMedia {
 
   /** `startMoh` (stasis_app_bridge_moh_channel): the MOH announcer plays `mohClass`; a running one switches class. */
   startMoh(mohClass: string | undefined): void {
-    this.#moh ??= hiddenChannel('Announcer', 'ARI_MOH', this.audio.openPort('announcer', this.members()));
+    this.#moh ??= this.bridge.joinMediaChannel('Announcer', 'ARI_MOH', 'announcer');
     this.#moh.media?.send({
       op: 'moh-start',
       ...(mohClass !== undefined && mohClass !== '' && { mohClass }),
@@ -56,13 +79,14 @@ export class BridgeMedia {
     const moh = this.#moh;
     if (moh === undefined) return false;
     this.#moh = undefined;
-    this.#release(moh);
+    this.bridge.leaveMediaChannel(moh);
     return true;
   }
 
   /** The bridge is going: the announcers hang up (their playbacks end) and leave the mixer. */
   close(): void {
-    for (const channel of [this.#announcer, this.#moh]) if (channel !== undefined) this.#release(channel);
+    for (const channel of [this.#announcer, this.#moh])
+      if (channel !== undefined) this.bridge.leaveMediaChannel(channel);
     this.#announcer = undefined;
     this.#moh = undefined;
   }
@@ -70,12 +94,5 @@ export class BridgeMedia {
   /** An announcer in use right now (for the holding bridge's entertainment rule). */
   get hasAnnouncer(): boolean {
     return this.#announcer !== undefined || this.#moh !== undefined;
-  }
-
-  #release(channel: Channel): void {
-    const port = channel.media;
-    channel.softHangup(32);
-    channel.destroy();
-    if (port !== undefined) this.audio.closePort(port, this.members());
   }
 }

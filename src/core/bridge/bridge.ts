@@ -6,6 +6,11 @@ import { formatTimestamp } from '../time.js';
 import type { MediaPlane } from '../media/media-plane.js';
 import { BridgeAudio } from './bridge-audio.js';
 import { BridgeMedia } from './bridge-media.js';
+import { BridgePeers } from './bridge-peers.js';
+import { SoftHangup } from '../causes.js';
+import { hiddenChannel } from '../channel/hidden-channel.js';
+import type { PortRole } from '../media/bridge-protocol.js';
+import type { UnrealSequence } from '../channel/unreal-sequence.js';
 
 export type BridgeType = 'mixing' | 'holding';
 
@@ -27,6 +32,8 @@ export class Bridge {
   readonly audio: BridgeAudio;
   /** The bridge's own playbacks and music on hold. */
   readonly media: BridgeMedia;
+  /** Members and the bridge's own media channels in Asterisk's order, for BRIDGEPEER. */
+  readonly peers = new BridgePeers();
   #snapshot: string | undefined;
 
   constructor(
@@ -34,15 +41,50 @@ export class Bridge {
     readonly name: string,
     readonly type: BridgeType,
     plane: () => MediaPlane,
+    private readonly sequence: UnrealSequence,
   ) {
     this.audio = new BridgeAudio(plane, () => this.type === 'holding');
-    this.media = new BridgeMedia(this.audio, () => this.members);
+    this.media = new BridgeMedia(this);
   }
 
-  /** holding_bridge; for a mixing bridge simple_bridge while two members relay, softmix once it mixes (trace s2). */
+  /**
+   * holding_bridge; for a mixing bridge the smart bridge's choice: simple_bridge for up to two channels,
+   * softmix for more, counting the bridge's own announcer or recorder (trace s4: softmix while MOH plays to two
+   * members, simple_bridge again once the playback announcer has left). How audio flows here is bridge-audio's
+   * business: a muted member is mixed but the technology Asterisk reports stays simple_bridge.
+   */
   get technology(): string {
     if (this.type === 'holding') return 'holding_bridge';
-    return this.audio.isMixing ? 'softmix' : 'simple_bridge';
+    return this.peers.count > 2 ? 'softmix' : 'simple_bridge';
+  }
+
+  /** After a join or leave: the snapshot changes and every member's BRIDGEPEER is set again. */
+  reconfigured(): void {
+    this.touch();
+    this.peers.reconfigured(this.technology);
+  }
+
+  /**
+   * One of the bridge's own media channels joins (prepare_bridge_media_channel): a hidden channel named from
+   * the unreal sequence, standing on a port of the mixer with `role`.
+   */
+  joinMediaChannel(technology: string, prefix: string, role: PortRole): Channel {
+    const channel = hiddenChannel(technology, prefix, this.sequence.next(), this.audio.openPort(role, this.members));
+    this.peers.join(channel);
+    this.reconfigured();
+    return channel;
+  }
+
+  /** The media channel leaves: hung up, its port closed, the members reconfigured. */
+  leaveMediaChannel(channel: Channel): void {
+    const port = channel.media;
+    if (!channel.isDestroyed) {
+      channel.softHangup(SoftHangup.EXPLICIT);
+      channel.destroy();
+    }
+    if (port !== undefined) this.audio.closePort(port, this.members);
+    this.peers.leave(channel);
+    this.reconfigured();
   }
 
   touch(): void {
@@ -82,11 +124,9 @@ export class Bridge {
     return new RawJson(this.#snapshot);
   }
 
-  /** Audio between members after a change: relayed or mixed (bridge-audio.ts); the technology may change. */
+  /** Audio between members after a change: relayed or mixed (bridge-audio.ts). */
   linkAudio(): void {
-    const wasMixing = this.audio.isMixing;
     this.audio.update(this.members);
-    if (this.audio.isMixing !== wasMixing) this.touch();
   }
 
   /**

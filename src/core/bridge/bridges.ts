@@ -7,6 +7,7 @@ import { controlOf } from '../stasis/stasis.js';
 import { Bridge, type BridgeType } from './bridge.js';
 import type { MediaPlane } from '../media/media-plane.js';
 import { nullMediaPlane } from '../media/null-plane.js';
+import { UnrealSequence } from '../channel/unreal-sequence.js';
 
 const silentPlane = nullMediaPlane();
 const nullPlane = (): MediaPlane => silentPlane;
@@ -33,6 +34,7 @@ export class Bridges {
     private readonly bus: EventBus,
     private readonly stasis: Stasis,
     private readonly plane: () => MediaPlane = nullPlane,
+    private readonly sequence = new UnrealSequence(),
   ) {}
 
   get(id: string): Bridge | undefined {
@@ -53,7 +55,7 @@ export class Bridges {
       throw new CoreError('INTERNAL', `Unable to create bridge. Possible duplicate bridge id '${id || '(null)'}'`);
     }
     const type: BridgeType = holding ? 'holding' : 'mixing';
-    const bridge = new Bridge(id || randomUUID(), name, type, this.plane);
+    const bridge = new Bridge(id || randomUUID(), name, type, this.plane, this.sequence);
     // bridge_stasis_new: video_sfu selects the SFU mode, video_single the single-source mode without a source.
     if (flags.includes('video_sfu')) bridge.videoMode = 'sfu';
     else if (flags.includes('video_single')) bridge.videoMode = 'single';
@@ -98,10 +100,16 @@ export class Bridges {
 
   /** Add channels (all checked first, §7): a channel in another bridge moves (Left, then Entered). */
   add(bridge: Bridge, channels: readonly Channel[]): void {
+    const left = new Set<Bridge>();
     for (const channel of channels) {
-      if (bridgeOf(channel) === bridge) continue;
-      if (bridgeOf(channel)) this.leave(channel, false);
+      const from = bridgeOf(channel);
+      if (from === bridge) continue;
+      if (from) {
+        this.leave(channel, false);
+        left.add(from);
+      }
       bridge.members.push(channel);
+      bridge.peers.join(channel);
       channel.bridge = bridge;
       bridge.touch();
       const control = controlOf(channel);
@@ -110,7 +118,9 @@ export class Bridges {
       this.#publishMember('ChannelEnteredBridge', bridge, channel);
     }
     bridge.linkAudio();
-    this.#updatePeers(bridge);
+    // bridge_do_move: the destination is reconfigured first, then the bridge the channel came from.
+    bridge.reconfigured();
+    for (const from of left) if (this.#byId.has(from.id)) from.reconfigured();
   }
 
   /** Remove a channel from its bridge: ChannelLeftBridge carries the bridge without it. */
@@ -124,27 +134,14 @@ export class Bridges {
     channel.linkAudio(undefined);
     bridge.audio.options.delete(channel);
     bridge.linkAudio();
-    // The leaving channel's BRIDGEPEER is cleared first; those who stay keep theirs (trace s4).
-    if (channel.getVariable('BRIDGEPEER')) channel.setVariable('BRIDGEPEER', '');
+    bridge.peers.leave(channel);
     const control = controlOf(channel);
     if (control) {
       this.stasis.index.unsubscribe(control.app, 'bridge:' + bridge.id);
       channel.reader = () => {};
     }
     this.#publishMember('ChannelLeftBridge', bridge, channel);
-    if (updatePeers) this.#updatePeers(bridge);
-  }
-
-  /** BRIDGEPEER: the names of the other members, set on each member when it changes. */
-  #updatePeers(bridge: Bridge): void {
-    if (bridge.members.length < 2) return;
-    for (const member of bridge.members) {
-      const peers = bridge.members
-        .filter((m) => m !== member)
-        .map((m) => m.name)
-        .join(',');
-      if (member.getVariable('BRIDGEPEER') !== peers) member.setVariable('BRIDGEPEER', peers);
-    }
+    if (updatePeers) bridge.reconfigured();
   }
 
   #publish(type: 'BridgeCreated' | 'BridgeDestroyed', bridge: Bridge): void {

@@ -33,6 +33,11 @@ export interface ChannelTech {
   readFunction?(channel: Channel, func: string, args: string): string | undefined;
   /** Writes such a function; false when it is not writable. */
   writeFunction?(channel: Channel, func: string, args: string, value: string): boolean;
+  /**
+   * The technology's own call id (chan_pjsip's get_pvt_uniqueid: the SIP Call-ID), shown to a two-party
+   * bridge peer as BRIDGEPVTCALLID; technologies without one (Local) leave it undefined.
+   */
+  pvtUniqueId?(channel: Channel): string;
   /** The RTPstat fields of the channel's audio stream (without channel_uniqueid); undefined before media. */
   rtpStatistics?(channel: Channel): Readonly<Record<string, number>> | undefined;
   /** Caller id of the outbound side copied to the device before a call (Local copies it to `;2`). */

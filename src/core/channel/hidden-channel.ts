@@ -16,15 +16,17 @@ const NO_DEVICE: Omit<ChannelTech, 'technology'> = {
 const SILENT_HOST: ChannelHost = { publish: () => {}, channelvarNames: [], onDestroyed: () => {} };
 
 /**
- * One of the helper channels Asterisk makes for a bridge's own media — `Announcer/ARI-<id>` for playbacks and
- * `Announcer/ARI_MOH-<id>` for music on hold, `Recorder/ARI-<id>` for recordings (resource_bridges.c
- * prepare_bridge_media_channel): Up, invisible to ARI, its media a port of the bridge's mixer.
+ * One of the helper channels Asterisk makes for a bridge's own media — `Announcer/ARI-<seq>;2` for playbacks,
+ * `Announcer/ARI_MOH-<seq>;2` for music on hold, `Recorder/ARI-<seq>;2` for recordings (resource_bridges.c
+ * prepare_bridge_media_channel; the `;2` half of an unreal pair, numbered from the Local sequence): Up,
+ * invisible to ARI, its media a port of the bridge's mixer. Members see its name in BRIDGEPEER.
  */
-export function hiddenChannel(technology: string, prefix: string, media: MediaLeg): Channel {
+export function hiddenChannel(technology: string, prefix: string, sequence: string, media: MediaLeg): Channel {
   const id = randomUUID();
   const tech: ChannelTech = { technology, ...NO_DEVICE };
   const location = { context: 'default', exten: 's', priority: 1, appName: '', appData: '' };
-  const channel = new Channel(SILENT_HOST, id, `${technology}/${prefix}-${id.slice(0, 8)}`, tech, 'Up', location);
+  const name = `${technology}/${prefix}-${sequence};2`;
+  const channel = new Channel(SILENT_HOST, id, name, tech, 'Up', location);
   channel.attachMedia(media);
   return channel;
 }

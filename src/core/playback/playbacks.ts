@@ -104,7 +104,7 @@ export class Playbacks {
     );
     this.#add(playback);
     const remove = (): void => this.#remove(playback);
-    void bridge.media.queue.run(() => playback.run()).then(remove, remove);
+    void bridge.media.queuePlayback(() => playback.run()).then(remove, remove);
     return playback;
   }
 

@@ -4,7 +4,6 @@ import { repairWavFiles, type WavRepairSummary } from '../../media/formats/repai
 import type { LiveRecording as LiveRecordingModel } from '../../ari/models/wire.js';
 import type { Bridge } from '../bridge/bridge.js';
 import type { Channel } from '../channel/channel.js';
-import { hiddenChannel } from '../channel/hidden-channel.js';
 import type { EventRoute } from '../events/event-bus.js';
 import type { Core } from '../core.js';
 import { CoreError } from '../errors.js';
@@ -143,12 +142,9 @@ export class Recordings {
    * subscribers with `target_uri` `bridge:<id>`. The recorder leaves the bridge when the recording ends.
    */
   async recordBridge(bridge: Bridge, req: RecordRequest): Promise<StartedRecording | RecordProblem> {
-    const port = bridge.audio.openPort('recorder', bridge.members);
-    const recorder = hiddenChannel('Recorder', 'ARI', port);
-    const release = (): void => {
-      recorder.destroy();
-      bridge.audio.closePort(port, bridge.members);
-    };
+    // The recorder joins before the name is checked and leaves again on failure, as in ast_ari_bridges_record.
+    const recorder = bridge.joinMediaChannel('Recorder', 'ARI', 'recorder');
+    const release = (): void => bridge.leaveMediaChannel(recorder);
     const made = await this.#prepare(recorder, req, {
       isInStasis: () => !recorder.isDestroyed,
       targetUri: `bridge:${bridge.id}`,
