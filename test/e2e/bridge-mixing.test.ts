@@ -41,6 +41,17 @@ async function callers(n: number): Promise<{ calls: RtpCall[]; ids: string[] }> 
   return { calls, ids };
 }
 
+/** The media workers the channels' legs live in (the plane opens legs round robin over the workers). */
+function workersOf(ids: readonly string[]): Set<number> {
+  const workers = new Set<number>();
+  for (const id of ids) {
+    const leg = server.app.core.channels.get(id)?.media;
+    assert.ok(leg !== undefined, `${id} has media`);
+    workers.add(leg.worker);
+  }
+  return workers;
+}
+
 /** Every caller sends its tone at once; returns what each heard during the last 1.5 s of it. */
 async function talk(calls: RtpCall[], freqs: number[], amplitude: number): Promise<Int16Array[]> {
   const marks = calls.map((c) => c.audioPackets().length);
@@ -60,6 +71,8 @@ async function conference(n: number): Promise<void> {
     const got = (await ari(server, 'GET', `/bridges/${bridge.id}`)).json as { technology: string; channels: string[] };
     assert.equal(got.technology, 'softmix');
     assert.equal(got.channels.length, n);
+    // Members in different workers are mixed too: with two or more workers the legs are spread over them.
+    if (server.app.core.media.workerCount >= 2) assert.ok(workersOf(ids).size >= 2, 'members in several workers');
     await new Promise((r) => setTimeout(r, 300));
     const freqs = calls.map((_, i) => 400 + i * 110);
     const heard = await talk(calls, freqs, n > 4 ? 2500 : 6000);
@@ -97,6 +110,9 @@ test('a bridge goes back to relaying when its third member leaves, and the two s
     await ari(server, 'POST', `/bridges/${bridge.id}/removeChannel?channel=${ids[2]}`);
     const got = (await ari(server, 'GET', `/bridges/${bridge.id}`)).json as { technology: string };
     assert.equal(got.technology, 'simple_bridge');
+    // Consecutive calls land in consecutive workers, so the two relayed legs are in different workers.
+    const workers = server.app.core.media.workerCount;
+    if (workers >= 2) assert.equal(workersOf(ids.slice(0, 2)).size, 2, 'the relayed legs in two workers');
     await new Promise((r) => setTimeout(r, 200));
     const [a, b] = await talk(calls.slice(0, 2), [500, 900], 6000);
     assert.ok(
