@@ -37,7 +37,7 @@ type Draft<T> = { -readonly [K in keyof T]: T[K] extends readonly (infer U)[] ? 
 
 type Err = (e: ConfEntry, message: string) => void;
 
-const KNOWN_CODECS: readonly CodecName[] = ['ulaw', 'alaw'];
+const KNOWN_CODECS: readonly CodecName[] = ['ulaw', 'alaw', 'g722', 'slin16'];
 const DTMF_MODES: readonly DtmfMode[] = ['rfc4733', 'inband', 'info', 'auto', 'auto_info', 'none'];
 const PROTOCOLS: readonly PjsipProtocol[] = ['udp', 'tcp', 'tls', 'ws', 'wss'];
 const IDENTIFY_BY = ['username', 'ip', 'auth_username', 'header', 'request_uri'];
@@ -126,7 +126,7 @@ export function applyCodecLine(codecs: CodecName[], e: ConfEntry, err: Err): voi
     const name = (isNegated ? item.slice(1) : item).toLowerCase();
     const names = name === 'all' ? KNOWN_CODECS : KNOWN_CODECS.filter((c) => c === name);
     if (names.length === 0) {
-      err(e, `Codec '${name}' is not supported (only ulaw and alaw); ignored`);
+      err(e, `Codec '${name}' is not supported (only ${KNOWN_CODECS.join(', ')}); ignored`);
       continue;
     }
     for (const c of names) {

@@ -8,8 +8,8 @@ export type PjsipProtocol = 'udp' | 'tcp' | 'tls' | 'ws' | 'wss';
 
 export type DtmfMode = 'rfc4733' | 'inband' | 'info' | 'auto' | 'auto_info' | 'none';
 
-/** Codec names as written in `allow=` (G.711 only for now). */
-export type CodecName = 'ulaw' | 'alaw';
+/** Codec names as written in `allow=`: G.711, G.722 and 16 kHz signed linear (L16/16000). */
+export type CodecName = 'ulaw' | 'alaw' | 'g722' | 'slin16';
 
 export interface TransportConfig {
   readonly name: string;

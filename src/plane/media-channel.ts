@@ -100,15 +100,15 @@ export class MediaChannel implements LinkTarget {
    * mute) and the linked channel would send it unchanged in the same codec, it goes across without being decoded
    * and encoded again (byte for byte, as Asterisk's simple bridge and Echo() pass frames). False: decode it.
    */
-  relayEncoded(payload: Buffer, codec: string): boolean {
+  relayEncoded(payload: Buffer, codec: string, samples: number): boolean {
     const target = this.link;
     if (!(target instanceof MediaChannel) || !this.#isTransparentRead() || !target.#isTransparentWrite(codec)) {
       return false;
     }
-    this.readTime += payload.length;
+    this.readTime += samples;
     if (this.audioWaiters.length > 0) for (const done of this.audioWaiters.splice(0)) done();
-    target.writeTime += payload.length;
-    target.edge!.sendEncoded!(payload, payload.length);
+    target.writeTime += samples;
+    target.edge!.sendEncoded!(payload);
     return true;
   }
 
@@ -167,7 +167,12 @@ export class MediaChannel implements LinkTarget {
   send(samples: Int16Array, rate: number, timestamp?: number): void {
     const edge = this.edge;
     if (this.#closed || edge === undefined || this.mutedOut) return;
-    const frame = rate === edge.rate ? samples : this.#resampler.convert(samples, rate, edge.rate);
+    let frame = samples;
+    if (rate !== edge.rate) {
+      frame = this.#resampler.convert(samples, rate, edge.rate);
+      // Timestamps count samples of the frame's rate (a mixer port's jitter buffer places frames by them).
+      if (timestamp !== undefined) timestamp = Math.round((timestamp * edge.rate) / rate) >>> 0;
+    }
     for (const mixer of this.writeMixers) mixer.mix(frame, edge.rate);
     this.writeTime += frame.length;
     for (const tap of this.writeTaps) tap.onWrite(frame, edge.rate);

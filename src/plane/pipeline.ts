@@ -17,7 +17,7 @@ export interface MediaEdge {
   dtmfEnd?(digit: string, durationMs: number): void;
   /** The codec the edge sends, and a way to send a frame already in it (relaying without transcoding). */
   readonly codec?: string | undefined;
-  sendEncoded?(payload: Buffer, samples: number): void;
+  sendEncoded?(payload: Buffer): void;
   /** The edge's RTP statistics were asked for: write them into its slot now. */
   flushStats?(): void;
   close(): void;

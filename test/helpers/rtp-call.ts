@@ -1,10 +1,10 @@
-// A SIP caller with real RTP for media end-to-end tests: it calls an extension of the server (INVITE with a G.711
-// offer, ACK), records every RTP packet it receives with its arrival time, decodes what it heard, and can send
+// A SIP caller with real RTP for media end-to-end tests: it calls an extension of the server (INVITE offering one
+// codec: G.711 or L16/16000, ACK), records every RTP packet it receives with its arrival time, decodes what it heard, and can send
 // audio paced at 20 ms. Raw UDP sockets on loopback; no mocks.
 import { createSocket, type Socket } from 'node:dgram';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import { decodeG711, encodeG711 } from '../../src/media/codecs/g711.js';
+import { AUDIO_CODECS, createFrameCoder, type AudioCodecName } from '../../src/media/codecs/audio-codecs.js';
 import type { TestServer } from './server.js';
 
 export interface RtpPacketIn {
@@ -19,15 +19,16 @@ export interface RtpPacketIn {
 }
 
 export interface CallOptions {
-  /** Offer only this codec (default ulaw: PT 0). */
-  readonly codec?: 'ulaw' | 'alaw';
+  /** Offer only this codec (default ulaw: PT 0); audio sent and heard is at its rate (16 kHz for slin16). */
+  readonly codec?: AudioCodecName;
   /** Extra SIP headers on the INVITE. */
   readonly headers?: readonly string[];
   /** From user (default `tester`). */
   readonly from?: string;
 }
 
-const PT = { ulaw: 0, alaw: 8 } as const;
+/** Payload types of audio (telephone-event is 101). */
+const AUDIO_PTS = new Set(Object.values(AUDIO_CODECS).map((c) => c.payloadType));
 
 async function waitFor<T>(find: () => T | undefined, ms: number, what: string): Promise<T> {
   const end = Date.now() + ms;
@@ -55,7 +56,7 @@ export class RtpCall {
     readonly exten: string,
     readonly sip: Socket,
     readonly rtp: Socket,
-    readonly codec: 'ulaw' | 'alaw',
+    readonly codec: AudioCodecName,
     private readonly from: string,
   ) {
     sip.on('message', (b) => {
@@ -114,11 +115,10 @@ export class RtpCall {
   }
 
   async #invite(headers: readonly string[]): Promise<void> {
-    const pt = PT[this.codec];
-    const name = this.codec === 'ulaw' ? 'PCMU' : 'PCMA';
+    const { payloadType: pt, encoding, clockRate } = AUDIO_CODECS[this.codec];
     const sdp =
       'v=0\r\no=- 1 1 IN IP4 127.0.0.1\r\ns=-\r\nc=IN IP4 127.0.0.1\r\nt=0 0\r\n' +
-      `m=audio ${this.rtp.address().port} RTP/AVP ${pt} 101\r\na=rtpmap:${pt} ${name}/8000\r\n` +
+      `m=audio ${this.rtp.address().port} RTP/AVP ${pt} 101\r\na=rtpmap:${pt} ${encoding}/${clockRate}\r\n` +
       'a=rtpmap:101 telephone-event/8000\r\na=fmtp:101 0-16\r\na=sendrecv\r\n';
     const extra = headers.map((h) => h + '\r\n').join('');
     this.#send(
@@ -138,7 +138,7 @@ export class RtpCall {
   }
 
   /**
-   * Send `samples` (8 kHz) as 20 ms packets, paced on a 20 ms schedule; resolves when the last is sent. With
+   * Send `samples` (at the codec's rate) as 20 ms packets, paced on a 20 ms schedule; resolves when the last is sent. With
    * `jitterMs`, each packet leaves up to that much early or late (so packets may overtake each other); with
    * `lossRate`, that share of packets is never sent (their sequence numbers and timestamps are still used).
    */
@@ -152,16 +152,18 @@ export class RtpCall {
     let seed = network.seed ?? 1;
     const random = (): number => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
     const pending: Promise<void>[] = [];
-    for (let i = 0, n = 0; i < samples.length; i += 160, n++) {
-      const frame = samples.subarray(i, Math.min(i + 160, samples.length));
-      const pkt = Buffer.alloc(12 + frame.length);
+    const coder = createFrameCoder(this.codec);
+    const frameSize = coder.info.rate / 50;
+    for (let i = 0, n = 0; i < samples.length; i += frameSize, n++) {
+      const frame = samples.subarray(i, Math.min(i + frameSize, samples.length));
+      const pkt = Buffer.alloc(12 + coder.bytesFor(frame.length));
       pkt[0] = 0x80;
-      pkt[1] = PT[this.codec] | (n === 0 ? 0x80 : 0);
+      pkt[1] = coder.info.payloadType | (n === 0 ? 0x80 : 0);
       pkt.writeUInt16BE(this.#seq++ & 0xffff, 2);
       pkt.writeUInt32BE(this.#ts >>> 0, 4);
       pkt.writeUInt32BE(this.#ssrc, 8);
-      encodeG711(this.codec, frame, pkt.subarray(12), frame.length);
-      this.#ts += frame.length;
+      const bytes = coder.encode(frame, pkt.subarray(12));
+      this.#ts += coder.ticksIn(bytes);
       if (jitter === 0 && loss === 0) this.rtp.send(pkt, this.remotePort, '127.0.0.1');
       else if (random() >= loss) {
         const offset = (random() * 2 - 1) * jitter;
@@ -207,19 +209,22 @@ export class RtpCall {
 
   /** Audio packets received (telephone-event excluded), in arrival order. */
   audioPackets(): RtpPacketIn[] {
-    return this.received.filter((p) => p.pt === 0 || p.pt === 8);
+    return this.received.filter((p) => AUDIO_PTS.has(p.pt));
   }
 
-  /** Everything heard so far, decoded to 8 kHz samples, in arrival order (gaps are not filled). */
+  /**
+   * Everything heard so far, decoded in arrival order (gaps are not filled), at the rate of the codec the call
+   * offered; packets in another codec are skipped.
+   */
   heard(from = 0): Int16Array {
-    const packets = this.audioPackets().slice(from);
-    const total = packets.reduce((n, p) => n + p.payload.length, 0);
+    const coder = createFrameCoder(this.codec);
+    const packets = this.audioPackets()
+      .slice(from)
+      .filter((p) => p.pt === coder.info.payloadType);
+    const total = packets.reduce((n, p) => n + coder.samplesIn(p.payload.length), 0);
     const out = new Int16Array(total);
     let at = 0;
-    for (const p of packets) {
-      decodeG711(p.pt === 8 ? 'alaw' : 'ulaw', p.payload, out.subarray(at), p.payload.length);
-      at += p.payload.length;
-    }
+    for (const p of packets) at += coder.decode(p.payload, out.subarray(at));
     return out;
   }
 

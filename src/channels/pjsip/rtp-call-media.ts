@@ -2,7 +2,7 @@ import type { CodecName, DtmfMode, RtpConfig } from '../../config/pjsip-types.js
 import type { MediaLeg, MediaPlane } from '../../core/media/media-plane.js';
 import { buildSdp } from '../../sip/sdp/build-sdp.js';
 import { answerDirection, isHold } from '../../sip/sdp/direction.js';
-import { negotiate, offerCodecs, type NegotiatedCodec } from '../../sip/sdp/negotiate.js';
+import { CODECS, negotiate, offerCodecs, type NegotiatedCodec } from '../../sip/sdp/negotiate.js';
 import { parseRemoteSdp, type MediaDirection, type OtherMedia, type RemoteSdp } from '../../sip/sdp/remote-sdp.js';
 import { SdpSessionVersion } from '../../sip/sdp/session-version.js';
 import type { CallMedia, CallMediaFactory, MediaOptions, OfferResult } from './call-media.js';
@@ -80,7 +80,7 @@ export class RtpCallMedia implements CallMedia {
   }
 
   #allow(): CodecName[] {
-    return this.options.allow.filter((c): c is CodecName => c === 'ulaw' || c === 'alaw');
+    return this.options.allow.filter((c): c is CodecName => Object.hasOwn(CODECS, c));
   }
 
   #apply(remote: RemoteSdp, codecs: readonly NegotiatedCodec[], te: number | undefined): void {

@@ -9,6 +9,7 @@ import type { PortRole } from '../media/bridge-protocol.js';
 import type { MediaLeg, MediaPlane } from '../media/media-plane.js';
 import type { Channel } from '../channel/channel.js';
 import { startMusicOnHold, stopMusicOnHold } from '../media/moh-control.js';
+import { MIN_MIX_RATE, nextMixRate, type MixRate } from './mix-rate.js';
 
 /** Per-member options of a join (ARI addChannel `role`, `mute`). */
 export interface MemberOptions {
@@ -18,11 +19,9 @@ export interface MemberOptions {
   absorbDtmf?: boolean;
 }
 
-/** The mixer's rate while every party is narrowband (G.711). */
-const NARROWBAND = 8000;
-
 export class BridgeAudio {
   #mixer: MediaLeg | undefined;
+  #rate: MixRate = MIN_MIX_RATE;
   readonly #ports = new Map<Channel, MediaLeg>();
   /** Ports of the bridge's own media (announcer for playback/MOH, recorder), with their roles. */
   readonly #extra = new Map<MediaLeg, PortRole>();
@@ -35,9 +34,14 @@ export class BridgeAudio {
     private readonly holding: () => boolean,
   ) {}
 
-  /** Whether the bridge mixes now (its technology is then softmix). */
+  /** Whether the bridge mixes now. */
   get isMixing(): boolean {
     return this.#mixer !== undefined;
+  }
+
+  /** The rate the mixer mixes at (8000 while it does not mix). */
+  get mixRate(): MixRate {
+    return this.#rate;
   }
 
   /** Re-decide after a membership or option change. */
@@ -53,6 +57,7 @@ export class BridgeAudio {
       return;
     }
     const mixer = this.#ensureMixer(members);
+    this.#weighRate(members);
     for (const [member, port] of this.#ports) {
       if (members.includes(member)) continue;
       this.#ports.delete(member);
@@ -134,9 +139,18 @@ export class BridgeAudio {
       // The mixer lives with the first member's media, so at least one leg needs no cross-worker link.
       const near = members.find((m) => m.hasMedia)?.media;
       this.#mixer = this.plane().open({ kind: 'none' }, near);
-      this.#mixer.send({ op: 'mixer-create', rate: NARROWBAND, holding: this.holding() });
+      this.#rate = nextMixRate(MIN_MIX_RATE, nativeRates(members));
+      this.#mixer.send({ op: 'mixer-create', rate: this.#rate, holding: this.holding() });
     }
     return this.#mixer;
+  }
+
+  /** softmix's rate after a change of members (mix-rate.ts); the mixer follows. */
+  #weighRate(members: readonly Channel[]): void {
+    const rate = nextMixRate(this.#rate, nativeRates(members));
+    if (rate === this.#rate) return;
+    this.#rate = rate;
+    this.#mixer?.send({ op: 'mixer-rate', rate });
   }
 
   #stopMixing(): void {
@@ -147,5 +161,11 @@ export class BridgeAudio {
     this.#ports.clear();
     this.#mixer?.close();
     this.#mixer = undefined;
+    this.#rate = MIN_MIX_RATE;
   }
+}
+
+/** The rate each member's device speaks (8000 for a member whose media is not open). */
+function* nativeRates(members: readonly Channel[]): Iterable<number> {
+  for (const member of members) yield member.hasMedia ? (member.media?.nativeRate ?? MIN_MIX_RATE) : MIN_MIX_RATE;
 }

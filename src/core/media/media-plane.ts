@@ -3,6 +3,7 @@
  * per-channel handle it keeps. Requests are correlated by number; events are routed to the channel's handle;
  * RTP statistics are read from the worker's shared block without a round trip.
  */
+import { AUDIO_CODECS } from '../../media/codecs/audio-codecs.js';
 import {
   readStatsSlot,
   type EdgeSpec,
@@ -38,6 +39,9 @@ export interface PlaneTransport {
 }
 
 /** One channel's media in the plane. */
+/** Below this no channel speaks (softmix's minimum rate). */
+const NARROWBAND_RATE = 8000;
+
 export class MediaLeg {
   /** Events of this channel's media (DTMF, playback progress, ...). */
   onEvent: ((event: MediaEvent) => void) | undefined;
@@ -45,6 +49,7 @@ export class MediaLeg {
   readonly ready: Promise<MediaReply>;
   #statsSlot: number | undefined;
   #closed = false;
+  #nativeRate: number = NARROWBAND_RATE;
 
   constructor(
     readonly id: number,
@@ -69,7 +74,17 @@ export class MediaLeg {
   }
 
   send(cmd: MediaCommand): void {
-    if (!this.#closed) this.client.post(this, { id: this.id, cmd });
+    if (this.#closed) return;
+    if (cmd.op === 'rtp-format') this.#nativeRate = AUDIO_CODECS[cmd.codec].rate;
+    this.client.post(this, { id: this.id, cmd });
+  }
+
+  /**
+   * The rate of the audio the device speaks: the negotiated codec's (8000 for G.711, 16000 for L16/16000),
+   * 8000 before one is; what a mixing bridge weighs to choose its own rate (softmix's channel native rate).
+   */
+  get nativeRate(): number {
+    return this.#nativeRate;
   }
 
   request(request: MediaRequest): Promise<MediaReply> {

@@ -13,6 +13,7 @@
 
 // A feature without commands of its own has a `never` member in the union below.
 /* eslint-disable @typescript-eslint/no-redundant-type-constituents -- SnoopCommand is never: a snoop is all in its edge spec */
+import type { AudioCodecName } from '../../media/codecs/audio-codecs.js';
 import type { BridgeCommand } from './bridge-protocol.js';
 import type { MohCommand, MohEvent } from './moh-protocol.js';
 import type { PlaybackCommand, PlaybackEvent } from './playback-protocol.js';
@@ -49,7 +50,7 @@ export type EdgeSpec =
   | { readonly kind: 'none' };
 
 /** G.711 codecs the RTP edge encodes and decodes. */
-export type RtpCodec = 'ulaw' | 'alaw';
+export type RtpCodec = AudioCodecName;
 
 /** Commands to one channel's media (`id` is added by the leg). Processed in the order sent. */
 export type MediaCommand =

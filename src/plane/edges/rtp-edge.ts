@@ -1,21 +1,28 @@
 /**
- * The RTP edge of a channel (chan_pjsip's media, UnicastRTP): G.711 decoded into signed-linear frames for the
- * pipeline and encoded on the way out, RFC 4733 DTMF both ways, and in-band DTMF (dtmf_mode=inband, or auto
- * without telephone-event): received audio searched for tones, digits sent as dual tones in the digit slot, which
- * holds the call's own audio back while a digit plays.
+ * The RTP edge of a channel (chan_pjsip's media, UnicastRTP): the negotiated codec (G.711, L16/16000) decoded
+ * into signed-linear frames at its rate for the pipeline and encoded on the way out, RFC 4733 DTMF both ways, and
+ * in-band DTMF (dtmf_mode=inband, or auto without telephone-event): received audio searched for tones, digits sent
+ * as dual tones in the digit slot, which holds the call's own audio back while a digit plays.
+ *
+ * Timestamps handed to the pipeline are in samples of the decoded audio (a G.722 packet's 8 kHz RTP timestamp
+ * would be doubled), so a mixer's jitter buffer can place frames whatever the codec.
  */
 import type { MediaEvent, RtpCodec } from '../../core/media/media-protocol.js';
-import { decodeG711, encodeG711 } from '../../media/codecs/g711.js';
+import { AUDIO_CODECS, createFrameCoder, type FrameCoder } from '../../media/codecs/audio-codecs.js';
 import { DtmfDetector } from '../../media/dtmf-detector.js';
 import { DtmfToneGenerator } from '../../media/dtmf-tones.js';
 import type { RtpSession } from '../../rtp/session/rtp-session.js';
 import type { MediaChannel } from '../media-channel.js';
 import type { ClockedSource, MediaEdge, ReadTap } from '../pipeline.js';
+import { frameSamples, MAX_RATE } from '../pipeline.js';
 import type { StatsBlock } from '../stats-block.js';
 
-/** G.711 runs at 8 kHz. */
-const G711_RATE = 8000;
+/** Before a format is negotiated the edge speaks G.711's 8 kHz. */
+const DEFAULT_RATE = 8000;
+/** Payload types a peer may switch to without them being in the answer (RFC 3551 static ones). */
 const STATIC_PT: Readonly<Record<number, RtpCodec>> = { 0: 'ulaw', 8: 'alaw' };
+/** Received packets of up to this many ms are decoded without growing the buffer (maxptime 140). */
+const DECODE_BUFFER_MS = 140;
 
 /** A digit sent as a dual tone until its end (the digit slot). */
 class DigitTone implements ClockedSource {
@@ -34,11 +41,14 @@ class DigitTone implements ClockedSource {
 }
 
 export class RtpEdge implements MediaEdge, ReadTap {
-  readonly rate = G711_RATE;
   #codec: RtpCodec | undefined;
+  /** The coder of what we send. */
+  #sender: FrameCoder | undefined;
+  /** Decoders of what we receive, one per codec the peer uses (a codec with state needs its own). */
+  readonly #decoders = new Map<RtpCodec, FrameCoder>();
   readonly #codecs = new Map<number, RtpCodec>();
   #inband: DtmfDetector | undefined;
-  #pcm = new Int16Array(160);
+  #pcm = new Int16Array((DECODE_BUFFER_MS / 20) * frameSamples(MAX_RATE));
 
   constructor(
     readonly session: RtpSession,
@@ -54,6 +64,11 @@ export class RtpEdge implements MediaEdge, ReadTap {
     this.flushStats();
   }
 
+  /** The rate the device speaks: the negotiated codec's (frames of another rate are resampled by the channel). */
+  get rate(): number {
+    return this.#sender?.info.rate ?? DEFAULT_RATE;
+  }
+
   /** The negotiated codec and payload numbers (SDP answer or offer accepted). */
   setFormat(
     payloadType: number,
@@ -62,12 +77,13 @@ export class RtpEdge implements MediaEdge, ReadTap {
     te?: number,
     inband = false,
   ): void {
+    if (codec !== this.#codec) this.#sender = createFrameCoder(codec);
     this.#codec = codec;
     this.#codecs.clear();
     for (const [pt, name] of payloadTypes) this.#codecs.set(pt, name);
     this.session.setFormat({
       payloadType,
-      sampleRate: G711_RATE,
+      sampleRate: AUDIO_CODECS[codec].clockRate,
       ...(te === undefined ? {} : { telephoneEventPt: te }),
     });
     const taps = this.channel.readTaps;
@@ -92,23 +108,37 @@ export class RtpEdge implements MediaEdge, ReadTap {
     return this.#codecs.get(pt) ?? STATIC_PT[pt] ?? this.#codec;
   }
 
+  #decoder(codec: RtpCodec): FrameCoder {
+    let decoder = this.#decoders.get(codec);
+    if (decoder === undefined) {
+      decoder = createFrameCoder(codec);
+      this.#decoders.set(codec, decoder);
+    }
+    return decoder;
+  }
+
   get codec(): RtpCodec | undefined {
     return this.#codec;
   }
 
-  sendEncoded(payload: Buffer, samples: number): void {
-    this.session.sendAudio(payload, samples);
+  /** A payload relayed from a channel that received it in our codec: its RTP duration from its size. */
+  sendEncoded(payload: Buffer): void {
+    const sender = this.#sender;
+    if (sender !== undefined) this.session.sendAudio(payload, sender.ticksIn(payload.length));
   }
 
   #receive(payload: Buffer, pt: number, timestamp: number): void {
     const codec = this.#codecOf(pt);
     if (codec === undefined) return;
-    if (this.channel.relayEncoded(payload, codec)) return;
-    const n = payload.length;
+    const decoder = this.#decoder(codec);
+    const n = decoder.samplesIn(payload.length);
+    if (this.channel.relayEncoded(payload, codec, n)) return;
     if (this.#pcm.length < n) this.#pcm = new Int16Array(n);
-    const pcm = this.#pcm.subarray(0, n);
-    decodeG711(codec, payload, pcm, n);
-    this.channel.read(pcm, timestamp);
+    const pcm = this.#pcm.subarray(0, decoder.decode(payload, this.#pcm));
+    const info = decoder.info;
+    // In samples of the decoded audio: the RTP clock scaled when it differs (G.722).
+    const samplesTime = info.clockRate === info.rate ? timestamp : Math.round((timestamp * info.rate) / info.clockRate);
+    this.channel.read(pcm, samplesTime >>> 0);
   }
 
   /** ReadTap: in-band DTMF detection on what the device sends. */
@@ -117,12 +147,12 @@ export class RtpEdge implements MediaEdge, ReadTap {
   }
 
   write(samples: Int16Array): void {
-    const codec = this.#codec;
-    if (codec === undefined) return;
+    const sender = this.#sender;
+    if (sender === undefined) return;
     // A fresh (pooled) buffer per packet: the socket may still hold the previous one until the next tick.
-    const out = Buffer.allocUnsafe(samples.length);
-    encodeG711(codec, samples, out, samples.length);
-    this.session.sendAudio(out, samples.length);
+    const out = Buffer.allocUnsafe(sender.bytesFor(samples.length));
+    const bytes = sender.encode(samples, out);
+    this.session.sendAudio(out.subarray(0, bytes), sender.ticksIn(bytes));
   }
 
   dtmfBegin(digit: string): void {

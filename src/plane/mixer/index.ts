@@ -26,6 +26,9 @@ export function installMixer(engine: MediaEngine): void {
           mixer.add(port);
           return true;
         }
+        case 'mixer-rate':
+          mixers.get(channel.id)?.setRate(cmd.rate);
+          return true;
         case 'port-options':
           if (channel.edge instanceof MixerPort) {
             channel.edge.role = cmd.role;

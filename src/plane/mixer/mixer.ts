@@ -8,7 +8,7 @@
 import type { PortRole } from '../../core/media/bridge-protocol.js';
 import { JitterBuffer } from '../../media/jitter-buffer.js';
 import type { MediaChannel } from '../media-channel.js';
-import type { MediaEdge } from '../pipeline.js';
+import { frameSamples, type MediaEdge } from '../pipeline.js';
 
 const MAX_SAMPLE = 32767;
 const MIN_SAMPLE = -32768;
@@ -17,7 +17,8 @@ const MIN_SAMPLE = -32768;
 export class MixerPort implements MediaEdge {
   role: PortRole;
   muted: boolean;
-  readonly rate: number;
+  /** The mixer's rate: the port channel resamples the member's audio to it, and the mix back. */
+  rate: number;
   #jitter: JitterBuffer;
   #in: Int16Array;
   #out: Int16Array;
@@ -36,6 +37,15 @@ export class MixerPort implements MediaEdge {
     this.#jitter = new JitterBuffer(mixer.rate);
     this.#in = new Int16Array(mixer.frameSamples);
     this.#out = new Int16Array(mixer.frameSamples);
+  }
+
+  /** The mixer changed its rate: buffers of the new frame size, a jitter buffer that starts again. */
+  resize(): void {
+    this.rate = this.mixer.rate;
+    this.#jitter = new JitterBuffer(this.mixer.rate);
+    this.#in = new Int16Array(this.mixer.frameSamples);
+    this.#out = new Int16Array(this.mixer.frameSamples);
+    this.#hasInput = false;
   }
 
   /** The member's audio (resampled to the mixer's rate by the port channel) into the jitter buffer. */
@@ -67,7 +77,7 @@ export class MixerPort implements MediaEdge {
 
 export class Mixer {
   readonly ports: MixerPort[] = [];
-  readonly frameSamples: number;
+  frameSamples: number;
   #sum: Int32Array;
   #announcers: Int32Array;
   readonly #inputs: (Int16Array | undefined)[] = [];
@@ -75,13 +85,26 @@ export class Mixer {
   ticks = 0;
 
   constructor(
-    readonly rate: 8000 | 16000,
+    public rate: 8000 | 16000,
     readonly holding: boolean,
     private readonly subscribe: (tick: () => void) => () => void,
   ) {
-    this.frameSamples = rate / 50;
+    this.frameSamples = frameSamples(rate);
     this.#sum = new Int32Array(this.frameSamples);
     this.#announcers = new Int32Array(this.frameSamples);
+  }
+
+  /**
+   * Mix at another rate (softmix's internal rate change): every port's audio is resampled to it from the next
+   * frame on. The ports' jitter buffers start again, as a few ms of audio in flight at the old rate are dropped.
+   */
+  setRate(rate: 8000 | 16000): void {
+    if (rate === this.rate) return;
+    this.rate = rate;
+    this.frameSamples = frameSamples(rate);
+    this.#sum = new Int32Array(this.frameSamples);
+    this.#announcers = new Int32Array(this.frameSamples);
+    for (const port of this.ports) port.resize();
   }
 
   add(port: MixerPort): void {

@@ -32,7 +32,8 @@ export class RtpSender {
   /** RTP timestamp and monotonic time (ms) of the last packet sent: the SR's RTP timestamp is derived from them. */
   lastTimestamp = 0;
   lastSendMs = -Infinity;
-  readonly clockRate: number;
+  /** RTP timestamp units per second of the payload sent (changes with the negotiated format). */
+  clockRate: number;
   #sequenceNumber: number;
   #timestamp: number;
   #lastSamples = 0;

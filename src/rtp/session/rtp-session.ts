@@ -37,7 +37,8 @@ export interface RtpSessionOptions {
 
 export interface RtpFormat {
   payloadType: number;
-  sampleRate: 8000;
+  /** The RTP clock rate of the audio payload (8000 for G.711 and G.722, 16000 for L16/16000). */
+  sampleRate: number;
   /** The negotiated telephone-event payload type; without it DTMF is neither sent nor decoded. */
   telephoneEventPt?: number;
 }
@@ -50,6 +51,7 @@ export type RtpDropReason =
   | 'bad-telephone-event' // telephone-event payload shorter than 4 bytes
   | 'rtcp'; // an RTCP datagram that does not parse or is too large
 
+/** The RTP clock until a format is set, and the clock of telephone-event (negotiated at 8000 Hz). */
 const CLOCK_RATE = 8000;
 
 export class RtpSession {
@@ -146,6 +148,11 @@ export class RtpSession {
   setFormat(format: RtpFormat): void {
     if (this.#format !== undefined && this.#format.payloadType !== format.payloadType) this.#sender.markTalkspurt();
     this.#format = format;
+    if (format.sampleRate !== this.#sender.clockRate) {
+      // Another clock: the receive statistics start again in its units (RFC 3550 §6.4.1 jitter is in timestamp units).
+      this.#sender.clockRate = format.sampleRate;
+      this.#remote.stats = undefined;
+    }
   }
 
   /** Sends one frame in the negotiated format; false when not sent (no format or remote, closed, DTMF on). */
@@ -191,7 +198,7 @@ export class RtpSession {
       txcount: this.#sender.packetCount,
       rxcount: this.#rxcount,
       txjitter: r.reportedJitter,
-      rxjitter: rx === undefined ? 0 : rx.jitter / CLOCK_RATE,
+      rxjitter: rx === undefined ? 0 : rx.jitter / rx.clockRate,
       remote_maxjitter: r.remoteJitter.max,
       remote_minjitter: r.remoteJitter.min,
       remote_normdevjitter: r.remoteJitter.mean,
@@ -250,9 +257,9 @@ export class RtpSession {
     }
     if (p.ssrc !== this.#remote.ssrc || this.#remote.stats === undefined) {
       this.#remote.ssrc = p.ssrc; // a new source (or restarted sender): statistics start again
-      this.#remote.stats = new ReceiveStats(CLOCK_RATE);
+      this.#remote.stats = new ReceiveStats(this.#sender.clockRate);
     }
-    const arrival = Math.round((performance.now() * CLOCK_RATE) / 1000);
+    const arrival = Math.round((performance.now() * this.#sender.clockRate) / 1000);
     this.#remote.stats.update(p.sequenceNumber, p.timestamp, arrival, p.payload.length);
     this.#rxcount++;
     this.#rxoctetcount += p.payload.length;

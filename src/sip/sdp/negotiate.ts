@@ -1,5 +1,5 @@
 /**
- * RFC 3264 offer/answer for G.711 audio, as Asterisk's res_pjsip_sdp_rtp does it: the answer lists the codecs we
+ * RFC 3264 offer/answer for audio (G.711, G.722, L16/16000), as Asterisk's res_pjsip_sdp_rtp does it: the answer lists the codecs we
  * share with the offer in the endpoint's `allow` order, each under the offerer's payload number (§6.1), and adds
  * telephone-event only when our DTMF mode sends RFC 4733 events and the offer has telephone-event/8000.
  */
@@ -22,11 +22,15 @@ export type NegotiateResult =
     }
   | { readonly ok: false; readonly reason: 'no-audio' | 'no-codec' };
 
-/** RFC 3551 static payload types and encoding names of the codecs we have. */
+/** Payload types (RFC 3551 static ones where they exist) and encoding names of the codecs we have. */
 export const CODECS: Record<CodecName, { readonly pt: number; readonly encoding: string; readonly clockRate: number }> =
   {
     ulaw: { pt: 0, encoding: 'PCMU', clockRate: 8000 },
     alaw: { pt: 8, encoding: 'PCMA', clockRate: 8000 },
+    // RFC 3551 §4.5.2: G.722's RTP clock is 8000 although it samples at 16 kHz.
+    g722: { pt: 9, encoding: 'G722', clockRate: 8000 },
+    // Not static in RFC 3551: the number Asterisk's RTP engine offers L16/16000 on.
+    slin16: { pt: 118, encoding: 'L16', clockRate: 16000 },
   };
 
 /** The payload type Asterisk offers telephone-event on. */
