@@ -71,7 +71,6 @@ function requestFor(core: Core, p: OutboundParams, id: string, extra: { originat
   });
 }
 
-
 /**
  * Set the `variables` body on a new channel. Values are set now; `report_events` takes effect only after the
  * response snapshot (trace s3: the 200 and the ChannelVarset events do not list B yet, StasisStart does).

@@ -69,7 +69,10 @@ export type ResourceHandlers<R extends ResourceName> = {
     : never;
 };
 
-export function resourceHandlers<R extends ResourceName>(_resource: R, table: ResourceHandlers<R>): ResourceHandlers<R> {
+export function resourceHandlers<R extends ResourceName>(
+  _resource: R,
+  table: ResourceHandlers<R>,
+): ResourceHandlers<R> {
   return table;
 }
 
@@ -154,7 +157,10 @@ function compile<O extends OperationDecl>(
       const typed: Record<string, unknown> = {};
       const env: Record<string, unknown> = { core, identity, request };
       for (const step of order) run(step, args, typed, env);
-      const result = await spec.handle(typed as ArgsOf<O, unknown>, env as unknown as HandlerEnv & TargetEnv<TargetKind>);
+      const result = await spec.handle(
+        typed as ArgsOf<O, unknown>,
+        env as unknown as HandlerEnv & TargetEnv<TargetKind>,
+      );
       return toHandlerResult(result);
     } catch (err) {
       if (err instanceof CoreError) toAriError(err);

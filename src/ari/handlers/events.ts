@@ -39,7 +39,10 @@ export const eventHandlers = resourceHandlers('events', {
           throw new AriError(400, 'Invalid event source URI scheme');
         }
       }
-      if (variables !== undefined && (variables === null || typeof variables !== 'object' || Array.isArray(variables))) {
+      if (
+        variables !== undefined &&
+        (variables === null || typeof variables !== 'object' || Array.isArray(variables))
+      ) {
         throw new AriError(400, 'Invalid user event data');
       }
       const userevent = { ...(variables as Record<string, unknown> | undefined), eventname: eventName };

@@ -1,5 +1,11 @@
 import type { Core } from '../../core/core.js';
-import type { Implemented, NotImplemented, ResourceHandlers, ServedByServer, ServerIdentity } from '../contract/implement.js';
+import type {
+  Implemented,
+  NotImplemented,
+  ResourceHandlers,
+  ServedByServer,
+  ServerIdentity,
+} from '../contract/implement.js';
 import { notImplemented, resourceHandlers } from '../contract/implement.js';
 import type { Handler, HandlerTable } from '../handler.js';
 import type { OperationDecl, ResourceName } from '../operation.js';
