@@ -372,7 +372,10 @@ function schemasFile(models) {
   const byId = new Map(models.map((m) => [m.id, m]));
   const isEvent = (m) => m.extends === 'Event' || m.extends === 'Message';
   const inner = (t) => /^List\[(.+)\]$/.exec(t)?.[1] ?? t;
-  const refs = (m) => Object.values(m.properties).map((p) => inner(p.type)).filter((t) => byId.has(t));
+  const refs = (m) =>
+    Object.values(m.properties)
+      .map((p) => inner(p.type))
+      .filter((t) => byId.has(t));
   // Models in dependency order (a model after every model its properties name).
   const order = [];
   const seen = new Set();
@@ -418,9 +421,10 @@ function schemasFile(models) {
     delete all.type;
     // asterisk_id is optional in the model but always on the wire (semantics.md §3.3).
     const rest = Object.fromEntries(Object.entries(base).filter(([k]) => k !== 'type'));
-    return props({ ...all, ...Object.fromEntries(Object.entries(rest).map(([k, p]) => [k, { ...p, required: true }])) }, [
-      `type: Type.Literal(${str(m.id)})`,
-    ]);
+    return props(
+      { ...all, ...Object.fromEntries(Object.entries(rest).map(([k, p]) => [k, { ...p, required: true }])) },
+      [`type: Type.Literal(${str(m.id)})`],
+    );
   };
   const events = order.filter(isEvent);
   let out =
