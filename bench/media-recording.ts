@@ -4,8 +4,8 @@
  * (`POST /channels/{id}/record?name=...&format=wav`), a window measures the server's CPU (whole and per thread)
  * and the bytes it writes (/proc/<pid>/io write_bytes), then every recording is stopped
  * (`POST /recordings/live/{name}/stop`), downloaded (`GET /recordings/stored/{name}/file`) and deleted. Frames
- * lost: every frame the calls send carries its number in its first samples (lib/frame-marker.ts); a file's
- * missing frames are the numbers absent between the first and the last it holds. Beside that, the audio's
+ * lost: every frame the calls send carries its due time in its first samples (lib/frame-marker.ts); a file's
+ * missing frames are the marks absent between the first and the last it holds. Beside that, the audio's
  * length against the time between the RecordingStarted and RecordingFinished events (the server's timestamps).
  * One JSON line per N.
  *
@@ -44,7 +44,6 @@ const args = parseBenchArgs(
 const counts = args.calls.split(',').map((s) => Math.round(positive('calls', s)));
 const concurrency = Math.round(positive('concurrency', args.concurrency));
 const BYTES_PER_MS = 16; // 8 kHz × 16-bit
-const FRAME_MS = 20;
 
 /** ARI timestamps look like 2026-12-06T21:04:43.495+0000 (Asterisk) or with +00:00. */
 function eventMs(timestamp: string | undefined): number | null {
@@ -139,10 +138,10 @@ async function stopAndCheck(ctx: StepContext, tally: RecTally): Promise<Record<s
     framesMissing += scan.missing;
     framesRepeated += scan.repeated;
     if (scan.missing > 0) withGaps++;
-    // Frame numbers are send times ÷ 20 ms (lib/rtp-send-clock.ts): compare them with the events' times.
+    // Marks are the frames' due times in epoch ms (lib/rtp-send-clock.ts): compare them with the events' times.
     if (scan.first !== null && scan.last !== null) {
-      startLagMs.add(((scan.first - Math.round(from / FRAME_MS)) | 0) * FRAME_MS);
-      finishLagMs.add(((Math.round(to / FRAME_MS) - scan.last) | 0) * FRAME_MS);
+      startLagMs.add((scan.first - (from >>> 0)) | 0);
+      finishLagMs.add(((to >>> 0) - scan.last) | 0);
     }
     const got = data.bytes / BYTES_PER_MS;
     const want = to - from;

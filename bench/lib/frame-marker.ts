@@ -1,20 +1,23 @@
 /**
- * A frame number written into the first samples of every 20 ms frame the load generator sends, so that a
- * recording can be checked frame by frame: which frames the file holds, which are missing. G.711 µ-law decodes
+ * A mark written into the first samples of every 20 ms frame the load generator sends — the frame's due time,
+ * epoch milliseconds modulo 2^32 — so that a recording can be checked frame by frame (which frames the file
+ * holds, which are missing, when they were sent) and a relayed frame's delay through the server measured. G.711 µ-law decodes
  * each code to one 16-bit value and encoding that value gives the code back (except the two codes for zero),
  * so the marker survives the server's decode to signed linear and its write to a wav file.
  *
  * Layout, in µ-law codes: MAGIC (±full scale, never produced by the −12 dBFS tone that fills the rest of the
- * frame), then the frame number as 8 nibbles, each sent as the code 0x10 | nibble.
+ * frame), then the mark as 8 nibbles, each sent as the code 0x10 | nibble.
  */
 import { ulawDecodeSample, ulawEncodeSample } from '../../src/media/codecs/g711.js';
 
 const MAGIC = [0x80, 0x00, 0x80, 0x00] as const;
 const NIBBLES = 8;
+/** Consecutive frames of a call are this many milliseconds apart. */
+const FRAME_MS = 20;
 /** Samples the marker takes at the start of each frame. */
 export const MARKER_SAMPLES = MAGIC.length + NIBBLES;
 
-/** Writes frame number `k` at `out[offset..offset + MARKER_SAMPLES)` (µ-law codes). */
+/** Writes mark `k` at `out[offset..offset + MARKER_SAMPLES)` (µ-law codes). */
 export function writeMarker(out: Buffer, offset: number, k: number): void {
   for (let i = 0; i < MAGIC.length; i++) out[offset + i] = MAGIC[i]!;
   for (let i = 0; i < NIBBLES; i++) out[offset + MAGIC.length + i] = 0x10 | ((k >>> (4 * (NIBBLES - 1 - i))) & 0x0f);
@@ -23,7 +26,7 @@ export function writeMarker(out: Buffer, offset: number, k: number): void {
 const MAGIC_LINEAR = MAGIC.map(ulawDecodeSample);
 
 /**
- * The frame number at `buf[offset..]` when the bytes are a marker as sent (µ-law codes, e.g. a relayed RTP
+ * The mark at `buf[offset..]` when the bytes are a marker as sent (µ-law codes, e.g. a relayed RTP
  * payload), else -1. No allocation: called per received packet.
  */
 export function readMarker(buf: Uint8Array, offset: number): number {
@@ -39,14 +42,14 @@ export function readMarker(buf: Uint8Array, offset: number): number {
 }
 
 export interface MarkerScan {
-  /** Distinct frame numbers found. */
+  /** Distinct marks found. */
   readonly frames: number;
-  /** The first and the last frame number in the audio (in the order found). */
+  /** The first and the last mark in the audio (in the order found): the frames' due times, epoch ms mod 2^32. */
   readonly first: number | null;
   readonly last: number | null;
-  /** Frames between the first and the last that the audio does not hold. */
+  /** Frames between the first and the last (20 ms apart) that the audio does not hold. */
   readonly missing: number;
-  /** Frame numbers found more than once. */
+  /** Marks found more than once. */
   readonly repeated: number;
 }
 
@@ -75,6 +78,7 @@ export function scanMarkers(samples: Int16Array): MarkerScan {
     i += MARKER_SAMPLES - 1;
   }
   // Frame numbers wrap at 2^32: the span is the unsigned difference.
-  const missing = first === null || last === null ? 0 : Math.max(0, ((last - first) >>> 0) + 1 - seen.size);
+  const span = first === null || last === null ? 0 : Math.round(((last - first) >>> 0) / FRAME_MS) + 1;
+  const missing = Math.max(0, span - seen.size);
   return { frames: seen.size, first, last, missing, repeated };
 }

@@ -9,7 +9,6 @@ import { encodeUlaw } from '../../src/media/codecs/g711.js';
 import { readMarker, writeMarker } from './frame-marker.js';
 
 const FRAME_SAMPLES = 160;
-const FRAME_MS = 20;
 const RTP_HEADER = 12;
 /** Packet buffers per call, used in turn, so a send still queued by the kernel is never overwritten. */
 const RING = 4;
@@ -40,8 +39,8 @@ export class RtpOut {
     });
   }
 
-  /** Sends frame k of the send clock, marked with `frameNumber` (the socket is connected to the server). */
-  send(k: number, frameNumber: number): void {
+  /** Sends frame k of the send clock, marked with its due time `dueMark` (the socket is connected to the server). */
+  send(k: number, dueMark: number): void {
     const buf = this.#packets[this.#ring]!;
     this.#ring = (this.#ring + 1) % RING;
     buf.writeUInt16BE(this.#seq & 0xffff, 2);
@@ -50,7 +49,7 @@ export class RtpOut {
     this.#ts += FRAME_SAMPLES;
     const offset = (k % 50) * FRAME_SAMPLES;
     TONE.copy(buf, RTP_HEADER, offset, offset + FRAME_SAMPLES);
-    writeMarker(buf, RTP_HEADER, frameNumber);
+    writeMarker(buf, RTP_HEADER, dueMark);
     this.socket.send(buf);
   }
 }
@@ -64,13 +63,13 @@ export function isG711(msg: Buffer): boolean {
 
 /**
  * A relayed peer frame's delay: arrival (`nowAbsMs`, epoch-based) minus the due time of the frame whose marker
- * the payload carries (frame numbers are due times ÷ 20 ms, mod 2^32); NaN without a marker.
+ * the payload carries (epoch ms mod 2^32); NaN without a marker.
  */
 export function relayDelayMs(msg: Buffer, nowAbsMs: number): number {
   let payload = RTP_HEADER + (msg[0]! & 0x0f) * 4;
   if (msg[0]! & 0x10 && msg.length >= payload + 4) payload += 4 + msg.readUInt16BE(payload + 2) * 4;
   const k = readMarker(msg, payload);
   if (k < 0) return NaN;
-  const nowFrame = Math.floor(nowAbsMs / FRAME_MS);
-  return nowAbsMs - (nowFrame - ((nowFrame - k) | 0)) * FRAME_MS;
+  const whole = Math.floor(nowAbsMs);
+  return (((whole >>> 0) - k) | 0) + (nowAbsMs - whole);
 }

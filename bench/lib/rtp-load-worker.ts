@@ -27,7 +27,7 @@ import {
 } from './rtp-load-sip.js';
 import type { SipMessage } from './rtp-load-sip.js';
 import { StreamRecorder, WindowTotals } from './rtp-streams.js';
-import { SendClock } from './rtp-send-clock.js';
+import { SendClock, SLOTS } from './rtp-send-clock.js';
 import { isG711, relayDelayMs, RtpOut } from './rtp-load-packets.js';
 
 const data = workerData as LoadWorkerData;
@@ -87,11 +87,12 @@ const counts = {
 let hangingUp = false;
 let exten = '';
 
-const clock = new SendClock((k) => {
+const clock = new SendClock((k, slot) => {
   let sent = 0;
-  for (const call of calls) {
+  for (let c = slot; c < calls.length; c += SLOTS) {
+    const call = calls[c];
     if (call?.state === 'up' && (call.sending || sendAll)) {
-      call.out.send(k, clock.frameNumber(k));
+      call.out.send(k, clock.dueMark(k, slot));
       counts.sent++;
       sent++;
     }

@@ -1,14 +1,19 @@
 /**
- * The load generator's 20 ms send clock: tick k is due at start + 20 k ms; a tick that fires late sends every
- * frame it missed, so the streams' timestamps stay on the schedule and the lateness shows at the receiver. Each
- * tick's own lateness is kept while recording: it is the client's event-loop delay, reported beside the
- * server's figures (a late client makes late frames that are not the server's doing).
+ * The load generator's send clock. The calls are spread over SLOTS sub-slots of the 20 ms frame (call c sends
+ * in slot c % SLOTS, 2 ms apart), as independent phones would be, so that no tick sends every call's frame in
+ * one burst: a long burst would also delay the timing of packets arriving meanwhile on the same thread, and
+ * the server would get the whole load at one instant. Sub-tick (k, s) is due at start + 20 k + 2 s ms; a tick
+ * that fires late sends every sub-tick it missed, so the streams' timestamps stay on schedule and the lateness
+ * shows at the receiver. Each sub-tick's own lateness is kept while recording: the client's event-loop delay,
+ * reported beside the server's figures (a late client makes late frames that are not the server's doing).
  */
 import { performance } from 'node:perf_hooks';
 import { LATE_THRESHOLD_MS, type LoadWindow } from './rtp-load-protocol.js';
 
 const FRAME_MS = 20;
-const MAX_TICKS = 1 << 16;
+export const SLOTS = 10;
+const SLOT_MS = FRAME_MS / SLOTS;
+const MAX_TICKS = 1 << 18;
 
 export interface SendClockStats {
   sendTicks: number;
@@ -19,7 +24,8 @@ export interface SendClockStats {
 
 export class SendClock {
   #start = 0;
-  #lastK = -1;
+  /** Sub-ticks delivered so far (sub-tick n = frame ⌊n / SLOTS⌋, slot n % SLOTS). */
+  #next = 0;
   #timer: NodeJS.Timeout | undefined;
   readonly #at = new Float64Array(MAX_TICKS);
   readonly #late = new Float32Array(MAX_TICKS);
@@ -27,27 +33,27 @@ export class SendClock {
   #ticks = 0;
   recording = false;
 
-  /** `sendFrame(k)` sends frame k on every sending call and returns how many packets went out. */
-  constructor(private readonly sendFrame: (k: number) => number) {}
+  /** `sendFrame(k, slot)` sends frame k on every sending call of the slot; returns how many packets went out. */
+  constructor(private readonly sendFrame: (k: number, slot: number) => number) {}
 
   /**
-   * Frame k's number on a clock shared by every thread and process: its due time (epoch ms) ÷ 20, modulo 2^32,
-   * so a frame found in a recording tells when it was sent.
+   * The due time of frame k in `slot` on a clock every thread and process shares: epoch milliseconds, modulo
+   * 2^32 (the frame marker), so a frame found in a recording or relayed back tells when it was due.
    */
-  frameNumber(k: number): number {
-    return (Math.round((performance.timeOrigin + this.#start) / FRAME_MS) + k) >>> 0;
+  dueMark(k: number, slot: number): number {
+    return Math.round(performance.timeOrigin + this.#start + k * FRAME_MS + slot * SLOT_MS) >>> 0;
   }
 
   start(): void {
     this.#start = performance.now();
-    this.#timer = setTimeout(() => this.#tick(), FRAME_MS);
+    this.#timer = setTimeout(() => this.#tick(), SLOT_MS);
   }
 
   stop(): void {
     clearTimeout(this.#timer);
   }
 
-  /** The ticks that fired in the window. */
+  /** The sub-ticks that fired in the window. */
   stats(w: LoadWindow): SendClockStats {
     const out: SendClockStats = { sendTicks: 0, sendTicksLate: 0, sendMaxLateMs: 0, sent: 0 };
     for (let i = 0; i < this.#ticks; i++) {
@@ -62,12 +68,11 @@ export class SendClock {
 
   #tick(): void {
     const now = performance.now();
-    const kDue = Math.floor((now - this.#start) / FRAME_MS);
-    if (kDue > this.#lastK) {
-      const late = now - (this.#start + (this.#lastK + 1) * FRAME_MS);
+    const due = Math.floor((now - this.#start) / SLOT_MS);
+    if (due >= this.#next) {
+      const late = now - (this.#start + this.#next * SLOT_MS);
       let sent = 0;
-      for (let k = this.#lastK + 1; k <= kDue; k++) sent += this.sendFrame(k);
-      this.#lastK = kDue;
+      for (; this.#next <= due; this.#next++) sent += this.sendFrame(Math.floor(this.#next / SLOTS), this.#next % SLOTS); // prettier-ignore
       if (this.recording && this.#ticks < MAX_TICKS) {
         this.#at[this.#ticks] = performance.timeOrigin + now;
         this.#late[this.#ticks] = late;
@@ -75,7 +80,7 @@ export class SendClock {
         this.#ticks++;
       }
     }
-    const next = this.#start + (this.#lastK + 1) * FRAME_MS;
+    const next = this.#start + this.#next * SLOT_MS;
     this.#timer = setTimeout(() => this.#tick(), Math.max(0, next - performance.now()));
   }
 }
