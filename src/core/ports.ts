@@ -54,6 +54,11 @@ export interface ChannelDriver {
   request(resource: string, request: ChannelRequest): Channel | { error: string };
   /** Ids that the request would create, to check them for duplicates before creating anything. */
   idsFor?(request: ChannelRequest): readonly string[];
+  /**
+   * Whether `name` names something this technology is configured with (the WebSocket driver: a
+   * `websocket_client.conf` connection id), for checks made before a request (externalMedia's external_host).
+   */
+  knowsResource?(name: string): boolean;
 }
 
 /** A dialplan location. */

@@ -35,6 +35,11 @@ export interface EngineOptions {
 
 /** A feature of the engine that handles some commands (playback, recording, ...). */
 export interface EngineFeature {
+  /**
+   * Open the edge of a kind this feature provides (an external media transport): give `channel` its edge and
+   * answer the open request; undefined when the kind is not this feature's.
+   */
+  openEdge?(channel: MediaChannel, spec: EdgeSpec): Promise<MediaReply> | MediaReply | undefined;
   /** Handle `cmd` for `channel`; false when it is not this feature's. */
   command(channel: MediaChannel, cmd: MediaCommand): boolean;
   sourceEnded?(channel: MediaChannel, slot: SourceSlot, source: ClockedSource): void;
@@ -144,7 +149,21 @@ export class MediaEngine implements MediaChannelHost {
           ...(slot !== undefined && { statsSlot: slot }),
         };
       }
+      default:
+        return this.#openFeatureEdge(id, channel, spec);
     }
+  }
+
+  async #openFeatureEdge(id: number, channel: MediaChannel, spec: EdgeSpec): Promise<MediaReply> {
+    for (const feature of this.features) {
+      const opening = feature.openEdge?.(channel, spec);
+      if (opening === undefined) continue;
+      const reply = await opening;
+      if (!reply.ok) this.channels.delete(id);
+      return reply;
+    }
+    this.channels.delete(id);
+    return { ok: false, error: `no edge of kind ${spec.kind}` };
   }
 
   /** One pool per address and range, holding this worker's share of the even ports. */

@@ -9,7 +9,7 @@
 import { decodeAlaw, decodeUlaw, encodeAlaw, encodeUlaw } from './g711.js';
 import { G722Decoder, G722Encoder, G722_PAYLOAD_TYPE, G722_RTP_CLOCK_RATE, G722_SAMPLE_RATE } from './g722/index.js';
 
-export type AudioCodecName = 'ulaw' | 'alaw' | 'g722' | 'slin16';
+export type AudioCodecName = 'ulaw' | 'alaw' | 'g722' | 'slin' | 'slin16';
 
 export interface AudioCodecInfo {
   /** Rate of the decoded audio. */
@@ -22,11 +22,15 @@ export interface AudioCodecInfo {
   readonly encoding: string;
 }
 
-/** Asterisk's table (rtp_engine.c): PCMU 0, PCMA 8, G722 9, L16/16000 on 118. */
+/**
+ * Asterisk's table (rtp_engine.c): PCMU 0, PCMA 8, G722 9, 8 kHz signed linear on 10 (RFC 3551 gives 10 to
+ * 44.1 kHz stereo L16; Asterisk uses it for `slin`), L16/16000 on 118.
+ */
 export const AUDIO_CODECS: Readonly<Record<AudioCodecName, AudioCodecInfo>> = {
   ulaw: { rate: 8000, clockRate: 8000, payloadType: 0, encoding: 'PCMU' },
   alaw: { rate: 8000, clockRate: 8000, payloadType: 8, encoding: 'PCMA' },
   g722: { rate: G722_SAMPLE_RATE, clockRate: G722_RTP_CLOCK_RATE, payloadType: G722_PAYLOAD_TYPE, encoding: 'G722' },
+  slin: { rate: 8000, clockRate: 8000, payloadType: 10, encoding: 'L16' },
   slin16: { rate: 16000, clockRate: 16000, payloadType: 118, encoding: 'L16' },
 };
 
@@ -138,6 +142,7 @@ export function createFrameCoder(name: AudioCodecName): FrameCoder {
       return new G711Coder(info, name);
     case 'g722':
       return new G722Coder(info);
+    case 'slin':
     case 'slin16':
       return new LinearCoder(info);
   }
