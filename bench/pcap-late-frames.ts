@@ -4,16 +4,20 @@
  * stamps a packet while the sender's sendmsg() runs, so the capture times are the server's send times, whatever
  * the receiving client's event loop was doing.
  *
- *   tcpdump -i lo -s 64 -w /tmp/rtp.pcap 'udp and not port 5060' &   # during a benchmark window
- *   node --import tsx bench/pcap-late-frames.ts /tmp/rtp.pcap [--from S] [--to S] [--src-ports 20000-40000]
+ *   tcpdump -i lo -s 80 -w /tmp/rtp.pcap 'udp dst portrange 50000-59999' &   # during a benchmark window
+ *   node --import tsx bench/pcap-late-frames.ts /tmp/rtp.pcap [--from S] [--to S] [--dst-ports 50000-59999]
  *
  * Every UDP flow (source port → destination port) that carries RTP version 2 with payload type 0 or 8 is a
- * stream; --src-ports keeps the flows whose source port is in the range (the server's RTP ports). --from/--to
- * are seconds after the first packet. Prints one JSON line with the same fields as a benchmark window.
+ * stream; --src-ports / --dst-ports keep the flows whose ports are in the range (the load generator's RTP
+ * sockets use 50000–59999, so `--dst-ports 50000-59999` is what the server sent). A payload that still holds a
+ * sender's frame marker (a relayed frame; capture at least 80 bytes) gives the delay from its due time to its
+ * capture (`e2e_ms`). --from/--to are seconds after the first packet. Prints one JSON line with the same fields
+ * as a benchmark window.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { windowReport } from './lib/rtp-load.js';
+import { relayDelayMs } from './lib/rtp-load-packets.js';
 import { StreamRecorder, WindowTotals } from './lib/rtp-streams.js';
 import { printJson } from './lib/stats.js';
 
@@ -23,6 +27,7 @@ const { values, positionals } = parseArgs({
     from: { type: 'string', default: '0' },
     to: { type: 'string', default: '1e9' },
     'src-ports': { type: 'string' },
+    'dst-ports': { type: 'string' },
   },
 });
 const file = positionals[0];
@@ -39,6 +44,11 @@ interface Packet {
   seq: number;
   ts: number;
   ssrc: number;
+  e2eMs: number;
+}
+
+function range(raw: string | undefined): [number, number] {
+  return (raw ?? '0-65535').split('-').map(Number) as [number, number];
 }
 
 function readPcap(buf: Buffer): Packet[] {
@@ -48,7 +58,8 @@ function readPcap(buf: Buffer): Packet[] {
   const link = buf.readUInt32LE(20);
   const linkLen = link === LINKTYPE_ETHERNET ? 14 : link === LINKTYPE_LINUX_SLL ? 16 : -1;
   if (linkLen < 0) throw new Error(`${file}: link type ${link} (expected Ethernet or Linux cooked)`);
-  const [lo, hi] = (values['src-ports'] ?? '0-65535').split('-').map(Number) as [number, number];
+  const [lo, hi] = range(values['src-ports']);
+  const [dlo, dhi] = range(values['dst-ports']);
   const out: Packet[] = [];
   for (let at = 24; at + 16 <= buf.length;) {
     const atMs = buf.readUInt32LE(at) * 1000 + buf.readUInt32LE(at + 4) / divisor;
@@ -60,16 +71,18 @@ function readPcap(buf: Buffer): Packet[] {
     const rtp = udp + 8;
     if (rtp + 12 > at) continue;
     const src = buf.readUInt16BE(udp);
-    if (src < lo || src > hi) continue;
+    const dst = buf.readUInt16BE(udp + 2);
+    if (src < lo || src > hi || dst < dlo || dst > dhi) continue;
     if (buf[rtp]! >> 6 !== 2) continue;
     const pt = buf[rtp + 1]! & 0x7f;
     if (pt !== 0 && pt !== 8) continue;
     out.push({
       atMs,
-      flow: src * 65536 + buf.readUInt16BE(udp + 2),
+      flow: src * 65536 + dst,
       seq: buf.readUInt16BE(rtp + 2),
       ts: buf.readUInt32BE(rtp + 4),
       ssrc: buf.readUInt32BE(rtp + 8),
+      e2eMs: relayDelayMs(buf.subarray(rtp, at), atMs),
     });
   }
   return out;
@@ -89,7 +102,7 @@ for (const p of packets) {
 }
 const recorder = new StreamRecorder(flows.size, Math.max(...perFlow));
 recorder.start(first);
-for (const p of packets) recorder.add(flows.get(p.flow)!, p.atMs, p.seq, p.ts, p.ssrc);
+for (const p of packets) recorder.add(flows.get(p.flow)!, p.atMs, p.seq, p.ts, p.ssrc, p.e2eMs);
 const totals = new WindowTotals();
 for (let c = 0; c < flows.size; c++) recorder.analyze(c, fromMs, toMs, totals);
 const seconds = (toMs - fromMs) / 1000;
@@ -113,9 +126,9 @@ printJson({
       maxLateMs: totals.maxLateMs,
       lateHist: Array.from(totals.lateHist),
       ssrcChanges: totals.ssrcChanges,
-      e2ePackets: 0,
-      e2eMaxMs: 0,
-      e2eHist: [],
+      e2ePackets: totals.e2ePackets,
+      e2eMaxMs: totals.e2eMaxMs,
+      e2eHist: Array.from(totals.e2eHist),
       sendTicks: 0,
       sendTicksLate: 0,
       sendMaxLateMs: 0,

@@ -34,6 +34,8 @@ const data = workerData as LoadWorkerData;
 process.noDeprecation = true; // DEP0112 (dgram _handle), see newCall
 const port = parentPort!;
 const LOCAL_HOST = '127.0.0.1';
+/** The client's RTP ports: 50000–59999, 2 500 a worker (see bindInRange). */
+const RTP_PORTS = { first: 50_000, perWorker: 2_500 } as const;
 /** RFC 3261 §17.1.1.2 Timer A starts at T1 and doubles; Timer E caps at T2. */
 const T1_MS = 500;
 const T2_MS = 4000;
@@ -125,9 +127,31 @@ function end(call: Call): void {
   call.rtp.close();
 }
 
+/**
+ * The call's RTP socket takes the next free port of this worker's share of RTP_PORTS, so that a capture can tell
+ * the client's streams from the server's by port (pcap-late-frames.ts --dst-ports); any port when all are taken.
+ */
+let nextPort = RTP_PORTS.first + data.index * RTP_PORTS.perWorker;
+async function bindInRange(socket: Socket): Promise<void> {
+  const end = RTP_PORTS.first + (data.index + 1) * RTP_PORTS.perWorker;
+  while (nextPort < end) {
+    const port = nextPort++;
+    const ok = await new Promise<boolean>((resolve) => {
+      const onError = (): void => resolve(false);
+      socket.once('error', onError);
+      socket.bind(port, LOCAL_HOST, () => {
+        socket.off('error', onError);
+        resolve(true);
+      });
+    });
+    if (ok) return;
+  }
+  await new Promise<void>((resolve) => socket.bind(0, LOCAL_HOST, resolve));
+}
+
 async function newCall(c: number, measured: boolean): Promise<Call> {
   const rtp = createSocket('udp4');
-  await new Promise<void>((resolve) => rtp.bind(0, LOCAL_HOST, resolve));
+  await bindInRange(rtp);
   // An unmeasured call stops reading: its socket buffer fills and the kernel drops the rest, so receiving costs
   // this client nothing. (`_handle` is Node's deprecated handle accessor; recvStop is libuv's uv_udp_recv_stop.)
   if (!measured) (rtp as unknown as { _handle: { recvStop(): number } })._handle.recvStop();
