@@ -38,6 +38,8 @@ export default tseslint.config(
   { files: ['src/dialplan/**'], rules: restrict(['**/ari/**', '**/channels/**', '**/cli/**']) },
   { files: ['src/sip/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']) },
   { files: ['src/rtp/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/media/**']) },
+  // Network client helpers (outbound WebSockets) used by the media plane and the ARI server alike: Node and `ws` only.
+  { files: ['src/net/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/media/**', '**/plane/**', '**/sip/**', '**/rtp/**', '**/config/**']) },
   { files: ['src/media/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/rtp/**']) },
   { files: ['src/ari/**'], rules: restrict(['**/channels/**', '**/dialplan/**', '**/cli/**', '**/plane/**']) },
   // The typed client is for applications: it knows the operation tables and the wire models, nothing of the server.

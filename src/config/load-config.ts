@@ -17,6 +17,7 @@ import { parsePjsipConfig } from './pjsip-config.js';
 import type { PjsipConfig, RtpConfig } from './pjsip-types.js';
 import { parseRtpConfig } from './rtp-config.js';
 import { parseMediaConfig, type MediaConfig } from './media-config.js';
+import { parseWebSocketClientConfig, type WebSocketClientConfig } from './websocket-client-config.js';
 
 export interface LoadedConfig {
   /** The folder the files were read from (the package's `config/` when none was given). */
@@ -28,6 +29,8 @@ export interface LoadedConfig {
   readonly rtp: RtpConfig;
   /** asterisk.conf directories, musiconhold.conf, indications.conf. */
   readonly media: MediaConfig;
+  /** websocket_client.conf: outbound WebSocket connections by name. */
+  readonly websocketClients: ReadonlyMap<string, WebSocketClientConfig>;
   /** Every file's parse and option errors, in the order ari, http, extensions, pjsip, rtp, media. */
   readonly errors: readonly ConfError[];
 }
@@ -119,6 +122,8 @@ export function loadConfig(configDir: string | undefined): LoadedConfig {
     dir,
   );
   errors.push(...media.errors);
+  const websocketClients = parseWebSocketClientConfig(loadConf(dir, 'websocket_client.conf', errors) ?? EMPTY);
+  errors.push(...websocketClients.errors);
   return {
     dir,
     ari: ari.config,
@@ -127,6 +132,7 @@ export function loadConfig(configDir: string | undefined): LoadedConfig {
     pjsip: pjsip.config,
     rtp: rtp.config,
     media: media.config,
+    websocketClients: websocketClients.config,
     errors,
   };
 }

@@ -11,6 +11,7 @@ import { Dispatcher } from './dispatcher.js';
 import { EventsEndpoint } from './events-endpoint.js';
 import { readBody } from './http-body.js';
 import { toAriRequest, writeRawResponse, writeResponse } from './http-transport.js';
+import { MediaEndpoint, mediaConnectionPath, type MediaRouteOptions } from './media-endpoint.js';
 import { errorResponse } from './responses.js';
 import type { AriLogger, AriRequest, AriResponse, AriServerOptions } from './types.js';
 import { ariRelativePath, normalizePrefix, splitTarget } from './uri.js';
@@ -26,6 +27,8 @@ const SILENT: AriLogger = { info: () => undefined, warn: () => undefined, error:
 
 export class AriServer {
   readonly #opts: AriServerOptions;
+  /** `<prefix>/media/<connection id>`: WebSocket media channels' sockets (when a driver serves them). */
+  readonly #media: MediaEndpoint | undefined;
   readonly #logger: AriLogger;
   readonly #prefix: string;
   readonly #maxBodyBytes: number;
@@ -34,9 +37,10 @@ export class AriServer {
   readonly #http: Server;
   #closing: Promise<void> | undefined;
 
-  constructor(opts: AriServerOptions) {
+  constructor(opts: AriServerOptions & MediaRouteOptions) {
     this.#opts = opts;
     this.#logger = opts.logger ?? SILENT;
+    this.#media = opts.mediaConnections && new MediaEndpoint(opts.mediaConnections, opts.serverHeader, this.#logger);
     this.#prefix = normalizePrefix(opts.prefix);
     this.#maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#dispatcher = new Dispatcher({
@@ -83,6 +87,7 @@ export class AriServer {
   close(): Promise<void> {
     this.#closing ??= new Promise((resolve) => {
       this.#events.closeAll();
+      this.#media?.closeAll();
       this.#http.close(() => resolve());
       this.#http.closeAllConnections();
     });
@@ -103,6 +108,12 @@ export class AriServer {
 
   async #handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { path } = splitTarget(req.url ?? '/');
+    const media = this.#media;
+    const mediaId = media && mediaConnectionPath(path, this.#prefix);
+    if (media && mediaId !== undefined) {
+      writeResponse(res, media.plainResponse(mediaId), this.#opts.serverHeader, false);
+      return;
+    }
     const ariPath = ariRelativePath(path, this.#prefix);
     if (ariPath === undefined) {
       writeResponse(res, errorResponse(404, 'Resource not found'), this.#opts.serverHeader, this.#opts.pretty);
@@ -119,7 +130,14 @@ export class AriServer {
     socket.on('error', (err: Error) => this.#logger.warn({ err }, 'ARI upgrade socket error'));
     const server = this.#opts.serverHeader;
     try {
-      const ariPath = ariRelativePath(splitTarget(req.url ?? '/').path, this.#prefix);
+      const { path } = splitTarget(req.url ?? '/');
+      const media = this.#media;
+      const mediaId = media && mediaConnectionPath(path, this.#prefix);
+      if (media && mediaId !== undefined) {
+        media.upgrade(req, socket, head, mediaId);
+        return;
+      }
+      const ariPath = ariRelativePath(path, this.#prefix);
       if (ariPath === undefined) {
         writeRawResponse(socket, errorResponse(404, 'Resource not found'), server, this.#opts.pretty);
         return;

@@ -1,0 +1,113 @@
+/**
+ * The main thread's side of one WebSocket channel's connection to its app: when the socket is up (client mode:
+ * the worker connected; server mode: the app's socket reached the HTTP server) MEDIA_START goes out with the
+ * channel variables of that moment, then the call is answered unless `n` was given — chan_websocket's
+ * websocket_handoff_to_channel. The app's ANSWER and HANGUP, the socket closing and a failed connection come back
+ * here as media events and become the channel's answer and hangup. In server mode this is also the relay between
+ * the app's socket and the edge in the worker.
+ */
+import { Cause } from '../../core/causes.js';
+import type { Channel } from '../../core/channel/channel.js';
+import type { MediaLeg } from '../../core/media/media-plane.js';
+import type { MediaEvent } from '../../core/media/media-protocol.js';
+import type { MediaSocketHandler, MediaSocketPeer } from '../../core/media/websocket-protocol.js';
+
+/** AST_CAUSE_NO_ROUTE_DESTINATION: a client connection that could not be made (webchan_call). */
+const CAUSE_NO_ROUTE_DESTINATION = 3;
+/** WebSocket close code for a channel that ends without its own reason (webchan_hangup's default). */
+const CLOSE_NORMAL = 1000;
+
+export class WebSocketMediaConnection implements MediaSocketHandler {
+  #peer: MediaSocketPeer | undefined;
+  #attached = false;
+  #closeCode = CLOSE_NORMAL;
+
+  constructor(
+    readonly channel: Channel,
+    readonly leg: MediaLeg,
+    /** Server mode: the app connects to us (the connection id is a fresh UUID). */
+    readonly isServer: boolean,
+    readonly noAutoAnswer: boolean,
+  ) {
+    channel.onMediaEvent((event) => this.#onEvent(event));
+  }
+
+  /** Server mode: whether the app's socket has been attached (a second one is refused with 409). */
+  get isAttached(): boolean {
+    return this.#attached;
+  }
+
+  /** The channel is called: a client connection is made now (chan_websocket connects in `call`). */
+  call(): void {
+    if (!this.isServer) this.leg.send({ op: 'websocket-connect' });
+  }
+
+  /** Server mode: the HTTP server completed the app's handshake. */
+  attach(peer: MediaSocketPeer): void {
+    this.#peer = peer;
+    this.#attached = true;
+    this.#up();
+  }
+
+  // MediaSocketHandler (server mode): the app's messages go to the edge in the worker.
+
+  message(data: Uint8Array | string): void {
+    if (!this.channel.isDestroyed) this.leg.send({ op: 'websocket-rx', data });
+  }
+
+  closed(how: 'remote' | 'error'): void {
+    this.#peer = undefined;
+    // chan_websocket: a CLOSE from the app is a normal hangup; a read or write failure is "network out of order".
+    this.channel.queueHangup(how === 'remote' ? Cause.NORMAL_CLEARING : Cause.FAILURE);
+  }
+
+  /** The channel is gone: the app's socket is closed with the code the end of the call chose. */
+  hangup(): void {
+    const peer = this.#peer;
+    this.#peer = undefined;
+    peer?.close(this.#closeCode);
+  }
+
+  #onEvent(event: MediaEvent): void {
+    switch (event.ev) {
+      case 'websocket-tx':
+        this.#peer?.send(event.data);
+        return;
+      case 'websocket-connected':
+        this.#up();
+        return;
+      case 'websocket-failed':
+        this.channel.queueHangup(CAUSE_NO_ROUTE_DESTINATION);
+        return;
+      case 'websocket-answer':
+        this.#answer();
+        return;
+      case 'websocket-hangup':
+        this.#closeCode = event.closeCode;
+        this.channel.queueHangup(event.cause);
+        return;
+      default:
+        return;
+    }
+  }
+
+  /** MEDIA_START with every channel variable, most recently set first (Asterisk adds variables at the head). */
+  #up(): void {
+    if (this.channel.isDestroyed) return;
+    const variables = [...this.channel.vars].reverse();
+    this.leg.send({ op: 'websocket-start', variables });
+    if (!this.noAutoAnswer) this.#answer();
+  }
+
+  /**
+   * ANSWER queued on the channel: a dial waiting for it sees the answer; a channel nobody dials goes Up as
+   * `ast_read` makes it for an ANSWER control frame.
+   */
+  #answer(): void {
+    const channel = this.channel;
+    const isUp = (): boolean => channel.isDestroyed || channel.state === 'Up';
+    if (isUp()) return;
+    channel.receive({ kind: 'control', indication: 'answer' });
+    if (!isUp()) channel.setState('Up');
+  }
+}

@@ -1,0 +1,101 @@
+/**
+ * The WebSocket media feature of a media engine: the edges of WebSocket channels (websocket-edge.ts), their
+ * client connections (opened here, in the worker that holds the channel's media, so client-mode audio never
+ * crosses to the main thread), the relay of server-mode messages, and the one media clock that dequeues every
+ * edge's frames at 20 ms.
+ */
+import type { EdgeSpec, MediaCommand, MediaReply } from '../../core/media/media-protocol.js';
+import { MAX_MEDIA_MESSAGE_BYTES, type WebSocketEvent } from '../../core/media/websocket-protocol.js';
+import { connectWebSocket } from '../../net/websocket-client.js';
+import type { EngineFeature, MediaEngine } from '../engine.js';
+import type { MediaChannel } from '../media-channel.js';
+import type { PlaneSettings } from '../plane-settings.js';
+import { ClientSocket, RelayedSocket } from './media-socket.js';
+import { WebSocketEdge } from './websocket-edge.js';
+
+class WebSocketFeature implements EngineFeature {
+  readonly #edges = new Set<WebSocketEdge>();
+  readonly #connecting = new Map<WebSocketEdge, AbortController>();
+  #unsubscribeClock: (() => void) | undefined;
+
+  constructor(private readonly engine: MediaEngine) {}
+
+  openEdge(channel: MediaChannel, spec: EdgeSpec): MediaReply | undefined {
+    if (spec.kind !== 'websocket') return undefined;
+    const emit = (event: WebSocketEvent): void => this.engine.emit(channel.id, event);
+    const edge = new WebSocketEdge(channel, spec, emit);
+    // Server mode: the app's socket is in the main thread, reached through the relay from the start.
+    if (spec.client === undefined) edge.attach(new RelayedSocket(emit));
+    channel.edge = edge;
+    this.#edges.add(edge);
+    this.#unsubscribeClock ??= this.engine.clock.subscribe(this.#tick);
+    return { ok: true };
+  }
+
+  command(channel: MediaChannel, cmd: MediaCommand): boolean {
+    const edge = channel.edge;
+    switch (cmd.op) {
+      case 'websocket-connect':
+        if (edge instanceof WebSocketEdge) void this.#connect(edge);
+        return true;
+      case 'websocket-start':
+        if (edge instanceof WebSocketEdge) edge.start(cmd.variables);
+        return true;
+      case 'websocket-rx':
+        if (edge instanceof WebSocketEdge) edge.receive(cmd.data);
+        return true;
+      default:
+        return false;
+    }
+  }
+
+  closed(channel: MediaChannel): void {
+    const edge = channel.edge;
+    if (!(edge instanceof WebSocketEdge)) return;
+    this.#connecting.get(edge)?.abort();
+    this.#edges.delete(edge);
+    if (this.#edges.size === 0 && this.#unsubscribeClock !== undefined) {
+      this.#unsubscribeClock();
+      this.#unsubscribeClock = undefined;
+    }
+  }
+
+  /** Client mode: dial the app (res_websocket_client's tries), then tell the core. */
+  async #connect(edge: WebSocketEdge): Promise<void> {
+    const client = edge.spec.client;
+    if (client === undefined || this.#connecting.has(edge) || edge.isClosed) return;
+    const abort = new AbortController();
+    this.#connecting.set(edge, abort);
+    const emit = (event: WebSocketEvent): void => this.engine.emit(edge.channel.id, event);
+    const result = await connectWebSocket(client.target, {
+      query: client.query,
+      signal: abort.signal,
+      maxPayload: MAX_MEDIA_MESSAGE_BYTES,
+    });
+    this.#connecting.delete(edge);
+    if (!result.ok) {
+      if (!edge.isClosed) emit({ ev: 'websocket-failed', reason: result.reason });
+      return;
+    }
+    if (edge.isClosed) {
+      result.socket.close(1000);
+      return;
+    }
+    // The client's write timeout is its connection_timeout (res_websocket_client passes it as the socket's).
+    const socket = new ClientSocket(result.socket, client.target.connectionTimeoutMs, {
+      message: (data) => edge.receive(data),
+      ended: (how) => edge.socketEnded(how),
+    });
+    edge.attach(socket);
+    emit({ ev: 'websocket-connected' });
+  }
+
+  readonly #tick = (): void => {
+    for (const edge of this.#edges) if (edge.isTicking) edge.tick();
+  };
+}
+
+/** The WebSocket feature of a media engine (WebSocket channels are opened with an EdgeSpec of kind `websocket`). */
+export function installWebSocket(engine: MediaEngine, _settings: PlaneSettings): void {
+  engine.features.push(new WebSocketFeature(engine));
+}

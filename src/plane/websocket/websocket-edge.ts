@@ -1,0 +1,226 @@
+/**
+ * The edge of a WebSocket media channel (chan_websocket): what the channel sends goes to the app as one BINARY
+ * message per frame, in the channel's format; what the app sends is queued (media-queue.ts) and read into the
+ * pipeline one frame per media clock tick; TEXT messages are commands (websocket-commands.ts) and events.
+ *
+ * Nothing reaches the app before MEDIA_START: the edge holds its output until the core says the socket is up
+ * (`start`, with the channel variables), and holds what the app sends until then too. Asterisk can let a frame
+ * out first (#1712); here MEDIA_START is always the first message.
+ *
+ * Media direction is the app's: `in` (the app only hears) drops what it sends and stops the dequeue clock, so the
+ * queue freezes; `out` (it only speaks) sends it nothing.
+ */
+import type {
+  ControlMessageFormat,
+  WebSocketEdgeSpec,
+  WebSocketEvent,
+  WebSocketMediaDirection,
+} from '../../core/media/websocket-protocol.js';
+import { WEBSOCKET_PTIME_MS, optimalFrameSize } from '../../core/media/websocket-protocol.js';
+import type { MediaChannel } from '../media-channel.js';
+import type { MediaEdge } from '../pipeline.js';
+import { frameSamples } from '../pipeline.js';
+import { formatControl, parseControl, type ControlEvent } from './control-codec.js';
+import { MediaQueue, XOFF_LEVEL, XON_LEVEL, type QueueMarker } from './media-queue.js';
+import { CLOSE_GOING_AWAY, CLOSE_NORMAL, type MediaSocketPort } from './media-socket.js';
+import { runCommand, type CommandTarget } from './websocket-commands.js';
+import { wireAudio, type WireAudio } from './wire-audio.js';
+
+/** Q.850 causes chan_websocket hangs up with. */
+const CAUSE_NORMAL = 16;
+const CAUSE_NETWORK_OUT_OF_ORDER = 38;
+/** Messages from the app kept while MEDIA_START is on its way (a few ms): beyond this they are dropped. */
+const MAX_EARLY_MESSAGES = 1024;
+/** Codecs whose RTP payload is the same bytes as on the socket: relayed frames go out unchanged. */
+const RELAYABLE = new Set(['ulaw', 'alaw', 'g722']);
+
+export class WebSocketEdge implements MediaEdge, CommandTarget {
+  readonly rate: number;
+  readonly codec: string | undefined;
+  readonly queue: MediaQueue;
+  readonly passthrough: boolean;
+  readonly format: ControlMessageFormat;
+  direction: WebSocketMediaDirection;
+  #socket: MediaSocketPort | undefined;
+  #started = false;
+  #early: (Uint8Array | string)[] = [];
+  #closed = false;
+  /** What the socket is closed with when the channel ends (set by HANGUP and socket failures). */
+  #closeCode = CLOSE_NORMAL;
+  readonly #tx: WireAudio;
+  readonly #rx: WireAudio;
+  #frame: Uint8Array;
+  #pcm: Int16Array;
+
+  constructor(
+    readonly channel: MediaChannel,
+    readonly spec: WebSocketEdgeSpec,
+    private readonly emit: (event: WebSocketEvent) => void,
+  ) {
+    this.#tx = wireAudio(spec.codec);
+    this.#rx = wireAudio(spec.codec);
+    this.rate = this.#tx.rate;
+    this.codec = RELAYABLE.has(spec.codec) ? spec.codec : undefined;
+    this.passthrough = spec.passthrough;
+    this.format = spec.controlFormat;
+    this.direction = spec.direction;
+    const frameBytes = optimalFrameSize(spec.codec, spec.passthrough);
+    this.queue = new MediaQueue(frameBytes, {
+      xoff: () => this.sendEvent({ event: 'MEDIA_XOFF' }),
+      xon: () => this.sendEvent({ event: 'MEDIA_XON' }),
+      drained: () => this.sendEvent({ event: 'QUEUE_DRAINED' }),
+      marker: (m: QueueMarker) =>
+        this.sendEvent({
+          event: m.kind === 'mark' ? 'MEDIA_MARK_PROCESSED' : 'MEDIA_BUFFERING_COMPLETED',
+          correlationId: m.id,
+        }),
+    });
+    this.#frame = new Uint8Array(Math.max(frameBytes, this.#tx.bytesFor(frameSamples(this.rate))));
+    this.#pcm = new Int16Array(this.#rx.samplesIn(this.#frame.length));
+  }
+
+  get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** Whether the media clock should tick this edge (chan_websocket runs its timer unless the direction is `in`). */
+  get isTicking(): boolean {
+    return this.#started && !this.#closed && this.direction !== 'in';
+  }
+
+  /** The socket the edge talks through (client mode: once connected; server mode: the relay, from the start). */
+  attach(socket: MediaSocketPort): void {
+    this.#socket = socket;
+  }
+
+  /** The socket is up: MEDIA_START first, then whatever the app already sent. */
+  start(variables: readonly (readonly [string, string])[]): void {
+    if (this.#started || this.#closed || this.#socket === undefined) return;
+    const { spec } = this;
+    this.#started = true;
+    this.sendEvent({
+      event: 'MEDIA_START',
+      connectionId: spec.connectionId,
+      channel: spec.channelName,
+      format: spec.codec,
+      optimalFrameSize: this.queue.frameBytes,
+      ptime: WEBSOCKET_PTIME_MS,
+      variables,
+    });
+    const early = this.#early;
+    this.#early = [];
+    for (const message of early) this.receive(message);
+  }
+
+  /** A message from the app. */
+  receive(data: Uint8Array | string): void {
+    if (this.#closed) return;
+    if (!this.#started) {
+      if (this.#early.length < MAX_EARLY_MESSAGES) this.#early.push(data);
+      return;
+    }
+    if (typeof data !== 'string') {
+      // The app's audio is dropped while it only listens (`in`).
+      if (this.direction !== 'in') this.queue.push(data);
+      return;
+    }
+    const parsed = parseControl(data, Buffer.byteLength(data, 'utf8'), this.format);
+    switch (parsed.kind) {
+      case 'command':
+        runCommand(this, parsed.command);
+        return;
+      case 'invalid-json':
+        this.sendEvent({ event: 'ERROR', text: 'Unable to parse JSON command' });
+        return;
+      case 'ignored':
+        // Asterisk ignores a command over 128 bytes without a word; the app is told here.
+        if (parsed.why === 'too-long')
+          this.sendEvent({ event: 'ERROR', text: 'Command longer than 128 bytes ignored' });
+        return;
+    }
+  }
+
+  /** One media clock tick: the next queued frame, decoded, is what the channel reads. */
+  tick(): void {
+    const queue = this.queue;
+    const next = queue.nextLength;
+    if (next > this.#frame.length) {
+      this.#frame = new Uint8Array(next);
+      this.#pcm = new Int16Array(this.#rx.samplesIn(next));
+    }
+    const bytes = queue.tick(this.#frame);
+    if (bytes <= 0 || this.#closed) return;
+    const samples = this.#rx.decode(this.#frame.subarray(0, bytes), this.#pcm);
+    this.channel.read(this.#pcm.subarray(0, samples));
+  }
+
+  write(samples: Int16Array): void {
+    if (!this.#started || this.#closed || this.direction === 'out') return;
+    // A fresh buffer per frame: the socket, or the relay batch, keeps it until it is sent.
+    const socket = this.#socket!;
+    const out = socket.allocate(this.#tx.bytesFor(samples.length));
+    const bytes = this.#tx.encode(samples, out);
+    socket.send(bytes === out.length ? out : out.subarray(0, bytes));
+  }
+
+  /** A payload relayed in our codec from a channel that received it (no decode and encode on the way). */
+  sendEncoded(payload: Buffer): void {
+    if (!this.#started || this.#closed || this.direction === 'out') return;
+    // Copied: the payload is a view the receiving edge reuses.
+    const out = this.#socket!.allocate(payload.length);
+    out.set(payload);
+    this.#socket!.send(out);
+  }
+
+  /** chan_websocket sends DTMF_END for every digit written to the channel (send_digit_end), whatever the direction. */
+  dtmfEnd(digit: string): void {
+    if (this.#started && !this.#closed) this.sendEvent({ event: 'DTMF_END', digit });
+  }
+
+  sendEvent(event: ControlEvent): void {
+    if (this.#closed || this.#socket === undefined) return;
+    this.#socket.send(formatControl(event, this.format, this.spec.channelId));
+  }
+
+  status(): ControlEvent {
+    const q = this.queue;
+    return {
+      event: 'STATUS',
+      queueLength: q.length,
+      xonLevel: XON_LEVEL,
+      xoffLevel: XOFF_LEVEL,
+      queueFull: q.isFull,
+      bulkMedia: q.isBuffering,
+      mediaPaused: q.isPaused,
+    };
+  }
+
+  answer(): void {
+    this.emit({ ev: 'websocket-answer' });
+  }
+
+  /** HANGUP: the call ends with cause normal and the socket is closed with 1000 when it does. */
+  hangup(): void {
+    this.#requestHangup(CAUSE_NORMAL, CLOSE_NORMAL);
+  }
+
+  /** The socket ended under the edge: the app closed it (normal), or it failed (network out of order). */
+  socketEnded(how: 'remote' | 'error'): void {
+    this.#socket = undefined;
+    this.#requestHangup(how === 'remote' ? CAUSE_NORMAL : CAUSE_NETWORK_OUT_OF_ORDER, CLOSE_GOING_AWAY);
+  }
+
+  #requestHangup(cause: number, closeCode: number): void {
+    if (this.#closed) return;
+    this.#closeCode = closeCode;
+    this.emit({ ev: 'websocket-hangup', cause, closeCode });
+  }
+
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#early = [];
+    this.#socket?.close(this.#closeCode);
+    this.#socket = undefined;
+  }
+}
