@@ -80,15 +80,16 @@ export async function connectWebSocket(
   }
   const uri = clientUri(settings.uri, options.query ?? '');
   let reason = 'aborted';
-  for (let attempt = 1; attempt <= tries; attempt++) {
-    if (options.signal?.aborted) return { ok: false, reason: 'aborted', attempts: attempt - 1 };
+  let made = 0;
+  while (made < tries && !options.signal?.aborted) {
     const result = await connectOnce(uri, settings, tls, options);
-    if (result.ok) return { ...result, attempts: attempt };
+    made++;
+    if (result.ok) return { ...result, attempts: made };
     reason = result.reason;
-    options.onAttemptFailed?.(attempt, reason);
-    if (attempt < tries && !(await pause(settings.reconnectIntervalMs, options.signal))) break;
+    options.onAttemptFailed?.(made, reason);
+    if (made < tries && !(await pause(settings.reconnectIntervalMs, options.signal))) break;
   }
-  return { ok: false, reason, attempts: tries };
+  return { ok: false, reason: options.signal?.aborted ? 'aborted' : reason, attempts: made };
 }
 
 interface TlsMaterial {
@@ -180,7 +181,8 @@ function connectOnce(
       resolve(result);
     };
     const onOpen = (): void => settle({ ok: true, socket, protocol: selected });
-    const onError = (err: Error): void => settle({ ok: false, reason: describe(err) });
+    const onError = (err: Error): void =>
+      settle({ ok: false, reason: options.signal?.aborted ? 'aborted' : describe(err) });
     const onClose = (): void => settle({ ok: false, reason: options.signal?.aborted ? 'aborted' : 'closed' });
     socket.on('open', onOpen);
     socket.on('error', onError);
