@@ -122,7 +122,7 @@ test('two SIP callers and a WebSocket channel mixed: the app hears both, each ca
     const appHears = [toneRatio(tail, 500), toneRatio(tail, 700)];
     assert.ok(
       appHears.every((r) => r > 0.25),
-      `app hears both callers: ${appHears.map((r) => r.toFixed(3))}`,
+      `app hears both callers: ${appHears.map((r) => r.toFixed(3)).join(' ')}`,
     );
     t.diagnostic(`app: 500 Hz ${appHears[0]!.toFixed(3)}, 700 Hz ${appHears[1]!.toFixed(3)}`);
     for (const [i, c] of [a, b].entries()) {
