@@ -1,9 +1,12 @@
 import os from 'node:os';
 import { readFileSync } from 'node:fs';
 import { pino, type Logger } from 'pino';
+import { AudioSocketDriver } from './channels/audiosocket/audiosocket-driver.js';
 import { LocalDriver } from './channels/local/local-driver.js';
 import { PjsipDriver } from './channels/pjsip/pjsip-driver.js';
 import { SnoopChannelDriver } from './channels/snoop/snoop-driver.js';
+import { WebSocketDriver } from './channels/websocket/websocket-driver.js';
+import { UnicastRtpDriver } from './channels/unicast-rtp/unicast-rtp-driver.js';
 import { loadConfig, assertSafeBinding, type LoadedConfig } from './config/load-config.js';
 import { verifyPassword } from './config/ari-config.js';
 import { Core } from './core/core.js';
@@ -82,6 +85,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   core.playbacks.configure(config.media);
   core.registerDriver(new LocalDriver(core));
   core.registerDriver(new SnoopChannelDriver(core));
+  core.registerDriver(new AudioSocketDriver(core, log));
+  const websocketMedia = new WebSocketDriver(core, config.websocketClients);
+  core.registerDriver(websocketMedia);
+  core.registerDriver(new UnicastRtpDriver(core, config.rtp));
   const extensions = loadExtensions(config.extensions);
   for (const e of extensions.errors) log.warn({ file: e.file, line: e.line }, e.message);
   for (const [name, value] of extensions.globals) core.variables.globals.set(name, value);
@@ -128,6 +135,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     serverHeader: `Switchyard/${VERSION}`,
     logger: log,
     validator: validatorFromEnvironment(),
+    mediaConnections: websocketMedia,
   });
   const bound = await ari.listen(host, port);
   log.info({ url: `http://${bound.host}:${bound.port}${config.http.prefix}/ari` }, 'ARI listening');

@@ -57,8 +57,10 @@ export class MediaLeg {
     private readonly client: PlaneClient,
     edge: EdgeSpec,
   ) {
-    // Only an RTP edge has something to tell (where it is bound): the others are ready at once, unanswered.
-    if (edge.kind !== 'rtp') {
+    this.#nativeRate = nativeRateOf(edge);
+    // Edges the engine opens at once have nothing to tell; RTP tells where it is bound, and the external media
+    // transports whether they could connect (a refused AudioSocket connection fails the channel's request).
+    if (edge.kind === 'none' || edge.kind === 'local' || edge.kind === 'snoop') {
       client.post(this, { id, req: NO_REPLY, request: { op: 'open', edge } });
       this.ready = Promise.resolve({ ok: true });
       return;
@@ -193,5 +195,17 @@ export class PlaneClient implements MediaPlane {
     for (const pending of this.#pending.values()) pending.resolve({ ok: false, error: 'closed' });
     this.#pending.clear();
     return this.stop();
+  }
+}
+
+/** The rate of the device behind an edge whose format is fixed when it opens (external media); else 8 kHz. */
+function nativeRateOf(edge: EdgeSpec): number {
+  switch (edge.kind) {
+    case 'audiosocket':
+      return AUDIO_CODECS[edge.format].rate;
+    case 'websocket':
+      return AUDIO_CODECS[edge.codec].rate;
+    default:
+      return NARROWBAND_RATE;
   }
 }

@@ -14,12 +14,14 @@
 // A feature without commands of its own has a `never` member in the union below.
 /* eslint-disable @typescript-eslint/no-redundant-type-constituents -- SnoopCommand is never: a snoop is all in its edge spec */
 import type { AudioCodecName } from '../../media/codecs/audio-codecs.js';
+import type { AudioSocketCommand, AudioSocketEdgeSpec, AudioSocketEvent } from './audiosocket-protocol.js';
 import type { BridgeCommand } from './bridge-protocol.js';
 import type { MohCommand, MohEvent } from './moh-protocol.js';
 import type { PlaybackCommand, PlaybackEvent } from './playback-protocol.js';
 import type { RecordingCommand, RecordingEvent } from './recording-protocol.js';
 import type { SnoopCommand, SnoopEvent } from './snoop-protocol.js';
 import type { TalkCommand, TalkEvent } from './talk-protocol.js';
+import type { WebSocketCommand, WebSocketEdgeSpec, WebSocketEvent } from './websocket-protocol.js';
 
 /** Media direction of mute, snoop spy and whisper: `in` = from the device, `out` = to it. */
 export type MediaDirection = 'none' | 'in' | 'out' | 'both';
@@ -47,7 +49,9 @@ export type EdgeSpec =
   /** A snoop channel on `target`: reads the spied direction(s), what is written is whispered. */
   | { readonly kind: 'snoop'; readonly target: number; readonly spy: MediaDirection; readonly whisper: MediaDirection }
   /** No device: writes are dropped, nothing is read. */
-  | { readonly kind: 'none' };
+  | { readonly kind: 'none' }
+  | WebSocketEdgeSpec
+  | AudioSocketEdgeSpec;
 
 /** G.711 codecs the RTP edge encodes and decodes. */
 export type RtpCodec = AudioCodecName;
@@ -60,6 +64,8 @@ export type MediaCommand =
   | MohCommand
   | SnoopCommand
   | TalkCommand
+  | WebSocketCommand
+  | AudioSocketCommand
   | { readonly op: 'close' }
   /** The other half of a Local pair (opened in the same worker). */
   | { readonly op: 'local-peer'; readonly peer: number }
@@ -96,6 +102,8 @@ export type MediaEvent =
   | MohEvent
   | SnoopEvent
   | TalkEvent
+  | WebSocketEvent
+  | AudioSocketEvent
   | { readonly ev: 'dtmf-begin'; readonly digit: string }
   | { readonly ev: 'dtmf-end'; readonly digit: string; readonly durationMs: number };
 
