@@ -9,7 +9,7 @@ const STATUS: Readonly<Record<CoreErrorCode, readonly [number, string?]>> = {
   CHANNEL_ID_IN_USE: [409],
   CHANNEL_NOT_DIALABLE: [409],
   INVALID_ENDPOINT: [400],
-  UNKNOWN_TECHNOLOGY: [500],
+  REQUEST_FAILED: [500],
   BAD_REQUEST: [400],
   NOT_FOUND: [404],
   CONFLICT: [409],
@@ -23,7 +23,7 @@ const STATUS: Readonly<Record<CoreErrorCode, readonly [number, string?]>> = {
 /** Turn a core failure into the ARI error Asterisk would answer; anything else is rethrown. */
 export function toAriError(err: unknown): never {
   if (err instanceof CoreError) {
-    if (err.code === 'UNKNOWN_TECHNOLOGY') throw AriError.allocationFailed();
+    if (err.code === 'REQUEST_FAILED') throw AriError.allocationFailed();
     const [status, reason] = STATUS[err.code];
     throw new AriError(status, err.message, reason);
   }

@@ -5,7 +5,7 @@ import type { Channel } from './channel/channel.js';
 import { parseCallerId } from './channel/party-id.js';
 import type { Core } from './core.js';
 import { CoreError, badRequest } from './errors.js';
-import { dialChannel, parseEndpoint, requestChannel } from './outbound.js';
+import { dialChannel, parseEndpoint, pendingRequest, requestChannel } from './outbound.js';
 import type { ContinueTarget } from './stasis/stasis-control.js';
 
 /** One entry of a `variables` body: `NAME: "value"` or `NAME: {value, report_events}`. */
@@ -46,8 +46,8 @@ function splitArgs(appArgs: string | undefined): string[] {
   return appArgs ? splitAppArgs(appArgs) : [];
 }
 
-/** Checks shared by originate and create (resource_channels.c), in Asterisk's order. */
-function prepare(core: Core, p: OutboundParams): { originator?: Channel } {
+/** Checks shared by originate, create and externalMedia (resource_channels.c), in Asterisk's order. */
+export function prepare(core: Core, p: OutboundParams): { originator?: Channel } {
   if (p.originator && p.formats?.length) throw badRequest("Originator and formats can't both be specified");
   if (!parseEndpoint(p.endpoint)) throw new CoreError('INVALID_ENDPOINT', 'Invalid endpoint specified');
   let originator: Channel | undefined;
@@ -75,7 +75,7 @@ function requestFor(core: Core, p: OutboundParams, id: string, extra: { originat
  * Set the `variables` body on a new channel. Values are set now; `report_events` takes effect only after the
  * response snapshot (trace s3: the 200 and the ChannelVarset events do not list B yet, StasisStart does).
  */
-function applyVariables(core: Core, channel: Channel, vars: readonly VariableAssignment[] | undefined): void {
+export function applyVariables(core: Core, channel: Channel, vars: readonly VariableAssignment[] | undefined): void {
   for (const v of vars ?? []) core.variables.write(channel, v.name, v.value);
   const reported = (vars ?? []).filter((v) => v.reportEvents);
   if (reported.length === 0) return;
@@ -89,7 +89,7 @@ function applyVariables(core: Core, channel: Channel, vars: readonly VariableAss
  * After Stasis: back to the application it had before, then either on into the dialplan (continue) or
  * hung up — the owner of an ARI-made channel is this code, not a dialplan.
  */
-async function runStasisThenFinish(core: Core, channel: Channel, app: string, appArgs?: string): Promise<void> {
+export async function runStasisThenFinish(core: Core, channel: Channel, app: string, appArgs?: string): Promise<void> {
   const before = { appName: channel.location.appName, appData: channel.location.appData };
   channel.setLocation({ appName: 'Stasis', appData: stasisAppData(app, appArgs) });
   const outcome = await core.stasis.exec(channel, app, splitArgs(appArgs));
@@ -102,7 +102,7 @@ async function runStasisThenFinish(core: Core, channel: Channel, app: string, ap
 }
 
 /** POST /channels: make the channel, answer 200 with its Down snapshot, dial in the background (§6.5). */
-export function originate(core: Core, p: OriginateParams): Channel {
+export function originate(core: Core, p: OriginateParams): Channel | Promise<Channel> {
   const extra = prepare(core, p);
   if (!p.app && !p.extension) throw badRequest('Application or extension must be specified');
   let target: ContinueTarget | undefined;
@@ -117,46 +117,79 @@ export function originate(core: Core, p: OriginateParams): Channel {
     target = { context, exten: p.extension, priority };
   }
   const id = p.channelId || core.channels.allocateId();
-  const channel = requestFor(core, p, id, extra);
-  channel.setLocation({ appName: 'AppDial2', appData: '(Outgoing Line)' });
-  if (p.callerId) {
-    const party = parseCallerId(p.callerId);
-    channel.setCaller(party);
-    channel.setConnected(party);
-  }
-  const app = p.app ? core.apps.get(p.app) : undefined;
-  if (app) {
-    core.stasis.subscribe(app, channel);
-    const peer = core.channels.get(p.otherChannelId || `${id};2`);
-    if (peer) core.stasis.subscribe(app, peer);
-  }
-  applyVariables(core, channel, p.variables);
-  const timeoutMs = p.timeout === -1 ? 0 : (p.timeout && p.timeout > 0 ? p.timeout : 30) * 1000;
-  const dialstring = parseEndpoint(p.endpoint)!.resource;
-  setImmediate(() => {
-    void dialChannel(core, channel, timeoutMs, dialstring, undefined, true).then(async (status) => {
-      if (status !== 'ANSWER') return channel.destroy();
-      if (p.app) return runStasisThenFinish(core, channel, p.app, p.appArgs);
-      return core.dialplan.run(channel, target!);
-    });
+  return afterRequest(requestFor(core, p, id, extra), (channel) => {
+    channel.setLocation({ appName: 'AppDial2', appData: '(Outgoing Line)' });
+    if (p.callerId) {
+      const party = parseCallerId(p.callerId);
+      channel.setCaller(party);
+      channel.setConnected(party);
+    }
+    const app = p.app ? core.apps.get(p.app) : undefined;
+    if (app) {
+      core.stasis.subscribe(app, channel);
+      const peer = core.channels.get(p.otherChannelId || `${id};2`);
+      if (peer) core.stasis.subscribe(app, peer);
+    }
+    applyVariables(core, channel, p.variables);
+    const timeoutMs = p.timeout === -1 ? 0 : (p.timeout && p.timeout > 0 ? p.timeout : 30) * 1000;
+    dialInBackground(core, channel, timeoutMs, p.endpoint, () =>
+      p.app ? runStasisThenFinish(core, channel, p.app, p.appArgs) : core.dialplan.run(channel, target!),
+    );
+    return channel;
   });
-  return channel;
+}
+
+/**
+ * Go on with a requested channel: at once when its driver finished the request synchronously (every driver
+ * but the external media ones), else once the driver reports (a TCP connect, a DNS lookup). A request that
+ * failed is Asterisk's failed `ast_request`: the channel is gone and the operation answers 500.
+ */
+export function afterRequest(channel: Channel, next: (channel: Channel) => Channel): Channel | Promise<Channel> {
+  const pending = pendingRequest(channel);
+  if (pending === undefined) return next(channel);
+  return pending.then((ok) => {
+    if (!ok || channel.isDestroyed) {
+      channel.destroy();
+      throw new CoreError('REQUEST_FAILED', 'Allocation failed');
+    }
+    return next(channel);
+  });
+}
+
+/**
+ * The dial of an originated channel (ari_originate_dial on its detached thread): from the next turn, so the 200
+ * goes out first; every Dial event repeats the dial string; answered, `onAnswer` owns the channel, else it is gone.
+ */
+export function dialInBackground(
+  core: Core,
+  channel: Channel,
+  timeoutMs: number,
+  endpoint: string,
+  onAnswer: () => Promise<void>,
+): void {
+  const dialstring = parseEndpoint(endpoint)!.resource;
+  setImmediate(() => {
+    void dialChannel(core, channel, timeoutMs, dialstring, undefined, true).then((status) =>
+      status === 'ANSWER' ? onAnswer() : channel.destroy(),
+    );
+  });
 }
 
 /** POST /channels/create: the channel enters Stasis at once, Down, and waits for /dial (§6.6). */
-export function create(core: Core, p: OutboundParams & { app: string }): Channel {
+export function create(core: Core, p: OutboundParams & { app: string }): Channel | Promise<Channel> {
   const extra = prepare(core, p);
   const id = p.channelId || core.channels.allocateId();
-  const channel = requestFor(core, p, id, extra);
-  channel.madeByCreate = true;
-  const app = core.apps.get(p.app);
-  if (app) {
-    core.stasis.subscribe(app, channel);
-    if (extra.originator) core.stasis.subscribe(app, extra.originator);
-  }
-  applyVariables(core, channel, p.variables);
-  setImmediate(() => void runStasisThenFinish(core, channel, p.app, p.appArgs));
-  return channel;
+  return afterRequest(requestFor(core, p, id, extra), (channel) => {
+    channel.madeByCreate = true;
+    const app = core.apps.get(p.app);
+    if (app) {
+      core.stasis.subscribe(app, channel);
+      if (extra.originator) core.stasis.subscribe(app, extra.originator);
+    }
+    applyVariables(core, channel, p.variables);
+    setImmediate(() => void runStasisThenFinish(core, channel, p.app, p.appArgs));
+    return channel;
+  });
 }
 
 /** POST /channels/{id}/dial: call a channel made by /create; 409 unless it is Down and ours (§6.6). */

@@ -9,7 +9,7 @@ export type CoreErrorCode =
   | 'CHANNEL_ID_IN_USE'
   | 'CHANNEL_NOT_DIALABLE'
   | 'INVALID_ENDPOINT'
-  | 'UNKNOWN_TECHNOLOGY'
+  | 'REQUEST_FAILED'
   | 'BAD_REQUEST'
   | 'NOT_FOUND'
   | 'CONFLICT'

@@ -19,10 +19,39 @@ export function requestChannel(core: Core, endpoint: string, request: ChannelReq
   if (!parsed) throw new CoreError('INVALID_ENDPOINT', 'Invalid endpoint specified');
   const driver = core.driver(parsed.tech);
   core.channels.assertIdsFree(driver?.idsFor?.(request) ?? [request.id]);
-  if (!driver) throw new CoreError('UNKNOWN_TECHNOLOGY', 'Allocation failed');
+  if (!driver) throw new CoreError('REQUEST_FAILED', 'Allocation failed');
   const made = driver.request(parsed.resource, request);
-  if ('error' in made) throw new CoreError('UNKNOWN_TECHNOLOGY', 'Allocation failed');
+  if ('error' in made) throw new CoreError('REQUEST_FAILED', 'Allocation failed');
   return made;
+}
+
+/** Requests a driver finishes after `request` returned (a DNS lookup, a socket to bind), by channel. */
+const completions = new WeakMap<Channel, Promise<boolean>>();
+
+/**
+ * A driver whose channel is not usable until something asynchronous is done (Asterisk's requesters block on
+ * DNS and bind before they return) hands its outcome over here; on failure the driver destroys the channel.
+ */
+export function completeRequestLater(channel: Channel, done: Promise<boolean>): void {
+  completions.set(channel, done);
+}
+
+/** The outcome of a request its driver is still completing, if there is one. */
+export function pendingRequest(channel: Channel): Promise<boolean> | undefined {
+  return completions.get(channel);
+}
+
+/**
+ * Whether a requested channel is now what Asterisk's synchronous `ast_request` would have returned: the driver's
+ * own completion when it registered one, else the media the driver opened during the request (bound, or
+ * connected); false when that failed or the channel is gone. A channel without media yet is complete as it is.
+ */
+export async function whenRequested(channel: Channel): Promise<boolean> {
+  const done = completions.get(channel);
+  let ok = true;
+  if (done !== undefined) ok = await done;
+  else if (channel.hasMedia) ok = (await channel.media!.ready).ok;
+  return ok && !channel.isDestroyed;
 }
 
 /**
@@ -67,6 +96,17 @@ export function dialChannel(
   /** Originate repeats the dial string on every Dial event; /dial and Dial() only on the first (traces s3, s5). */
   repeatDialstring = false,
 ): Promise<DialStatus> {
+  // A request still completing (DNS, a bind) is waited for; one that failed is a channel that could not be had,
+  // as a failed ast_request is to app_dial.
+  const completion = completions.get(channel);
+  if (completion !== undefined) {
+    completions.delete(channel);
+    return completion.then((ok) =>
+      ok && !channel.isDestroyed
+        ? dialChannel(core, channel, timeoutMs, dialstring, caller, repeatDialstring)
+        : 'CHANUNAVAIL',
+    );
+  }
   const later = repeatDialstring ? dialstring : '';
   const placed = channel.tech.call(channel, timeoutMs);
   if (!placed.ok) {

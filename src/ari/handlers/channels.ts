@@ -58,7 +58,8 @@ const originateOp = implement(ops.originate, {
       timeout: timeout > 0 || timeout === NO_TIMEOUT ? timeout : ORIGINATE_TIMEOUT_SEC,
       formats: formats ? formats.split(',') : undefined,
     };
-    return originate(core, p).snapshot();
+    const made = originate(core, p);
+    return made instanceof Promise ? made.then((c) => c.snapshot()) : made.snapshot();
   },
 });
 
@@ -72,7 +73,10 @@ export const channelCallHandlers = {
 
   create: implement(ops.create, {
     params: { endpoint: { missing: 'Endpoint must be specified' }, app: { missing: 'Application must be specified' } },
-    handle: (args, { core }) => create(core, { ...args, formats: args.formats?.split(',') }).snapshot(),
+    handle: (args, { core }) => {
+      const made = create(core, { ...args, formats: args.formats?.split(',') });
+      return made instanceof Promise ? made.then((c) => c.snapshot()) : made.snapshot();
+    },
   }),
 
   dial: implement(ops.dial, {
@@ -123,7 +127,7 @@ export const channelCallHandlers = {
       // Only technologies with RTP glue have statistics; Local has none (§6.8).
       if (channel.tech.rtpStatistics === undefined) throw new AriError(403, 'Unsupported channel type');
       const stats = channel.tech.rtpStatistics(channel);
-      if (stats === undefined) throw new AriError(404, 'Error retrieving RTP statistics');
+      if (stats === undefined) throw new AriError(404, 'RTP info not found');
       return { ...stats, channel_uniqueid: channel.id } as never;
     },
   }),

@@ -13,6 +13,7 @@ import { applicationHandlers } from './applications.js';
 import { asteriskHandlers } from './asterisk.js';
 import { bridgeHandlers } from './bridges.js';
 import { channelControlHandlers } from './channel-control.js';
+import { channelExternalMediaHandlers } from './channel-external-media.js';
 import { channelVariableHandlers } from './channel-variables.js';
 import { channelCallHandlers } from './channels.js';
 import { deviceStateHandlers } from './device-states.js';
@@ -37,7 +38,7 @@ const channelHandlers = resourceHandlers('channels', {
   ...channelRecordHandlers,
   ...channelMohHandlers,
   ...channelSnoopHandlers,
-  externalMedia: notImplemented,
+  externalMedia: channelExternalMediaHandlers.externalMedia,
   transfer_progress: notImplemented,
 });
 
