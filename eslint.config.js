@@ -32,20 +32,89 @@ export default tseslint.config(
       '@typescript-eslint/require-await': 'off',
     },
   },
-  { files: ['src/core/**'], rules: restrictWithWireTypes(['**/ari/**', '**/channels/**', '**/plane/**', '**/dialplan/**', '**/sip/**', '**/cli/**', 'node:http', 'ws']) },
-  { files: ['src/config/**', 'src/util/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']) },
-  { files: ['src/channels/**'], rules: restrictWithWireTypes(['**/ari/**', '**/dialplan/**', '**/cli/**', '**/plane/**']) },
+  {
+    files: ['src/core/**'],
+    rules: restrictWithWireTypes([
+      '**/ari/**',
+      '**/channels/**',
+      '**/plane/**',
+      '**/dialplan/**',
+      '**/sip/**',
+      '**/cli/**',
+      'node:http',
+      'ws',
+    ]),
+  },
+  {
+    files: ['src/config/**', 'src/util/**'],
+    rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']),
+  },
+  {
+    files: ['src/channels/**'],
+    rules: restrictWithWireTypes(['**/ari/**', '**/dialplan/**', '**/cli/**', '**/plane/**']),
+  },
   { files: ['src/dialplan/**'], rules: restrict(['**/ari/**', '**/channels/**', '**/cli/**']) },
-  { files: ['src/sip/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']) },
-  { files: ['src/rtp/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/media/**']) },
+  {
+    files: ['src/sip/**'],
+    rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**']),
+  },
+  {
+    files: ['src/rtp/**'],
+    rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/media/**']),
+  },
   // Network client helpers (outbound WebSockets) used by the media plane and the ARI server alike: Node and `ws` only.
-  { files: ['src/net/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/media/**', '**/plane/**', '**/sip/**', '**/rtp/**', '**/config/**']) },
-  { files: ['src/media/**'], rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/rtp/**']) },
+  {
+    files: ['src/net/**'],
+    rules: restrict([
+      '**/core/**',
+      '**/ari/**',
+      '**/channels/**',
+      '**/dialplan/**',
+      '**/cli/**',
+      '**/media/**',
+      '**/plane/**',
+      '**/sip/**',
+      '**/rtp/**',
+      '**/config/**',
+    ]),
+  },
+  {
+    files: ['src/media/**'],
+    rules: restrict(['**/core/**', '**/ari/**', '**/channels/**', '**/dialplan/**', '**/cli/**', '**/rtp/**']),
+  },
   { files: ['src/ari/**'], rules: restrict(['**/channels/**', '**/dialplan/**', '**/cli/**', '**/plane/**']) },
   // The typed client is for applications: it knows the operation tables and the wire models, nothing of the server.
-  { files: ['src/client/**'], rules: restrict(['**/core/**', '**/channels/**', '**/dialplan/**', '**/sip/**', '**/rtp/**', '**/media/**', '**/plane/**', '**/cli/**', '**/config/**', '**/ari/server/**', '**/ari/handlers/**', '**/ari/contract/**', 'node:http']) },
+  {
+    files: ['src/client/**'],
+    rules: restrict([
+      '**/core/**',
+      '**/channels/**',
+      '**/dialplan/**',
+      '**/sip/**',
+      '**/rtp/**',
+      '**/media/**',
+      '**/plane/**',
+      '**/cli/**',
+      '**/config/**',
+      '**/ari/server/**',
+      '**/ari/handlers/**',
+      '**/ari/contract/**',
+      'node:http',
+    ]),
+  },
   // The media plane implements a core port (like a driver) and runs in workers: no HTTP, SIP, dialplan or drivers.
-  { files: ['src/plane/**'], rules: restrictWithWireTypes(['**/ari/**', '**/channels/**', '**/dialplan/**', '**/sip/**', '**/cli/**', 'node:http', 'ws']) },
+  {
+    files: ['src/plane/**'],
+    rules: restrictWithWireTypes([
+      '**/ari/**',
+      '**/channels/**',
+      '**/dialplan/**',
+      '**/sip/**',
+      '**/cli/**',
+      'node:http',
+      'ws',
+    ]),
+  },
   {
     files: ['test/**', 'bench/**'],
     rules: {

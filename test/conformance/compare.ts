@@ -18,7 +18,8 @@
  *    suffixes (`0x7fbd14005900`). An id on the actual side is bound to the expected id seen in the same place
  *    the first time; from then on the binding must hold both ways (so two different channels can't be merged);
  *    channel sequence numbers are bound within their counter (unreal channels share one, Snoop has its own);
- *  - timestamps (ISO-8601 with ms and zone) and the values of `timestamp`, `creationtime`, `asterisk_id`;
+ *  - timestamps (ISO-8601 with ms and zone) and the values of `timestamp`, `creationtime`, `asterisk_id`,
+ *    `UNICASTRTP_LOCAL_PORT` (a port drawn from the RTP range);
  *    bare MAC-like `asterisk_id` values in text;
  *  - the `Date`, `Server`, `Connection`, `Keep-Alive` response headers (host/transport details), and
  *    `Content-Length` when the body holds any of the normalised values above (their lengths vary by run);
@@ -501,6 +502,8 @@ const VOLATILE_KEYS: Record<string, string> = {
   timestamp: '<timestamp>',
   creationtime: '<timestamp>',
   asterisk_id: '<asterisk_id>',
+  // the RTP port an externalMedia channel bound: drawn from the configured range on each run
+  UNICASTRTP_LOCAL_PORT: '<port>',
 };
 
 /**

@@ -8,7 +8,6 @@ import { fileURLToPath } from 'node:url';
 
 export const HERE = dirname(fileURLToPath(import.meta.url));
 export const REPO_ROOT = resolve(HERE, '../..');
-export const SCENARIOS_DIR = join(HERE, 'scenarios');
 export const RECORDED_ORIGIN = '127.0.0.1:8088';
 
 /** The recorded traces directory; throws a clear error when it is not there. */
@@ -36,13 +35,4 @@ export function loadRecorded(name: string): Recorded {
   if (!existsSync(txt)) throw new Error(`recorded trace missing: ${txt}`);
   const jl = join(dir, `${name}.jsonl`);
   return { stdout: readFileSync(txt, 'utf8'), jsonl: existsSync(jl) ? readFileSync(jl, 'utf8') : undefined };
-}
-
-/**
- * The `req(METHOD, '/path', ...)` calls of a trace script, in source order (method and path without the
- * query; paths given as template strings are returned verbatim). For checking that a reduced script issues
- * exactly the recorded requests its exclusion list leaves in.
- */
-export function scriptRequests(script: string): { method: string; path: string }[] {
-  return [...script.matchAll(/req\('(\w+)',\s*(['`])([^'`]*)\2/g)].map((m) => ({ method: m[1]!, path: m[3]! }));
 }
