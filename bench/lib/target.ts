@@ -364,7 +364,17 @@ async function startOwnServer(args: TargetArgs, authorization: string, config: B
   const sipPort = await freeUdpPort();
   const dir = writeConfigDir(port, sipPort, config);
   const base = `http://127.0.0.1:${port}`;
-  const serverArgs = [main, '--config-dir', dir, '--log-level', args['server-log-level'], ...(config.serverArgs ?? [])];
+  // Extra Node options for the server process, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile it (workers too).
+  const nodeArgs = (process.env['SWITCHYARD_BENCH_NODE_ARGS'] ?? '').split(' ').filter((a) => a !== '');
+  const serverArgs = [
+    ...nodeArgs,
+    main,
+    '--config-dir',
+    dir,
+    '--log-level',
+    args['server-log-level'],
+    ...(config.serverArgs ?? []),
+  ];
   const child = spawn(process.execPath, serverArgs, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,12 @@
  * elapsed / period. A late timer delivers every tick that fell due (counted in `lateTicks`); after a stall
  * longer than `maxCatchUp` ticks the missed ones are dropped and counted in `skippedTicks`, so a paused process
  * does not burst seconds of audio at once. The timer runs only while someone subscribes.
+ *
+ * Phases: with `phases` K > 1 the period is cut into K slots and each listener gets the slot with the fewest
+ * listeners, so 1 000 channels are served as K bursts of 250 spread over the period instead of one burst of
+ * 1 000. Each listener still hears exactly one tick per period at a fixed offset; what changes is that sending
+ * (a sendmsg per RTP packet) no longer makes every worker and the receivers want the CPU at the same instant,
+ * which on a loaded machine is what makes packets late.
  */
 import { performance } from 'node:perf_hooks';
 
@@ -18,6 +24,8 @@ export interface MediaClockOptions {
   maxCatchUp?: number;
   /** A listener threw; the other listeners still run. */
   onError?: (err: unknown) => void;
+  /** Slots the period is cut into, listeners spread over them (default 1: every listener at once). */
+  phases?: number;
 }
 
 // A timer that fires up to this early still delivers its tick: Node timers have millisecond resolution.
@@ -27,11 +35,14 @@ export class MediaClock {
   readonly periodMs: number;
   readonly #maxCatchUp: number;
   readonly #onError: (err: unknown) => void;
-  readonly #listeners = new Set<MediaClockListener>();
+  readonly #phases: Set<MediaClockListener>[];
+  /** Which slot each listener is in. */
+  readonly #phaseOf = new Map<MediaClockListener, Set<MediaClockListener>>();
+  #listenerCount = 0;
   #timer: NodeJS.Timeout | undefined;
   #startMs = 0;
-  /** Ticks since the clock (re)started; the last tick delivered. */
-  #tickNo = 0;
+  /** Slots since the clock (re)started; the last one delivered. */
+  #slotNo = 0;
   /** Ticks delivered more than one period after they were due. */
   lateTicks = 0;
   /** Ticks dropped after a stall longer than maxCatchUp periods. */
@@ -41,29 +52,47 @@ export class MediaClock {
     this.periodMs = opts.periodMs ?? 20;
     this.#maxCatchUp = opts.maxCatchUp ?? 10;
     this.#onError = opts.onError ?? ((err) => process.emitWarning(`media clock listener threw: ${String(err)}`));
+    this.#phases = Array.from({ length: Math.max(1, Math.floor(opts.phases ?? 1)) }, () => new Set());
   }
 
-  /** Calls `fn(tickNo)` every period; returns the unsubscribe function. */
+  /** Length of one slot: the period divided by the phases. */
+  get #slotMs(): number {
+    return this.periodMs / this.#phases.length;
+  }
+
+  /** Calls `fn(tickNo)` every period, in the least busy slot; returns the unsubscribe function. */
   subscribe(fn: MediaClockListener): () => void {
-    this.#listeners.add(fn);
+    if (this.#phaseOf.has(fn)) return () => this.#unsubscribe(fn);
+    let phase = this.#phases[0]!;
+    for (const p of this.#phases) if (p.size < phase.size) phase = p;
+    phase.add(fn);
+    this.#phaseOf.set(fn, phase);
+    this.#listenerCount++;
     if (this.#timer === undefined) this.#start();
-    return () => {
-      this.#listeners.delete(fn);
-      if (this.#listeners.size === 0) this.#stop();
-    };
+    return () => this.#unsubscribe(fn);
+  }
+
+  #unsubscribe(fn: MediaClockListener): void {
+    const phase = this.#phaseOf.get(fn);
+    if (phase === undefined) return;
+    phase.delete(fn);
+    this.#phaseOf.delete(fn);
+    this.#listenerCount--;
+    if (this.#listenerCount === 0) this.#stop();
   }
 
   get isRunning(): boolean {
     return this.#timer !== undefined;
   }
 
+  /** Whole periods since the clock (re)started. */
   get tickNo(): number {
-    return this.#tickNo;
+    return Math.floor(this.#slotNo / this.#phases.length);
   }
 
   #start(): void {
     this.#startMs = performance.now();
-    this.#tickNo = 0;
+    this.#slotNo = 0;
     this.#schedule();
   }
 
@@ -73,31 +102,37 @@ export class MediaClock {
   }
 
   #schedule(): void {
-    const dueMs = this.#startMs + (this.#tickNo + 1) * this.periodMs;
+    const dueMs = this.#startMs + (this.#slotNo + 1) * this.#slotMs;
     this.#timer = setTimeout(this.#onTimer, Math.max(0, dueMs - performance.now()));
   }
 
   readonly #onTimer = (): void => {
     const now = performance.now();
-    let overdue = Math.floor((now + EARLY_MS - this.#startMs) / this.periodMs) - this.#tickNo;
-    if (overdue > this.#maxCatchUp) {
-      const skip = overdue - this.#maxCatchUp;
-      this.skippedTicks += skip;
-      this.#tickNo += skip;
-      overdue = this.#maxCatchUp;
+    const slotMs = this.#slotMs;
+    const count = this.#phases.length;
+    let overdue = Math.floor((now + EARLY_MS - this.#startMs) / slotMs) - this.#slotNo;
+    const maxSlots = this.#maxCatchUp * count;
+    if (overdue > maxSlots) {
+      const skip = overdue - maxSlots;
+      this.skippedTicks += Math.floor(skip / count);
+      this.#slotNo += skip;
+      overdue = maxSlots;
     }
-    for (let i = 0; i < overdue && this.#listeners.size > 0; i++) {
-      this.#tickNo++;
-      if (now - (this.#startMs + this.#tickNo * this.periodMs) >= this.periodMs) this.lateTicks++;
-      for (const fn of this.#listeners) {
+    for (let i = 0; i < overdue && this.#listenerCount > 0; i++) {
+      const slot = this.#slotNo++;
+      const phase = this.#phases[slot % count]!;
+      // Listeners of slot k of period n hear tick n + 1, whatever k is (the first period's ticks are 1).
+      const tickNo = Math.floor(slot / count) + 1;
+      if (now - (this.#startMs + (slot + 1) * slotMs) >= this.periodMs && phase.size > 0) this.lateTicks++;
+      for (const fn of phase) {
         try {
-          fn(this.#tickNo);
+          fn(tickNo);
         } catch (err) {
           this.#onError(err);
         }
       }
     }
-    if (this.#listeners.size === 0) return;
+    if (this.#listenerCount === 0) return;
     clearTimeout(this.#timer); // a listener may have restarted the clock from inside this tick
     this.#schedule();
   };

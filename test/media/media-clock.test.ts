@@ -97,3 +97,31 @@ test('a listener that throws does not stop the others', async () => {
   assert.ok(heard >= 2);
   assert.equal(errors.length, heard);
 });
+
+test('phases: listeners spread over the slots, each hears one tick per period at its own fixed offset', async () => {
+  const PHASES = 4;
+  const clock = new MediaClock({ phases: PHASES });
+  const heard: { n: number; at: number }[][] = Array.from({ length: 8 }, () => []);
+  const start = performance.now();
+  const stops = heard.map((list) => clock.subscribe((n) => list.push({ n, at: performance.now() - start })));
+  await sleep(300);
+  for (const stop of stops) stop();
+  assert.equal(clock.isRunning, false);
+  for (const list of heard) {
+    // one tick per period, numbered one by one
+    assert.deepEqual(
+      list.map((t) => t.n),
+      list.map((_, i) => i + 1),
+    );
+    assert.ok(list.length >= 12 && list.length <= 16, `${list.length} ticks in 300 ms`);
+  }
+  // 8 listeners over 4 slots: two per slot, and the slots are a quarter period (5 ms) apart
+  const offsets = heard.map((list) => Math.round(((list[2]!.at % 20) + 20) % 20));
+  const firstTicks = heard.map((list) => list[0]!.at).sort((x, y) => x - y);
+  assert.ok(firstTicks[firstTicks.length - 1]! - firstTicks[0]! >= 10, `first ticks ${firstTicks.join(', ')}`);
+  assert.equal(
+    new Set(heard.map((list) => Math.round(list[0]!.at / 5))).size >= 3,
+    true,
+    `offsets ${offsets.join(', ')}`,
+  );
+});
