@@ -60,11 +60,14 @@ export class MediaClock {
     return this.periodMs / this.#phases.length;
   }
 
-  /** Calls `fn(tickNo)` every period, in the least busy slot; returns the unsubscribe function. */
-  subscribe(fn: MediaClockListener): () => void {
+  /**
+   * Calls `fn(tickNo)` every period, in the least busy slot (or, with `spread` false, in the first slot: for
+   * work whose output crosses to other threads, batched once per slot); returns the unsubscribe function.
+   */
+  subscribe(fn: MediaClockListener, spread = true): () => void {
     if (this.#phaseOf.has(fn)) return () => this.#unsubscribe(fn);
     let phase = this.#phases[0]!;
-    for (const p of this.#phases) if (p.size < phase.size) phase = p;
+    if (spread) for (const p of this.#phases) if (p.size < phase.size) phase = p;
     phase.add(fn);
     this.#phaseOf.set(fn, phase);
     this.#listenerCount++;

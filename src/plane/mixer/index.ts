@@ -14,7 +14,7 @@ export function installMixer(engine: MediaEngine): void {
       switch (cmd.op) {
         case 'mixer-create': {
           mixers.get(channel.id)?.close();
-          mixers.set(channel.id, new Mixer(cmd.rate, cmd.holding, (tick) => engine.clock.subscribe(tick)));
+          mixers.set(channel.id, new Mixer(cmd.rate, cmd.holding, (tick) => engine.clock.subscribe(tick, false)));
           return true;
         }
         case 'mixer-join': {
