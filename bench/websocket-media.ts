@@ -1,0 +1,119 @@
+/**
+ * WebSocket media for voice bots (external media issue, Performance): N SIP calls from the RTP load generator,
+ * each answered by a Stasis app run here, which asks for a WebSocket media channel in server mode
+ * (`POST /channels/externalMedia?transport=websocket&encapsulation=none&connection_type=server&format=ulaw`),
+ * connects a bot to `/media/<MEDIA_WEBSOCKET_CONNECTION_ID>` on the server's HTTP port, and bridges the two
+ * (`type=mixing`). The bot (bench/lib/ws-echo-worker.ts, in client threads) sends every frame straight back, so
+ * each call streams both ways: the caller's audio out to the bot, the bot's audio re-timed by the server back
+ * to the caller. Figures: server CPU and RSS per call, late frames and lost packets at the caller, the one-way
+ * delay SIP → WebSocket (the caller's frame marker read by the bot) and the round trip SIP → bot → SIP (the
+ * marker back at the caller: `e2e_ms`). The same command runs against Asterisk 22.6+ (chan_websocket).
+ *
+ *   node --import tsx bench/websocket-media.ts [--calls 100,250,500,1000]
+ *   node --import tsx bench/websocket-media.ts --target http://127.0.0.1:8090 --sip 127.0.0.1:5080 --pid N
+ */
+import { AriApp, eachLimited, until } from './lib/ari-app.js';
+import { reasonOf } from './lib/ari-client.js';
+import { openMediaTarget } from './lib/media-server.js';
+import { MEDIA_OPTIONS, MEDIA_USAGE, positive, runMediaStep, type StepContext } from './lib/media-step.js';
+import { absNow } from './lib/rtp-load.js';
+import { note, printJson, round } from './lib/stats.js';
+import { parseBenchArgs } from './lib/target.js';
+import { WsEchoPool } from './lib/ws-echo.js';
+
+const USAGE = `
+node --import tsx bench/websocket-media.ts [options]
+  --calls N,N,...      concurrent calls each streaming both ways over WebSocket media (default 100,250,500,1000)
+  --bot-threads T      client threads running the WebSocket bot (default 1)
+  --concurrency K      ARI requests in flight while setting up (default 16)
+${MEDIA_USAGE}`;
+
+const args = parseBenchArgs(
+  {
+    ...MEDIA_OPTIONS,
+    calls: { type: 'string', default: '100,250,500,1000' },
+    'bot-threads': { type: 'string', default: '1' },
+    concurrency: { type: 'string', default: '16' },
+  },
+  USAGE,
+);
+const steps = args.calls.split(',').map((s) => Math.round(positive('calls', s)));
+const concurrency = Math.round(positive('concurrency', args.concurrency));
+const MEDIA_APP_SUFFIX = '-ws';
+
+interface Created {
+  id?: string;
+  channelvars?: Record<string, string>;
+}
+
+async function connectAll(ctx: StepContext, bot: WsEchoPool, made: string[]): Promise<Record<string, unknown>> {
+  const wsBase = ctx.target.base.replace(/^http/, 'ws');
+  const t0 = absNow();
+  let bridged = 0;
+  await eachLimited([...ctx.channels], concurrency, async (caller) => {
+    const query = `app=${encodeURIComponent(args.app + MEDIA_APP_SUFFIX)}&transport=websocket&encapsulation=none&connection_type=server&format=ulaw`; // prettier-ignore
+    const res = await ctx.http.request('POST', `/channels/externalMedia?${query}`, 10_000);
+    let created: Created = {};
+    try {
+      created = JSON.parse(res.body) as Created;
+    } catch {
+      created = {};
+    }
+    const connectionId = created.channelvars?.['MEDIA_WEBSOCKET_CONNECTION_ID'];
+    if (res.status !== 200 || created.id === undefined || connectionId === undefined) {
+      return ctx.failures.add(`externalMedia:${reasonOf(res)}`);
+    }
+    made.push(created.id);
+    const error = await bot.connect(`${wsBase}/media/${encodeURIComponent(connectionId)}`);
+    if (error !== undefined) return ctx.failures.add(`media-websocket:${error}`);
+    const bridge = await ctx.http.request('POST', '/bridges?type=mixing', 10_000);
+    const bridgeId = (JSON.parse(bridge.status === 200 ? bridge.body : '{}') as { id?: string }).id;
+    if (bridgeId === undefined) return ctx.failures.add(`bridge:${reasonOf(bridge)}`);
+    const add = await ctx.http.request('POST', `/bridges/${bridgeId}/addChannel?channel=${encodeURIComponent(caller)},${encodeURIComponent(created.id)}`, 10_000); // prettier-ignore
+    if (add.status !== 204) return ctx.failures.add(`addChannel:${reasonOf(add)}`);
+    bridged++;
+  });
+  const setupS = (absNow() - t0) / 1000;
+  note(`websocket-media: ${made.length} media channels, ${bridged} calls bridged in ${round(setupS, 1)} s`);
+  bot.record(true);
+  return { media_channels: made.length, calls_bridged: bridged, media_setup_s: round(setupS, 2) };
+}
+
+async function main(): Promise<void> {
+  for (const calls of steps) {
+    const server = await openMediaTarget(args);
+    const bot = new WsEchoPool(Math.round(positive('bot-threads', args['bot-threads'])));
+    // The media channels run Stasis(<app>-ws): the app must exist, or they hang up at once.
+    const mediaApp = await AriApp.open(server.target, args.app + MEDIA_APP_SUFFIX);
+    const made: string[] = [];
+    try {
+      const result = await runMediaStep(
+        server.target,
+        args,
+        { name: 'websocket-media', calls, send: true, controlWindow: true },
+        {
+          prepare: (ctx) => connectAll(ctx, bot, made),
+          finish: async (ctx) => {
+            bot.record(false);
+            const report = await bot.report();
+            await eachLimited(made, concurrency, async (id) => {
+              await ctx.http.request('DELETE', `/channels/${encodeURIComponent(id)}`, 10_000);
+            });
+            await until(() => mediaApp.count('StasisEnd') >= made.length, 10_000);
+            return report;
+          },
+        },
+      );
+      printJson(result);
+    } finally {
+      mediaApp.close();
+      await bot.close();
+      await server.close();
+    }
+  }
+}
+
+main().catch((err: Error) => {
+  note(`websocket-media failed: ${err.stack ?? err.message}`);
+  process.exitCode = 1;
+});
