@@ -83,6 +83,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const wavs = await core.recordings.start(config.media); // repairs wav files a killed process left
   log.info({ dir: config.media.recordingsDir, repaired: wavs.repaired, failed: wavs.failed }, 'recordings checked');
   core.playbacks.configure(config.media);
+  core.admission.configure(config.limits);
   core.registerDriver(new LocalDriver(core));
   core.registerDriver(new SnoopChannelDriver(core));
   core.registerDriver(new AudioSocketDriver(core, log));
@@ -130,6 +131,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     allowedOrigins: config.ari.allowedOrigins,
     pretty: config.ari.pretty,
     prefix: config.http.prefix,
+    sessionLimit: config.http.sessionlimit,
     websocketWriteTimeoutMs: config.ari.websocketWriteTimeoutMs,
     stasis: core.apps,
     serverHeader: `Switchyard/${VERSION}`,

@@ -334,6 +334,9 @@ direct_media = no
 `;
 }
 
+/** HTTP connections our server takes in a benchmark (media WebSockets, one per call, count). */
+const BENCH_SESSION_LIMIT = 20_000;
+
 const RTP_CONF = '[general]\nrtpstart = 20000\nrtpend = 40000\n';
 
 /**
@@ -342,7 +345,7 @@ const RTP_CONF = '[general]\nrtpstart = 20000\nrtpend = 40000\n';
  */
 function writeConfigDir(port: number, sipPort: number, config: BenchServerConfig): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
-  writeFileSync(join(dir, 'http.conf'), `[general]\nenabled = yes\nbindaddr = 127.0.0.1\nbindport = ${port}\n`);
+  writeFileSync(join(dir, 'http.conf'), `[general]\nenabled = yes\nbindaddr = 127.0.0.1\nbindport = ${port}\nsessionlimit = ${BENCH_SESSION_LIMIT}\n`);
   for (const name of ['ari.conf', 'extensions.conf']) {
     const from = join(REPO_ROOT, 'config', name);
     if (!existsSync(from)) throw new Error(`${from} is missing: the server's default config is not written yet`);

@@ -5,6 +5,7 @@
  * (config.c resolves them against the config dir, not against the including file). Glob includes are not
  * expanded. A missing file means that subsystem's defaults.
  */
+import { parseAdmissionLimits, type AdmissionLimits } from './asterisk-options.js';
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -29,6 +30,8 @@ export interface LoadedConfig {
   readonly rtp: RtpConfig;
   /** asterisk.conf directories, musiconhold.conf, indications.conf. */
   readonly media: MediaConfig;
+  /** asterisk.conf `[options]` maxcalls, maxload, minmemfree, maxheapmb. */
+  readonly limits: AdmissionLimits;
   /** websocket_client.conf: outbound WebSocket connections by name. */
   readonly websocketClients: ReadonlyMap<string, WebSocketClientConfig>;
   /** Every file's parse and option errors, in the order ari, http, extensions, pjsip, rtp, media. */
@@ -115,6 +118,8 @@ export function loadConfig(configDir: string | undefined): LoadedConfig {
   const rtp = parseRtpConfig(loadConf(dir, 'rtp.conf', errors) ?? EMPTY);
   errors.push(...rtp.errors);
   const asterisk = loadConf(dir, 'asterisk.conf', errors);
+  const limits = parseAdmissionLimits(asterisk);
+  errors.push(...limits.errors);
   const musiconhold = loadConf(dir, 'musiconhold.conf', errors);
   const indications = loadConf(dir, 'indications.conf', errors);
   const media = parseMediaConfig(
@@ -132,6 +137,7 @@ export function loadConfig(configDir: string | undefined): LoadedConfig {
     pjsip: pjsip.config,
     rtp: rtp.config,
     media: media.config,
+    limits: limits.limits,
     websocketClients: websocketClients.config,
     errors,
   };

@@ -1,3 +1,5 @@
+import { NO_LIMITS } from '../config/asterisk-options.js';
+import { Admission, machineProbes } from './admission.js';
 import { SoftHangup } from './causes.js';
 import { Endpoints } from './endpoints.js';
 import { Channel, type ChannelHost } from './channel/channel.js';
@@ -67,6 +69,8 @@ export class Core {
   readonly playbacks: Playbacks = new Playbacks(this);
   readonly recordings: Recordings = new Recordings(this);
   readonly endpoints: Endpoints;
+  /** asterisk.conf maxcalls/maxload/minmemfree (and maxheapmb): whether a new call may start. */
+  readonly admission = new Admission(NO_LIMITS, machineProbes(() => this.channels.size));
   dialplan: DialplanPort = NO_DIALPLAN;
   /** The media plane (workers); a silent one until app.ts wires the real plane. */
   media: MediaPlane = nullMediaPlane();

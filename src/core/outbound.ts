@@ -20,6 +20,8 @@ export function requestChannel(core: Core, endpoint: string, request: ChannelReq
   const driver = core.driver(parsed.tech);
   core.channels.assertIdsFree(driver?.idsFor?.(request) ?? [request.id]);
   if (!driver) throw new CoreError('REQUEST_FAILED', 'Allocation failed');
+  // Over a limit the request fails as a failed allocation does (admission.ts): the 500 Asterisk answers then.
+  if (core.admission.refusal() !== undefined) throw new CoreError('REQUEST_FAILED', 'Allocation failed');
   const made = driver.request(parsed.resource, request);
   if ('error' in made) throw new CoreError('REQUEST_FAILED', 'Allocation failed');
   return made;

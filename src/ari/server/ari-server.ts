@@ -25,6 +25,11 @@ const KEEP_ALIVE_MS = 15_000;
 
 const SILENT: AriLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
+/** http.conf `sessionlimit`: the most HTTP connections (WebSockets included) open at once. */
+export interface SessionLimitOptions {
+  readonly sessionLimit?: number;
+}
+
 export class AriServer {
   readonly #opts: AriServerOptions;
   /** `<prefix>/media/<connection id>`: WebSocket media channels' sockets (when a driver serves them). */
@@ -37,7 +42,7 @@ export class AriServer {
   readonly #http: Server;
   #closing: Promise<void> | undefined;
 
-  constructor(opts: AriServerOptions & MediaRouteOptions) {
+  constructor(opts: AriServerOptions & MediaRouteOptions & SessionLimitOptions) {
     this.#opts = opts;
     this.#logger = opts.logger ?? SILENT;
     this.#media = opts.mediaConnections && new MediaEndpoint(opts.mediaConnections, opts.serverHeader, this.#logger);
@@ -65,6 +70,8 @@ export class AriServer {
     // Asterisk does not insist on a Host header (api-docs then simply have no basePath).
     this.#http = createServer({ requireHostHeader: false }, (req, res) => this.#onRequest(req, res));
     this.#http.keepAliveTimeout = KEEP_ALIVE_MS;
+    // http.conf sessionlimit: connections beyond it are closed at once, unanswered, as Asterisk's HTTP server does.
+    if (opts.sessionLimit !== undefined && opts.sessionLimit > 0) this.#http.maxConnections = opts.sessionLimit;
     this.#http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
       this.#onUpgrade(req, socket, head),
     );

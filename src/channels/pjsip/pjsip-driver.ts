@@ -21,6 +21,9 @@ import { InboundAuthenticator, needsAuth } from './registrar/register-auth.js';
 import { RtpCallMediaFactory } from './rtp-call-media.js';
 import { sendMessage, sendOptions } from './send-request.js';
 
+/** Seconds a caller refused by admission control is told to wait (Retry-After of the 503). */
+const ADMISSION_RETRY_AFTER_S = 5;
+
 export interface PjsipDriverOptions {
   readonly core: Core;
   readonly config: PjsipConfig;
@@ -162,6 +165,10 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
     switch (req.method) {
       case 'INVITE':
         if (!SipStack.isInviteTransaction(tx)) return;
+        // Over asterisk.conf's limits (core/admission.ts): RFC 3261 §21.5.4, try again after Retry-After.
+        if (this.core.admission.refusal() !== undefined) {
+          return this.stack.respond(req, tx, 503, 'Service Unavailable', [['Retry-After', String(ADMISSION_RETRY_AFTER_S)]]); // prettier-ignore
+        }
         void acceptInvite(this, ep, req, tx, source).catch(() =>
           this.stack.respond(req, tx, 500, 'Server Internal Error'),
         );
