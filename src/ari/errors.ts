@@ -23,7 +23,7 @@ const STATUS: Readonly<Record<CoreErrorCode, readonly [number, string?]>> = {
 /** Turn a core failure into the ARI error Asterisk would answer; anything else is rethrown. */
 export function toAriError(err: unknown): never {
   if (err instanceof CoreError) {
-    if (err.code === 'REQUEST_FAILED') throw AriError.allocationFailed();
+    if (err.code === 'REQUEST_FAILED') throw AriError.allocationFailed(err.holdMs);
     const [status, reason] = STATUS[err.code];
     throw new AriError(status, err.message, reason);
   }

@@ -53,7 +53,12 @@ export class AriError extends Error {
     this.name = 'AriError';
   }
 
-  static allocationFailed(): AriError {
-    return new AriError(500, 'Allocation failed', 'Internal Server Error', { error: 'Allocation failed' });
+  /** Answered only after this long (an overload refusal slows its client down); undefined: at once. */
+  holdMs: number | undefined;
+
+  static allocationFailed(holdMs?: number): AriError {
+    const err = new AriError(500, 'Allocation failed', 'Internal Server Error', { error: 'Allocation failed' });
+    err.holdMs = holdMs;
+    return err;
   }
 }

@@ -23,6 +23,8 @@ export class CoreError extends Error {
   constructor(
     readonly code: CoreErrorCode,
     message: string,
+    /** Answer only after this long: a refusal under overload slows the refused client down (admission.ts). */
+    readonly holdMs?: number,
   ) {
     super(message);
     this.name = 'CoreError';

@@ -3,6 +3,7 @@
  * CORS headers, body errors, authentication (401), read-only (403), trailing slash (404), api-docs,
  * routing (404), OPTIONS (204), method (405), then the handler. Used by HTTP and REST over WebSocket alike.
  */
+import { TurnBudget } from './turn-budget.js';
 import { AriError, type HandlerResult, type HandlerTable, type RequestContext } from '../handler.js';
 import type { OperationDecl } from '../operation.js';
 import { authenticate, mayUseMethod, type AriUser } from './auth.js';
@@ -36,8 +37,12 @@ export type Prepared =
       readonly cors: HeaderList;
     };
 
+/** State-changing requests run per event-loop turn before the loop polls its sockets again (turn-budget.ts). */
+const WRITES_PER_TURN = 32;
+
 export class Dispatcher {
   readonly #tree: RouteTree;
+  readonly #writes = new TurnBudget(WRITES_PER_TURN);
 
   constructor(private readonly opts: DispatcherOptions) {
     this.#tree = new RouteTree(opts.operations);
@@ -149,10 +154,12 @@ export class Dispatcher {
       const table = this.opts.handlers[op.resource];
       const handler = table && Object.hasOwn(table, op.nickname) ? table[op.nickname] : undefined;
       if (!handler) return errorResponse(501, 'Not implemented', undefined, cors);
+      if (op.method !== 'GET') await this.#writes.enter();
       const ctx: RequestContext = { user: p.user.user, readOnly: p.user.readOnly, jsonBody: req.jsonBody };
       return fromResult(op, await handler(args, ctx), cors);
     } catch (err) {
       if (err instanceof AriError && Number.isInteger(err.status) && err.status >= 200 && err.status <= 599) {
+        if (err.holdMs !== undefined) await new Promise((r) => setTimeout(r, err.holdMs));
         return jsonResponse(err.status, err.body ?? { message: err.message }, cors, err.reason);
       }
       this.opts.logger.error({ err, method: req.method, path: req.path }, 'ARI handler failed');
