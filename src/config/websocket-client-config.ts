@@ -4,7 +4,16 @@
  * of `type=websocket_client` is one connection named after the section; sections of another type are skipped and
  * reported. A section without a usable `uri` is refused, as Asterisk's apply step refuses it; a bad value is
  * reported and keeps its default; an option Asterisk 22.10 does not know is reported and ignored.
+ *
+ * Beyond Asterisk: a `[general]` section (no `type`) opens per-call URIs — a WebSocket media channel may dial a
+ * `ws://`/`wss://` URI named in its request (`WebSocket/<ws://host/path>`, externalMedia's `external_host`) when
+ * its host is in `allowed_per_call_hosts` (nothing is allowed without it). The section's other options are a
+ * connection's own (`protocols`, `connection_timeout`, `reconnect_interval`, `reconnect_attempts`, the TLS files
+ * and checks) and apply to every per-call URI; `uri`, `username`, `password`, `connection_type` and `tls_enabled`
+ * have no meaning there (credentials go in the URI or a per-call header; TLS follows `wss:`). Asterisk reports a
+ * section without a type, so keep `[general]` out of a file Asterisk also reads.
  */
+import { HostAllowList } from '../net/host-allow-list.js';
 import { astTrue, parseIntInRange } from './ari-config.js';
 import type { ConfEntry, ConfError, ConfFile, ConfSection } from './conf-types.js';
 import { splitList } from './pjsip-config.js';
@@ -38,9 +47,31 @@ export interface WebSocketClientConfig {
   };
 }
 
+/** The `[general]` section: which per-call URIs may be dialled, and how. */
+export interface PerCallUriConfig {
+  /** `allowed_per_call_hosts`: empty unless configured (deny by default). */
+  readonly allowedHosts: HostAllowList;
+  /** The settings every per-call URI connection uses (its `uri` is the call's). */
+  readonly settings: WebSocketClientConfig;
+}
+
+/** The option that lists the hosts per-call URIs may name, as error messages spell it. */
+export const ALLOWED_PER_CALL_HOSTS = 'allowed_per_call_hosts';
+export const PER_CALL_LIST_NAME = `websocket_client.conf [general] ${ALLOWED_PER_CALL_HOSTS}`;
+
+/** [general] options that belong to one connection only. */
+const CONNECTION_ONLY = new Set(['uri', 'username', 'password', 'connection_type', 'tls_enabled']);
+
+/** The connections by name, with the `[general]` per-call URI settings beside them. */
+export class WebSocketClientConnections extends Map<string, WebSocketClientConfig> {
+  constructor(readonly perCall: PerCallUriConfig = { allowedHosts: HostAllowList.NONE, settings: defaults('') }) {
+    super();
+  }
+}
+
 export interface WebSocketClientConfigResult {
-  /** The connections by name. */
-  readonly config: ReadonlyMap<string, WebSocketClientConfig>;
+  /** The connections by name (and the per-call URI settings of `[general]`). */
+  readonly config: WebSocketClientConnections;
   /** The file's parse errors followed by section and option errors. */
   readonly errors: readonly ConfError[];
 }
@@ -174,9 +205,15 @@ export function parseWebSocketClientConfig(file: ConfFile): WebSocketClientConfi
   const errors: ConfError[] = [...file.errors];
   const err: Err = (e, message) => void errors.push({ file: e.file, line: e.line, message });
   const drafts = new Map<string, { draft: Draft; at: ConfEntry | undefined }>();
+  const general = defaults('');
+  const allowed: string[] = [];
   for (const section of file.sections) {
     if (section.isTemplate) continue; // templates are copied into their users by the parser
     const typeEntry = section.entries.findLast((e) => e.key.toLowerCase() === 'type');
+    if (typeEntry === undefined && section.name.toLowerCase() === 'general') {
+      parseGeneral(section, general, allowed, err);
+      continue;
+    }
     if (typeEntry?.value.trim().toLowerCase() !== 'websocket_client') {
       skip(section, typeEntry ? `unknown type '${typeEntry.value}'` : "no 'type'", errors);
       continue;
@@ -191,13 +228,28 @@ export function parseWebSocketClientConfig(file: ConfFile): WebSocketClientConfi
       else err(e, `Could not find option suitable for category '${section.name}' named '${e.key}'`);
     }
   }
-  const config = new Map<string, WebSocketClientConfig>();
+  const hosts = HostAllowList.parse(allowed);
+  for (const entry of hosts.invalid) {
+    const at = file.sections.find((s) => s.name.toLowerCase() === 'general')?.entries[0];
+    errors.push({ file: at?.file ?? 'websocket_client.conf', line: at?.line ?? 0, message: `${ALLOWED_PER_CALL_HOSTS}: '${entry}' is not a host, address, block or pattern; ignored` }); // prettier-ignore
+  }
+  const config = new WebSocketClientConnections({ allowedHosts: hosts.list, settings: general });
   for (const [name, { draft, at }] of drafts) {
     const problem = uriProblem(draft.uri);
     if (problem === undefined) config.set(name, draft);
     else errors.push({ file: at?.file ?? 'websocket_client.conf', line: at?.line ?? 0, message: `Connection '${name}' skipped: ${problem}` }); // prettier-ignore
   }
   return { config, errors };
+}
+
+/** `[general]`: the allow-list lines, and a connection's options as the settings of per-call URIs. */
+function parseGeneral(section: ConfSection, settings: Draft, allowed: string[], err: Err): void {
+  for (const e of section.entries) {
+    const key = e.key.toLowerCase();
+    if (key === ALLOWED_PER_CALL_HOSTS) allowed.push(e.value);
+    else if (CONNECTION_ONLY.has(key)) err(e, `Option '${e.key}' applies to one connection; not used in [general]`);
+    else if (!apply(settings, e, err)) err(e, `Could not find option suitable for category 'general' named '${e.key}'`);
+  }
 }
 
 function skip(section: ConfSection, why: string, errors: ConfError[]): void {

@@ -11,6 +11,9 @@
  * - Request variables are set before the application is subscribed to the channel, so it sees no ChannelVarset
  *   for them; the reply's `channelvars` lists every channel variable, newest first (Asterisk's variable list).
  * - The reply's snapshot is taken before the dial: the channel is `Down`, at `AppDial2` `(Outgoing Line)`.
+ *
+ * A technology that wants to know the application and args before the answer (WebSocket channels put them in
+ * MEDIA_START, which precedes the answer) is told them once the request variables are set.
  */
 import type { Channel as ChannelModel } from '../ari/models/wire.js';
 import { applyVariables, dialInBackground, prepare, runStasisThenFinish, type VariableAssignment } from './calls.js';
@@ -18,6 +21,8 @@ import type { Channel } from './channel/channel.js';
 import type { Core } from './core.js';
 import { CoreError } from './errors.js';
 import type { RawJson } from './events/raw-json.js';
+import { awaitsStasis } from './media/websocket-protocol.js';
+import { splitAppArgs } from '../util/app-args.js';
 import { requestChannel, whenRequested } from './outbound.js';
 
 /** externalMedia passes timeout 0 to the originate, which dials for 30 s (resource_channels.c). */
@@ -82,6 +87,7 @@ export async function startExternalMedia(core: Core, r: ExternalMediaRequest): P
   }
   channel.setLocation({ appName: 'AppDial2', appData: '(Outgoing Line)' });
   applyVariables(core, channel, r.variables);
+  if (awaitsStasis(channel.tech)) channel.tech.expectStasis(r.app, r.data ? splitAppArgs(r.data) : []);
   const app = core.apps.get(r.app);
   if (app) core.stasis.subscribe(app, channel);
   const started = { channel, snapshot: channel.snapshot(), variables: channelVariables(channel) };

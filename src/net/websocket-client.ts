@@ -3,7 +3,8 @@
  * connection (WebSocket media channels in client mode, ARI outbound WebSockets): one cycle of up to
  * `reconnect_attempts` tries with `reconnect_interval` between them, each bounded by `connection_timeout`, HTTP
  * Basic auth from username/password, `Sec-WebSocket-Protocol` from `protocols`, and extra query parameters kept per
- * call. A persistent connection repeats the cycle itself.
+ * call. A persistent connection repeats the cycle itself. Headers may be added per call too (not in Asterisk): they
+ * come after the configured ones, so a per-call `Authorization` replaces the configured credentials.
  *
  * Asterisk facts followed (res_websocket_client.c, res_http_websocket.c, 22.10.1):
  * - At least one try is made; `reconnect_attempts` counts tries, not retries.
@@ -45,6 +46,8 @@ export interface WebSocketClientSettings {
 export interface ConnectOptions {
   /** Query parameters for this connection only, already URI-encoded (`a=1&b=2`). */
   readonly query?: string;
+  /** Handshake headers for this connection only (names checked by the caller), in order; a later one wins. */
+  readonly headers?: readonly (readonly [string, string])[];
   /** Stops the cycle (between tries, or the try under way). */
   readonly signal?: AbortSignal;
   /** The largest message accepted; a bigger one closes the socket with 1009. */
@@ -143,6 +146,11 @@ function connectOnce(
     const hasUserinfo = url.username !== '' || url.password !== '';
     if (!hasUserinfo && settings.username !== '' && settings.password !== '') {
       headers.Authorization = `Basic ${Buffer.from(`${settings.username}:${settings.password}`).toString('base64')}`;
+    }
+    for (const [name, value] of options.headers ?? []) {
+      // Header names are case-insensitive: a per-call header replaces a configured one of any spelling.
+      for (const key of Object.keys(headers)) if (key.toLowerCase() === name.toLowerCase()) delete headers[key];
+      headers[name] = value;
     }
     let socket: WebSocket;
     try {

@@ -12,21 +12,37 @@ import { MediaApp, mediaUrl, originateIncoming } from './websocket-media-app.js'
 test('dial strings: options together, nested parentheses, unknown letters ignored, v() encoded and joined with &', () => {
   assert.deepEqual(parseWebSocketDialString('media1/c(slin16)nf(json)d(out)v(a=1,b=x%2Fy)p'), {
     connectionId: 'media1',
+    isUri: false,
     codec: 'slin16',
     noAutoAnswer: true,
     query: 'a=1&b=x%2Fy',
     passthrough: true,
     controlFormat: 'json',
     direction: 'out',
+    beyond: {
+      headers: [],
+      mediaStartVariables: undefined,
+      largeMessages: false,
+      reportFlushedMarks: false,
+      requireToken: false,
+    },
   });
   assert.deepEqual(parseWebSocketDialString('INCOMING'), {
     connectionId: 'INCOMING',
+    isUri: false,
     codec: undefined,
     noAutoAnswer: false,
     query: '',
     passthrough: false,
     controlFormat: undefined,
     direction: 'both',
+    beyond: {
+      headers: [],
+      mediaStartVariables: undefined,
+      largeMessages: false,
+      reportFlushedMarks: false,
+      requireToken: false,
+    },
   });
   const odd = parseWebSocketDialString('INCOMING/zc(ulaw)f(JSON)q(a(b)c)');
   assert.ok(!('error' in odd));

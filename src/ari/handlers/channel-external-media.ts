@@ -16,12 +16,19 @@
  *
  * Beyond Asterisk: a true `UNICASTRTP_SYMMETRIC` request variable dials UnicastRTP with option `s` (symmetric
  * RTP: answer to where the app's packets come from, for apps behind NAT); Asterisk has no such switch.
+ *
+ * Beyond Asterisk: a websocket client's `external_host` may be a whole `ws://` or `wss://` URI when
+ * websocket_client.conf `[general] allowed_per_call_hosts` allows its host; the channel dials
+ * `WebSocket/<uri>/<transport_data>` (per-call query in `v()`, headers in `h()`, or the URI's own query). A
+ * value that is neither a connection id nor an allowed URI gets Asterisk's 400, followed, for something written as
+ * a URI, by why it is refused.
  */
 import { astTrue } from '../../config/ari-config.js';
 import { CoreError } from '../../core/errors.js';
 import { RawJson } from '../../core/events/raw-json.js';
 import { splitHostPort, startExternalMedia, type ExternalMediaStarted } from '../../core/external-media.js';
 import type { Core } from '../../core/core.js';
+import { checksPerCallUris } from '../../core/media/websocket-protocol.js';
 import type { ArgsOf } from '../contract/args.js';
 import { implement, type ResourceHandlers } from '../contract/implement.js';
 import { AriError } from '../handler.js';
@@ -50,6 +57,28 @@ function badRequest(message: string): AriError {
   return new AriError(400, message);
 }
 
+/** Asterisk's words for a websocket client's external_host that names no connection. */
+const NOT_A_CONNECTION_ID = 'external_host must be a valid websocket_client connection id.';
+
+/** Anything written `scheme://…` is taken for a per-call URI (connection ids hold no `://`). */
+const LOOKS_LIKE_URI = /^[A-Za-z][A-Za-z0-9+.-]*:\/\//;
+
+/** A websocket client's external_host: a connection id, or an allowed per-call URI; else the 400. */
+function checkWebSocketClientHost(core: Core, host: string): void {
+  const driver = core.driver('WebSocket');
+  if (driver?.knowsResource?.(host) === true) return;
+  if (!LOOKS_LIKE_URI.test(host)) throw badRequest(NOT_A_CONNECTION_ID);
+  const problem =
+    driver !== undefined && checksPerCallUris(driver) ? driver.perCallUriProblem(host) : 'per-call URIs are not served';
+  if (problem !== undefined) throw badRequest(`${NOT_A_CONNECTION_ID} Per-call URI refused: ${problem}`);
+}
+
+/** Whether a websocket client's external_host is a per-call URI (written between angle brackets when dialled). */
+function isPerCallUri(core: Core, args: Args, host: string): boolean {
+  if (args.connection_type !== 'client' || !LOOKS_LIKE_URI.test(host)) return false;
+  return core.driver('WebSocket')?.knowsResource?.(host) !== true;
+}
+
 /** Checks 3–11 of §1.2 in Asterisk's order; returns the external_host to dial. */
 function checkedHost(core: Core, args: Args): string {
   const { encapsulation, transport, connection_type: connectionType } = args;
@@ -71,9 +100,7 @@ function checkedHost(core: Core, args: Args): string {
   }
   if (transport === 'websocket') {
     // A websocket client dials a websocket_client.conf connection, which the WebSocket driver knows.
-    if (connectionType === 'client' && core.driver('WebSocket')?.knowsResource?.(host) !== true) {
-      throw badRequest('external_host must be a valid websocket_client connection id.');
-    }
+    if (connectionType === 'client') checkWebSocketClientHost(core, host);
   } else if (splitHostPort(host) === undefined) {
     throw badRequest('external_host must be <host>:<port> for all transports other than websocket');
   }
@@ -83,7 +110,7 @@ function checkedHost(core: Core, args: Args): string {
 }
 
 /** §1.3: the dial string of the pair (compared without case), or the 400/501 the pick itself answers. */
-function dialString(args: Args, host: string): string {
+function dialString(core: Core, args: Args, host: string): string {
   const encapsulation = args.encapsulation.toLowerCase();
   const transport = args.transport.toLowerCase();
   if (encapsulation === 'rtp' && transport === 'udp') {
@@ -97,7 +124,8 @@ function dialString(args: Args, host: string): string {
   if (encapsulation === 'none' && transport === 'websocket') {
     // transport_data verbatim after a slash, then d(<direction>), behind its own slash when alone.
     const options = args.transport_data ? `/${args.transport_data}` : args.direction ? '/' : '';
-    return `WebSocket/${host}${options}${args.direction ? `d(${args.direction})` : ''}`;
+    const resource = isPerCallUri(core, args, host) ? `<${host}>` : host;
+    return `WebSocket/${resource}${options}${args.direction ? `d(${args.direction})` : ''}`;
   }
   throw new AriError(501, 'The encapsulation and/or transport is not supported');
 }
@@ -114,7 +142,7 @@ export const channelExternalMediaHandlers = {
   externalMedia: implement(ops.externalMedia, {
     params: RULES,
     handle: async (args, { core }) => {
-      const dial = dialString(args, checkedHost(core, args));
+      const dial = dialString(core, args, checkedHost(core, args));
       try {
         const started = await startExternalMedia(core, {
           dialString: dial,

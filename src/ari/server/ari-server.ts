@@ -3,6 +3,7 @@
  * WebSocket), both going through one transport-independent Dispatcher (semantics.md §1-§3). Anything
  * outside `<prefix>/ari` answers 404 `{"message":"Resource not found"}`.
  */
+import { answerClientError, headerLimitResponse, NODE_MAX_HEADER_BYTES } from './http-edge.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
@@ -68,7 +69,15 @@ export class AriServer {
       ...(opts.validator && { validator: opts.validator }),
     });
     // Asterisk does not insist on a Host header (api-docs then simply have no basePath).
-    this.#http = createServer({ requireHostHeader: false }, (req, res) => this.#onRequest(req, res));
+    // Lenient parsing (LF-only lines, as Asterisk reads them) and a header limit above Asterisk's own, which
+    // http-edge.ts applies with Asterisk's answers; what Node still cannot parse is answered there too.
+    this.#http = createServer(
+      { requireHostHeader: false, insecureHTTPParser: true, maxHeaderSize: NODE_MAX_HEADER_BYTES },
+      (req, res) => this.#onRequest(req, res),
+    );
+    this.#http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
+      answerClientError(err, socket, opts.serverHeader),
+    );
     this.#http.keepAliveTimeout = KEEP_ALIVE_MS;
     // http.conf sessionlimit: connections beyond it are closed at once, unanswered, as Asterisk's HTTP server does.
     if (opts.sessionLimit !== undefined && opts.sessionLimit > 0) this.#http.maxConnections = opts.sessionLimit;
@@ -114,6 +123,8 @@ export class AriServer {
   }
 
   async #handleRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const overLimit = headerLimitResponse(req, this.#opts.serverHeader);
+    if (overLimit !== undefined) return writeResponse(res, overLimit, this.#opts.serverHeader, false);
     const { path } = splitTarget(req.url ?? '/');
     const media = this.#media;
     const mediaId = media && mediaConnectionPath(path, this.#prefix);

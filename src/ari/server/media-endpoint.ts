@@ -4,16 +4,21 @@
  * order: 404 for an id no channel waits on, 409 when one already has its socket (incoming_ws_http_callback), then
  * the handshake checks of res_http_websocket (426 without `Upgrade: websocket`, 400 for another version or when the
  * protocols offered do not include `media`, the only one served). No authentication, as in Asterisk: knowing the
- * UUID is enough. The id is taken as written (no URI decoding).
+ * UUID is enough — unless the channel was dialled with `a` (not in Asterisk): then the app must also present the
+ * channel's MEDIA_WEBSOCKET_TOKEN, as the query parameter `token` or as `Authorization: Bearer <token>` (RFC 6750
+ * §2.1, §2.3), checked right after the 404: 401 with a `WWW-Authenticate: Bearer` challenge without one, 403 with a
+ * wrong one. The id is taken as written (no URI decoding).
  *
  * Once attached, the socket lives here in the main thread (Node cannot hand it to a worker): its messages are
  * relayed to the channel's media through the driver. A write that stays stuck longer than 100 ms (Asterisk's
  * AST_DEFAULT_WEBSOCKET_WRITE_TIMEOUT) closes the socket with 1011 and ends the call.
  */
+import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import {
+  LARGE_MEDIA_MESSAGE_BYTES,
   MAX_MEDIA_MESSAGE_BYTES,
   type MediaConnections,
   type MediaSocketHandler,
@@ -44,14 +49,37 @@ export function mediaConnectionPath(path: string, prefix: string): string | unde
   return rest[6] === '/' ? rest.slice(7) : undefined;
 }
 
-export class MediaEndpoint {
-  readonly #wss = new WebSocketServer({
+/** A handshake server taking messages up to `maxPayload` bytes (a bigger one closes with 1009). */
+function mediaServer(maxPayload: number): WebSocketServer {
+  return new WebSocketServer({
     noServer: true,
     clientTracking: false,
     perMessageDeflate: false,
-    maxPayload: MAX_MEDIA_MESSAGE_BYTES,
+    maxPayload,
     handleProtocols: (protocols: Set<string>) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
   });
+}
+
+/** The token a request presents: the `token` query parameter, else an `Authorization: Bearer` credential. */
+function presentedToken(req: IncomingMessage): string | undefined {
+  const url = req.url ?? '';
+  const query = url.indexOf('?');
+  const fromQuery = query === -1 ? null : new URLSearchParams(url.slice(query + 1)).get('token');
+  if (fromQuery !== null) return fromQuery;
+  const match = /^Bearer +(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  return match?.[1];
+}
+
+function sameToken(presented: string, expected: string): boolean {
+  const a = Buffer.from(presented);
+  const b = Buffer.from(expected);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+export class MediaEndpoint {
+  /** Asterisk's limit, and the one of channels dialled with `l`. */
+  readonly #wss = mediaServer(MAX_MEDIA_MESSAGE_BYTES);
+  readonly #wssLarge = mediaServer(LARGE_MEDIA_MESSAGE_BYTES);
   readonly #sockets = new Set<WebSocket>();
 
   constructor(
@@ -67,6 +95,9 @@ export class MediaEndpoint {
 
   upgrade(req: IncomingMessage, socket: Duplex, head: Buffer, connectionId: string): void {
     const refuse = (res: AriResponse): void => writeRawResponse(socket, res, this.serverHeader, false);
+    const admission = this.connections.admission(connectionId);
+    const denied = admission?.token === undefined ? undefined : this.#tokenRefusal(req, admission.token);
+    if (denied !== undefined) return refuse(denied);
     const refusal = this.#refusal(connectionId);
     if (refusal !== undefined) return refuse(refusal);
     const h = req.headers;
@@ -81,13 +112,28 @@ export class MediaEndpoint {
     }
     const offered = h['sec-websocket-protocol'];
     if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) return refuse(badRequest);
-    this.#wss.handleUpgrade(req, socket, head, (ws: WebSocket) => this.#attach(ws, connectionId));
+    const wss = admission?.maxMessageBytes === LARGE_MEDIA_MESSAGE_BYTES ? this.#wssLarge : this.#wss;
+    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => this.#attach(ws, connectionId));
+  }
+
+  /** 401 (with the challenge) without a token, 403 with a wrong one, undefined with the right one. */
+  #tokenRefusal(req: IncomingMessage, expected: string): AriResponse | undefined {
+    const presented = presentedToken(req);
+    if (presented === undefined) {
+      const res = htmlError(401, 'Unauthorized', 'A token is required for this connection id', this.serverHeader);
+      return { ...res, headers: [...res.headers, ['WWW-Authenticate', 'Bearer realm="media"']] };
+    }
+    if (!sameToken(presented, expected)) {
+      return htmlError(403, 'Forbidden', 'Invalid token for this connection id', this.serverHeader);
+    }
+    return undefined;
   }
 
   /** Drop every media socket (server shutdown; their channels are hung up by then). */
   closeAll(): void {
     for (const ws of this.#sockets) ws.terminate();
     this.#wss.close();
+    this.#wssLarge.close();
   }
 
   #refusal(connectionId: string): AriResponse | undefined {

@@ -12,9 +12,13 @@
  * its commas become `&`.
  */
 import type { ControlMessageFormat, WebSocketMediaDirection } from '../../core/media/websocket-protocol.js';
+import { BeyondOptionsDraft, splitBracketedUri, type WebSocketBeyondOptions } from './beyond-options.js';
 
 export interface WebSocketDialString {
+  /** The websocket_client.conf id, `INCOMING`, or the URI written as `<ws://…>` (beyond-options.ts). */
   readonly connectionId: string;
+  /** Whether connectionId is a URI given between angle brackets. */
+  readonly isUri: boolean;
   /** `c()`: undefined when not given (the requester's first format is used). */
   readonly codec: string | undefined;
   readonly noAutoAnswer: boolean;
@@ -24,6 +28,8 @@ export interface WebSocketDialString {
   /** `f()`: undefined when not given (the default applies); an invalid value is plain-text. */
   readonly controlFormat: ControlMessageFormat | undefined;
   readonly direction: WebSocketMediaDirection;
+  /** Switchyard's own options (beyond-options.ts), all off unless given. */
+  readonly beyond: WebSocketBeyondOptions;
 }
 
 /** One option letter and its argument (undefined without parentheses). */
@@ -57,8 +63,11 @@ function isEncoded(text: string): boolean {
 }
 
 export function parseWebSocketDialString(resource: string): WebSocketDialString | { error: string } {
-  const slash = resource.indexOf('/');
-  const connectionId = slash === -1 ? resource : resource.slice(0, slash);
+  const bracketed = splitBracketedUri(resource);
+  if (bracketed !== undefined && 'error' in bracketed) return bracketed;
+  const slash = bracketed?.slash ?? resource.indexOf('/');
+  const connectionId = bracketed?.uri ?? (slash === -1 ? resource : resource.slice(0, slash));
+  const beyond = new BeyondOptionsDraft();
   if (connectionId === '') return { error: 'A connection id is required' };
   let codec: string | undefined;
   let noAutoAnswer = false;
@@ -96,9 +105,14 @@ export function parseWebSocketDialString(resource: string): WebSocketDialString 
         }
         direction = arg;
         break;
-      default:
+      default: {
+        const taken = beyond.take(option.letter, arg);
+        if (taken !== undefined && taken !== 'taken') return taken;
         break; // Asterisk: "Unrecognized option", and the call goes on
+      }
     }
   }
-  return { connectionId, codec, noAutoAnswer, query, passthrough, controlFormat, direction };
+  const isUri = bracketed !== undefined;
+  const extra = beyond.result();
+  return { connectionId, isUri, codec, noAutoAnswer, query, passthrough, controlFormat, direction, beyond: extra };
 }

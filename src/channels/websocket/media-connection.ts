@@ -5,31 +5,58 @@
  * websocket_handoff_to_channel. The app's ANSWER and HANGUP, the socket closing and a failed connection come back
  * here as media events and become the channel's answer and hangup. In server mode this is also the relay between
  * the app's socket and the edge in the worker.
+ *
+ * With `m` (not in Asterisk) MEDIA_START also names the Stasis application and its args — those of the application
+ * the channel is in, else of the one it will enter once answered (externalMedia tells the technology, which tells
+ * this: `expectStasis`) — and the variables the request chose, read as the dialplan reads them.
  */
 import { Cause } from '../../core/causes.js';
 import type { Channel } from '../../core/channel/channel.js';
 import type { MediaLeg } from '../../core/media/media-plane.js';
 import type { MediaEvent } from '../../core/media/media-protocol.js';
-import type { MediaSocketHandler, MediaSocketPeer } from '../../core/media/websocket-protocol.js';
+import type { MediaStartExtras, MediaSocketHandler, MediaSocketPeer } from '../../core/media/websocket-protocol.js';
+import { controlOf } from '../../core/stasis/stasis.js';
 
 /** AST_CAUSE_NO_ROUTE_DESTINATION: a client connection that could not be made (webchan_call). */
 const CAUSE_NO_ROUTE_DESTINATION = 3;
 /** WebSocket close code for a channel that ends without its own reason (webchan_hangup's default). */
 const CLOSE_NORMAL = 1000;
 
+/** How one channel's connection behaves (from its dial string). */
+export interface MediaConnectionSettings {
+  /** Server mode: the app connects to us (the connection id is a fresh UUID). */
+  readonly isServer: boolean;
+  readonly noAutoAnswer: boolean;
+  /** `a`: the token the app's socket must present (server mode). */
+  readonly token?: string;
+  /** `l`: the socket takes messages of any size. */
+  readonly largeMessages?: boolean;
+  /** `m`: the variables MEDIA_START adds, and how one is read (a variable or a dialplan function). */
+  readonly mediaStart?: { readonly names: readonly string[]; read(name: string): string };
+}
+
 export class WebSocketMediaConnection implements MediaSocketHandler {
   #peer: MediaSocketPeer | undefined;
   #attached = false;
   #closeCode = CLOSE_NORMAL;
+  /** The Stasis application the channel will enter once answered, when its requester said so. */
+  #expected: { readonly app: string; readonly args: readonly string[] } | undefined;
 
   constructor(
     readonly channel: Channel,
     readonly leg: MediaLeg,
-    /** Server mode: the app connects to us (the connection id is a fresh UUID). */
-    readonly isServer: boolean,
-    readonly noAutoAnswer: boolean,
+    readonly settings: MediaConnectionSettings,
   ) {
     channel.onMediaEvent((event) => this.#onEvent(event));
+  }
+
+  get isServer(): boolean {
+    return this.settings.isServer;
+  }
+
+  /** The application and args the channel will run once answered (for MEDIA_START's `m` extras). */
+  expectStasis(app: string, args: readonly string[]): void {
+    this.#expected = { app, args };
   }
 
   /** Server mode: whether the app's socket has been attached (a second one is refused with 409). */
@@ -95,8 +122,20 @@ export class WebSocketMediaConnection implements MediaSocketHandler {
   #up(): void {
     if (this.channel.isDestroyed) return;
     const variables = [...this.channel.vars].reverse();
-    this.leg.send({ op: 'websocket-start', variables });
-    if (!this.noAutoAnswer) this.#answer();
+    const extras = this.#extras();
+    this.leg.send({ op: 'websocket-start', variables, ...(extras !== undefined && { extras }) });
+    if (!this.settings.noAutoAnswer) this.#answer();
+  }
+
+  #extras(): MediaStartExtras | undefined {
+    const wanted = this.settings.mediaStart;
+    if (wanted === undefined) return undefined;
+    const control = controlOf(this.channel);
+    return {
+      app: control?.app.name ?? this.#expected?.app ?? '',
+      appArgs: [...(control?.args ?? this.#expected?.args ?? [])],
+      variables: wanted.names.map((name) => [name, wanted.read(name)] as const),
+    };
   }
 
   /**

@@ -34,6 +34,15 @@ export type WebSocketMediaDirection = 'both' | 'in' | 'out';
  */
 export const MAX_MEDIA_MESSAGE_BYTES = 65535 - 8;
 
+/**
+ * The largest message taken from an app whose channel was dialled with `l` (messages of any size, not in Asterisk):
+ * 16 MiB, over eight minutes of slin16. Beyond it the WebSocket library still closes with 1009.
+ */
+export const LARGE_MEDIA_MESSAGE_BYTES = 16 * 1024 * 1024;
+
+/** The channel variable holding the token a `WebSocket/INCOMING/a` app must present (not in Asterisk). */
+export const TOKEN_VARIABLE = 'MEDIA_WEBSOCKET_TOKEN';
+
 /** Every format's frame time: chan_websocket dequeues one frame per `ptime` (20 ms for all we carry). */
 export const WEBSOCKET_PTIME_MS = 20;
 
@@ -91,8 +100,28 @@ export interface WebSocketEdgeSpec {
   readonly connectionId: string;
   readonly channelName: string;
   readonly channelId: string;
-  /** Client mode: where the worker connects, and this call's `v()` query (kept per call, never in shared config). */
-  readonly client?: { readonly target: WebSocketClientTarget; readonly query: string };
+  /**
+   * Client mode: where the worker connects, this call's `v()` query and `h()` headers (kept per call, never in
+   * shared config).
+   */
+  readonly client?: {
+    readonly target: WebSocketClientTarget;
+    readonly query: string;
+    readonly headers?: readonly (readonly [string, string])[];
+  };
+  /** `l` (not in Asterisk): messages up to LARGE_MEDIA_MESSAGE_BYTES, re-framed; what the queue refuses → ERROR. */
+  readonly largeMessages?: boolean;
+  /** `r` (not in Asterisk): FLUSH_MEDIA answers the markers it drops, in order. */
+  readonly reportFlushedMarks?: boolean;
+}
+
+/** `m` (not in Asterisk): what MEDIA_START adds to its fields. */
+export interface MediaStartExtras {
+  /** The Stasis application the channel is in or will enter once answered; '' for none. */
+  readonly app: string;
+  readonly appArgs: readonly string[];
+  /** The variables the request named, in its order ('' for one not set). */
+  readonly variables: readonly (readonly [string, string])[];
 }
 
 /** Commands (`op` names unique across the whole protocol). */
@@ -103,7 +132,11 @@ export type WebSocketCommand =
    * The socket is up: send MEDIA_START (with these channel variables, most recent first as Asterisk lists them),
    * and only then anything else, so no message ever precedes it (Asterisk's #1712 race).
    */
-  | { readonly op: 'websocket-start'; readonly variables: readonly (readonly [string, string])[] }
+  | {
+      readonly op: 'websocket-start';
+      readonly variables: readonly (readonly [string, string])[];
+      readonly extras?: MediaStartExtras;
+    }
   /** Server mode: a message from the app, relayed from the main thread (BINARY as bytes, TEXT as a string). */
   | { readonly op: 'websocket-rx'; readonly data: Uint8Array | string };
 
@@ -140,4 +173,39 @@ export interface MediaConnections {
   state(connectionId: string): 'ready' | 'attached' | 'unknown';
   /** Give the connection its socket (after the handshake); undefined when it is no longer `ready`. */
   attach(connectionId: string, peer: MediaSocketPeer): MediaSocketHandler | undefined;
+  /** What a waiting connection requires of its socket (undefined when the id is not waiting). */
+  admission(connectionId: string): MediaAdmission | undefined;
+}
+
+/** What the HTTP server checks before it attaches a server-mode socket. */
+export interface MediaAdmission {
+  /** `a`: the token the app must present (query `token` or `Authorization: Bearer`); undefined: none needed. */
+  readonly token: string | undefined;
+  /** The largest message the socket takes (MAX_MEDIA_MESSAGE_BYTES, or LARGE_MEDIA_MESSAGE_BYTES with `l`). */
+  readonly maxMessageBytes: number;
+}
+
+/**
+ * What a WebSocket channel driver answers about per-call URIs before a request (externalMedia's 400): why `uri`
+ * may not be dialled, or undefined when it may.
+ */
+export interface PerCallUriCheck {
+  perCallUriProblem(uri: string): string | undefined;
+}
+
+export function checksPerCallUris(driver: object): driver is PerCallUriCheck {
+  return typeof (driver as Partial<PerCallUriCheck>).perCallUriProblem === 'function';
+}
+
+/**
+ * A channel technology that wants to know, before its channel is answered, which Stasis application the channel
+ * will enter then (externalMedia's `app` and `data`): WebSocket channels put them in MEDIA_START (`m`), which
+ * goes out before the answer.
+ */
+export interface AwaitsStasis {
+  expectStasis(app: string, args: readonly string[]): void;
+}
+
+export function awaitsStasis(tech: object): tech is AwaitsStasis {
+  return typeof (tech as Partial<AwaitsStasis>).expectStasis === 'function';
 }

@@ -9,7 +9,8 @@
  * Texts are Asterisk's exactly (chan_websocket.c 22.10.1, checked against a running 22.10.1), including the
  * trailing newline of three SET_MEDIA_DIRECTION errors. Pure functions: the queue and the socket are elsewhere.
  */
-import type { ControlMessageFormat } from '../../core/media/websocket-protocol.js';
+import type { ControlMessageFormat, MediaStartExtras } from '../../core/media/websocket-protocol.js';
+import { jsonExtras, plainExtras } from './media-start-extras.js';
 
 /** chan_websocket's MAX_TEXT_MESSAGE_LEN: longer TEXT messages are not commands. */
 export const MAX_COMMAND_BYTES = 128;
@@ -73,6 +74,8 @@ export type ControlEvent =
       readonly ptime: number;
       /** Every channel variable (json only), in Asterisk's order: most recently set first. */
       readonly variables: readonly (readonly [string, string])[];
+      /** `m` (not in Asterisk): app, args and chosen variables, after Asterisk's fields (media-start-extras.ts). */
+      readonly extras?: MediaStartExtras;
     }
   | { readonly event: 'MEDIA_XOFF' | 'MEDIA_XON' | 'QUEUE_DRAINED' }
   | { readonly event: 'MEDIA_BUFFERING_COMPLETED' | 'MEDIA_MARK_PROCESSED'; readonly correlationId: string | undefined }
@@ -98,7 +101,7 @@ function formatPlain(e: ControlEvent, channelId: string): string {
     case 'MEDIA_START':
       return (
         `MEDIA_START connection_id:${e.connectionId} channel:${e.channel} channel_id:${channelId} ` +
-        `format:${e.format} optimal_frame_size:${e.optimalFrameSize} ptime:${e.ptime}`
+        `format:${e.format} optimal_frame_size:${e.optimalFrameSize} ptime:${e.ptime}${plainExtras(e.extras)}`
       );
     case 'MEDIA_XOFF':
     case 'MEDIA_XON':
@@ -131,6 +134,7 @@ function formatJson(e: ControlEvent, channelId: string): string {
         optimal_frame_size: e.optimalFrameSize,
         ptime: e.ptime,
         channel_variables: Object.fromEntries(e.variables),
+        ...jsonExtras(e.extras),
       });
     case 'MEDIA_XOFF':
     case 'MEDIA_XON':

@@ -5,7 +5,11 @@
  * edge's frames at 20 ms.
  */
 import type { EdgeSpec, MediaCommand, MediaReply } from '../../core/media/media-protocol.js';
-import { MAX_MEDIA_MESSAGE_BYTES, type WebSocketEvent } from '../../core/media/websocket-protocol.js';
+import {
+  LARGE_MEDIA_MESSAGE_BYTES,
+  MAX_MEDIA_MESSAGE_BYTES,
+  type WebSocketEvent,
+} from '../../core/media/websocket-protocol.js';
 import { connectWebSocket } from '../../net/websocket-client.js';
 import type { EngineFeature, MediaEngine } from '../engine.js';
 import type { MediaChannel } from '../media-channel.js';
@@ -39,7 +43,7 @@ class WebSocketFeature implements EngineFeature {
         if (edge instanceof WebSocketEdge) void this.#connect(edge);
         return true;
       case 'websocket-start':
-        if (edge instanceof WebSocketEdge) edge.start(cmd.variables);
+        if (edge instanceof WebSocketEdge) edge.start(cmd.variables, cmd.extras);
         return true;
       case 'websocket-rx':
         if (edge instanceof WebSocketEdge) edge.receive(cmd.data);
@@ -69,8 +73,9 @@ class WebSocketFeature implements EngineFeature {
     const emit = (event: WebSocketEvent): void => this.engine.emit(edge.channel.id, event);
     const result = await connectWebSocket(client.target, {
       query: client.query,
+      ...(client.headers !== undefined && { headers: client.headers }),
       signal: abort.signal,
-      maxPayload: MAX_MEDIA_MESSAGE_BYTES,
+      maxPayload: edge.spec.largeMessages === true ? LARGE_MEDIA_MESSAGE_BYTES : MAX_MEDIA_MESSAGE_BYTES,
     });
     this.#connecting.delete(edge);
     if (!result.ok) {

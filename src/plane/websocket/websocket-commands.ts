@@ -3,16 +3,22 @@
  * refused in passthrough or while the app's media direction is `in` — refused with an ERROR event in Asterisk's
  * words (`<CMD> not supported in passthrough mode`, `<CMD> not supported while media direction is 'in'`). Names
  * are case-sensitive; an unknown one is ignored, as Asterisk only logs it.
+ *
+ * With `r` (not in Asterisk) FLUSH_MEDIA answers every marker it drops, in queue order, with the event the marker
+ * would have produced once played — Twilio's `clear` echoes the marks it discards the same way, so an app waiting
+ * for a mark is never left waiting. Asterisk drops them without a word.
  */
 import type { ControlMessageFormat, WebSocketMediaDirection } from '../../core/media/websocket-protocol.js';
 import type { ControlCommand, ControlEvent } from './control-codec.js';
-import type { MediaQueue } from './media-queue.js';
+import type { MediaQueue, QueueMarker } from './media-queue.js';
 
 /** What a command acts on (the edge). */
 export interface CommandTarget {
   readonly queue: MediaQueue;
   readonly passthrough: boolean;
   readonly format: ControlMessageFormat;
+  /** `r`: FLUSH_MEDIA reports the markers it drops. */
+  readonly reportFlushedMarks: boolean;
   direction: WebSocketMediaDirection;
   sendEvent(event: ControlEvent): void;
   status(): ControlEvent;
@@ -21,6 +27,11 @@ export interface CommandTarget {
 }
 
 const DIRECTIONS: readonly string[] = ['both', 'in', 'out'] satisfies WebSocketMediaDirection[];
+
+/** The event a marker produces: when the audio before it has played, or (with `r`) when FLUSH drops it. */
+export function markerEvent(m: QueueMarker): ControlEvent {
+  return { event: m.kind === 'mark' ? 'MEDIA_MARK_PROCESSED' : 'MEDIA_BUFFERING_COMPLETED', correlationId: m.id };
+}
 
 export function runCommand(t: CommandTarget, command: ControlCommand): void {
   const { name, arg } = command;
@@ -48,9 +59,12 @@ export function runCommand(t: CommandTarget, command: ControlCommand): void {
     case 'MARK_MEDIA':
       if (!refused(true)) t.queue.mark(arg);
       return;
-    case 'FLUSH_MEDIA':
-      if (!refused(false)) t.queue.flush();
+    case 'FLUSH_MEDIA': {
+      if (refused(false)) return;
+      const dropped = t.queue.flush();
+      if (t.reportFlushedMarks) for (const marker of dropped) t.sendEvent(markerEvent(marker));
       return;
+    }
     case 'REPORT_QUEUE_DRAINED':
       if (!refused(false)) t.queue.reportDrained();
       return;

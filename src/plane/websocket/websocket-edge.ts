@@ -12,6 +12,7 @@
  */
 import type {
   ControlMessageFormat,
+  MediaStartExtras,
   WebSocketEdgeSpec,
   WebSocketEvent,
   WebSocketMediaDirection,
@@ -23,6 +24,7 @@ import { frameSamples } from '../pipeline.js';
 import { formatControl, parseControl, type ControlEvent } from './control-codec.js';
 import { MediaQueue, XOFF_LEVEL, XON_LEVEL, type QueueMarker } from './media-queue.js';
 import { CLOSE_GOING_AWAY, CLOSE_NORMAL, type MediaSocketPort } from './media-socket.js';
+import { queueLargeMessage } from './large-messages.js';
 import { runCommand, type CommandTarget } from './websocket-commands.js';
 import { wireAudio, type WireAudio } from './wire-audio.js';
 
@@ -83,6 +85,11 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     return this.#closed;
   }
 
+  /** `r` (not in Asterisk): FLUSH_MEDIA answers the markers it drops. */
+  get reportFlushedMarks(): boolean {
+    return this.spec.reportFlushedMarks === true;
+  }
+
   /** Whether the media clock should tick this edge (chan_websocket runs its timer unless the direction is `in`). */
   get isTicking(): boolean {
     return this.#started && !this.#closed && this.direction !== 'in';
@@ -93,8 +100,8 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     this.#socket = socket;
   }
 
-  /** The socket is up: MEDIA_START first, then whatever the app already sent. */
-  start(variables: readonly (readonly [string, string])[]): void {
+  /** The socket is up: MEDIA_START first (with the `m` extras when asked for), then whatever the app already sent. */
+  start(variables: readonly (readonly [string, string])[], extras?: MediaStartExtras): void {
     if (this.#started || this.#closed || this.#socket === undefined) return;
     const { spec } = this;
     this.#started = true;
@@ -106,6 +113,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
       optimalFrameSize: this.queue.frameBytes,
       ptime: WEBSOCKET_PTIME_MS,
       variables,
+      ...(extras !== undefined && { extras }),
     });
     const early = this.#early;
     this.#early = [];
@@ -121,7 +129,9 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     }
     if (typeof data !== 'string') {
       // The app's audio is dropped while it only listens (`in`).
-      if (this.direction !== 'in') this.queue.push(data);
+      if (this.direction === 'in') return;
+      if (this.spec.largeMessages !== true) this.queue.push(data);
+      else queueLargeMessage(this.queue, data, optimalFrameSize(this.spec.codec, false), this);
       return;
     }
     const parsed = parseControl(data, Buffer.byteLength(data, 'utf8'), this.format);
