@@ -5,7 +5,8 @@
  *
  *   c(codec)  the channel's format            n        no auto-answer: wait for ANSWER
  *   v(k=v,…)  extra URI query (client mode)   p        passthrough: no re-framing
- *   f(plain-text|json)  control messages      d(both|in|out)  media direction, the app's view
+ *   f(plain-text|json|twilio)  control messages (twilio: Twilio Media Streams instead)
+ *   d(both|in|out)  media direction, the app's view
  *
  * An unknown letter is ignored (Asterisk logs it); a missing `)` fails; `d()` with another value fails; an
  * invalid `f()` falls back to plain-text. `v()` values must be URI-encoded already (ast_uri_verify_encoded), and
@@ -96,9 +97,12 @@ export function parseWebSocketDialString(resource: string): WebSocketDialString 
       case 'p':
         passthrough = true;
         break;
-      case 'f':
-        controlFormat = arg.toLowerCase() === 'json' ? 'json' : 'plain-text'; // compared ignoring case
+      case 'f': {
+        // Compared ignoring case, as Asterisk does; `twilio` (Twilio Media Streams messages) is Switchyard's own.
+        const name = arg.toLowerCase();
+        controlFormat = name === 'json' || name === 'twilio' ? name : 'plain-text';
         break;
+      }
       case 'd':
         if (arg !== 'both' && arg !== 'in' && arg !== 'out') {
           return { error: `Unrecognized option for media direction: '${arg}'` };

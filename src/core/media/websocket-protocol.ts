@@ -21,8 +21,19 @@ export const INCOMING_CONNECTION_ID = 'INCOMING';
 export const CONNECTION_ID_VARIABLE = 'MEDIA_WEBSOCKET_CONNECTION_ID';
 export const OPTIMAL_FRAME_SIZE_VARIABLE = 'MEDIA_WEBSOCKET_OPTIMAL_FRAME_SIZE';
 
-/** `f()` / chan_websocket.conf `control_message_format`: how TEXT commands and events are written. */
-export type ControlMessageFormat = 'plain-text' | 'json';
+/**
+ * `f()` / chan_websocket.conf `control_message_format`: how TEXT commands and events are written. `twilio` (not
+ * in Asterisk) replaces the whole protocol with Twilio Media Streams' messages (plane/websocket/twilio-session.ts).
+ */
+export type ControlMessageFormat = 'plain-text' | 'json' | 'twilio';
+
+/** The codec on the socket: the channel's, except in Twilio mode, which always carries µ-law at 8 kHz. */
+export function wireCodecOf(spec: {
+  readonly codec: AudioCodecName;
+  readonly controlFormat: ControlMessageFormat;
+}): AudioCodecName {
+  return spec.controlFormat === 'twilio' ? 'ulaw' : spec.codec;
+}
 
 /** `d()` / SET_MEDIA_DIRECTION, from the app's point of view: `in` = the app only hears, `out` = it only speaks. */
 export type WebSocketMediaDirection = 'both' | 'in' | 'out';

@@ -9,6 +9,10 @@
  *
  * Media direction is the app's: `in` (the app only hears) drops what it sends and stops the dequeue clock, so the
  * queue freezes; `out` (it only speaks) sends it nothing.
+ *
+ * In Twilio mode (`f(twilio)`) the same queue and clock carry Twilio Media Streams' messages instead of
+ * chan_websocket's: a TwilioSession (twilio-session.ts) turns the edge's events, frames and the app's TEXT
+ * messages into Twilio's, in µ-law at 8 kHz whatever the channel's format.
  */
 import type {
   ControlMessageFormat,
@@ -17,13 +21,14 @@ import type {
   WebSocketEvent,
   WebSocketMediaDirection,
 } from '../../core/media/websocket-protocol.js';
-import { WEBSOCKET_PTIME_MS, optimalFrameSize } from '../../core/media/websocket-protocol.js';
+import { WEBSOCKET_PTIME_MS, optimalFrameSize, wireCodecOf } from '../../core/media/websocket-protocol.js';
 import type { MediaChannel } from '../media-channel.js';
 import type { MediaEdge } from '../pipeline.js';
 import { frameSamples } from '../pipeline.js';
 import { formatControl, parseControl, type ControlEvent } from './control-codec.js';
 import { MediaQueue, XOFF_LEVEL, XON_LEVEL, type QueueMarker } from './media-queue.js';
 import { CLOSE_GOING_AWAY, CLOSE_NORMAL, type MediaSocketPort } from './media-socket.js';
+import { TwilioSession } from './twilio-session.js';
 import { queueLargeMessage } from './large-messages.js';
 import { runCommand, type CommandTarget } from './websocket-commands.js';
 import { wireAudio, type WireAudio } from './wire-audio.js';
@@ -53,20 +58,25 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
   readonly #rx: WireAudio;
   #frame: Uint8Array;
   #pcm: Int16Array;
+  /** Twilio mode: the stream that speaks Twilio's messages on the socket. */
+  readonly #twilio: TwilioSession | undefined;
 
   constructor(
     readonly channel: MediaChannel,
     readonly spec: WebSocketEdgeSpec,
     private readonly emit: (event: WebSocketEvent) => void,
   ) {
-    this.#tx = wireAudio(spec.codec);
-    this.#rx = wireAudio(spec.codec);
+    const isTwilio = spec.controlFormat === 'twilio';
+    const wireCodec = wireCodecOf(spec);
+    this.#tx = wireAudio(wireCodec);
+    this.#rx = wireAudio(wireCodec);
     this.rate = this.#tx.rate;
-    this.codec = RELAYABLE.has(spec.codec) ? spec.codec : undefined;
-    this.passthrough = spec.passthrough;
+    this.codec = RELAYABLE.has(wireCodec) ? wireCodec : undefined;
+    // Twilio's audio comes in any sizes and is always re-framed.
+    this.passthrough = spec.passthrough && !isTwilio;
     this.format = spec.controlFormat;
     this.direction = spec.direction;
-    const frameBytes = optimalFrameSize(spec.codec, spec.passthrough);
+    const frameBytes = optimalFrameSize(wireCodec, this.passthrough);
     this.queue = new MediaQueue(frameBytes, {
       xoff: () => this.sendEvent({ event: 'MEDIA_XOFF' }),
       xon: () => this.sendEvent({ event: 'MEDIA_XON' }),
@@ -79,6 +89,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     });
     this.#frame = new Uint8Array(Math.max(frameBytes, this.#tx.bytesFor(frameSamples(this.rate))));
     this.#pcm = new Int16Array(this.#rx.samplesIn(this.#frame.length));
+    this.#twilio = isTwilio ? new TwilioSession(this.queue, spec.channelId, (t) => this.#socket?.send(t)) : undefined;
   }
 
   get isClosed(): boolean {
@@ -127,11 +138,16 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
       if (this.#early.length < MAX_EARLY_MESSAGES) this.#early.push(data);
       return;
     }
+    if (this.#twilio !== undefined) {
+      // Twilio's messages are all TEXT; everything from an app that only listens (`in`) is dropped.
+      if (typeof data === 'string' && this.direction !== 'in') this.#twilio.receive(data);
+      return;
+    }
     if (typeof data !== 'string') {
       // The app's audio is dropped while it only listens (`in`).
       if (this.direction === 'in') return;
       if (this.spec.largeMessages !== true) this.queue.push(data);
-      else queueLargeMessage(this.queue, data, optimalFrameSize(this.spec.codec, false), this);
+      else queueLargeMessage(this.queue, data, optimalFrameSize(wireCodecOf(this.spec), false), this);
       return;
     }
     const parsed = parseControl(data, Buffer.byteLength(data, 'utf8'), this.format);
@@ -152,6 +168,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
 
   /** One media clock tick: the next queued frame, decoded, is what the channel reads. */
   tick(): void {
+    this.#twilio?.beforeTick();
     const queue = this.queue;
     const next = queue.nextLength;
     if (next > this.#frame.length) {
@@ -166,6 +183,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
 
   write(samples: Int16Array): void {
     if (!this.#started || this.#closed || this.direction === 'out') return;
+    if (this.#twilio !== undefined) return this.#twilio.sendPcm(samples);
     // A fresh buffer per frame: the socket, or the relay batch, keeps it until it is sent.
     const socket = this.#socket!;
     const out = socket.allocate(this.#tx.bytesFor(samples.length));
@@ -176,6 +194,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
   /** A payload relayed in our codec from a channel that received it (no decode and encode on the way). */
   sendEncoded(payload: Buffer): void {
     if (!this.#started || this.#closed || this.direction === 'out') return;
+    if (this.#twilio !== undefined) return this.#twilio.sendUlaw(payload);
     // Copied: the payload is a view the receiving edge reuses.
     const out = this.#socket!.allocate(payload.length);
     out.set(payload);
@@ -189,6 +208,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
 
   sendEvent(event: ControlEvent): void {
     if (this.#closed || this.#socket === undefined) return;
+    if (this.#twilio !== undefined) return this.#twilio.event(event);
     this.#socket.send(formatControl(event, this.format, this.spec.channelId));
   }
 
@@ -228,6 +248,8 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
 
   close(): void {
     if (this.#closed) return;
+    // Twilio mode: `stop` is the stream's last message (client mode; a relayed socket is closed by the main thread).
+    this.#twilio?.stop();
     this.#closed = true;
     this.#early = [];
     this.#socket?.close(this.#closeCode);
