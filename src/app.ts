@@ -93,7 +93,9 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const extensions = loadExtensions(config.extensions);
   for (const e of extensions.errors) log.warn({ file: e.file, line: e.line }, e.message);
   for (const [name, value] of extensions.globals) core.variables.globals.set(name, value);
-  core.dialplan = new Pbx(core, extensions.dialplan, log);
+  const pbx = new Pbx(core, extensions.dialplan, log);
+  core.dialplan = pbx;
+  core.apps.onUnregistered = (name) => pbx.removeStasisContext(name);
   const pjsip = await PjsipDriver.start({
     core,
     config: config.pjsip,

@@ -92,6 +92,13 @@ export class Dialplan {
     return this.#contexts.has(ctx);
   }
 
+  /** Remove a context with its extensions and includes (ast_context_destroy_by_name). */
+  removeContext(ctx: string): void {
+    this.#contexts.delete(ctx);
+    this.#ordered.delete(ctx);
+    this.#includes.delete(ctx);
+  }
+
   /** Create the context unless it exists (ast_context_find_or_create); returns it either way. */
   addContext(name: string): DialplanContext {
     return this.#context(name);

@@ -17,6 +17,9 @@ export interface PbxLogger {
  * then the `h` extension, then the channel is destroyed.
  */
 export class Pbx implements DialplanPort {
+  /** The `stasis-<app>` contexts made by addStasisContext (not those extensions.conf defines). */
+  readonly #stasisContexts = new Set<string>();
+
   constructor(
     private readonly core: Core,
     readonly dialplan: Dialplan,
@@ -38,6 +41,13 @@ export class Pbx implements DialplanPort {
     this.dialplan.addContext(context);
     this.dialplan.addPriority(context, '_.', 1, 'Stasis', app);
     this.dialplan.addPriority(context, 'h', 1, 'NoOp', '');
+    this.#stasisContexts.add(context);
+  }
+
+  /** An unregistered app's context goes with it, when it was made for the app (res/stasis app.c app_dtor). */
+  removeStasisContext(app: string): void {
+    const context = `stasis-${app}`;
+    if (this.#stasisContexts.delete(context)) this.dialplan.removeContext(context);
   }
 
   scopeFor(channel: Channel): SubstitutionScope {

@@ -74,11 +74,13 @@ test('event filters: disallowed wins, an allow list restricts', () => {
   );
 });
 
-test('a closed connection deactivates its apps: events are dropped, the app stays listed', () => {
+test('a closed connection deactivates its apps: events are dropped, a subscribed app stays listed', () => {
   const core = new Core({ asteriskId: 'x' });
   const sink = collector();
   const conn = core.apps.connect(['gone'], false, sink);
   assert.ok(!('error' in conn));
+  // Without a channel, bridge or endpoint subscription the app would be unregistered (test/stasis).
+  core.index.subscribe(core.apps.get('gone')!, 'bridge:b1');
   conn.close();
   core.bus.publish('ApplicationReplaced', {}, { app: core.apps.get('gone')! });
   assert.equal(sink.events.length, 0);

@@ -39,6 +39,15 @@ export class StasisApp {
     return this.sink !== undefined;
   }
 
+  /**
+   * Whether the app is subscribed to a channel, bridge or endpoint (all of a kind included): res/stasis app.c
+   * keeps those as topic forwards, and an app without a connection stays registered while it has any.
+   */
+  get hasForwards(): boolean {
+    for (const key of this.subscriptions.keys()) if (!key.startsWith('deviceState:')) return true;
+    return false;
+  }
+
   setFilter(filter: EventFilter): void {
     if (filter.allowed === undefined && filter.disallowed === undefined) {
       this.allowed = [];

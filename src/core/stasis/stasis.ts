@@ -62,6 +62,8 @@ export class Stasis {
         this.#end(control);
         control.app = wake.app;
         control.args = wake.args;
+        // The app left behind may have nothing to keep it registered any more (res_stasis.c does the same).
+        this.apps.sweep();
         this.#start(control);
         continue;
       }
@@ -74,6 +76,7 @@ export class Stasis {
     channel.stasis = undefined;
     channel.reader = previousReader;
     this.#end(control);
+    this.apps.sweep();
     channel.setVariable('STASISSTATUS', 'SUCCESS');
     return continueAt ? { status: 'SUCCESS', continueAt } : { status: 'SUCCESS' };
   }

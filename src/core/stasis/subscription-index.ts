@@ -34,6 +34,16 @@ export class SubscriptionIndex {
     return true;
   }
 
+  /** The app is unregistered: it loses every subscription it still has. */
+  unsubscribeAll(app: StasisApp): void {
+    for (const key of app.subscriptions.keys()) {
+      const set = this.#apps.get(key);
+      set?.delete(app);
+      if (set?.size === 0) this.#apps.delete(key);
+    }
+    app.subscriptions.clear();
+  }
+
   /** The object behind `key` is gone: every app loses its subscriptions to it. */
   drop(key: string): void {
     const set = this.#apps.get(key);
