@@ -17,6 +17,9 @@ import type { ClockedSource, MediaEdge, ReadTap } from '../pipeline.js';
 import { frameSamples, MAX_RATE } from '../pipeline.js';
 import type { StatsBlock } from '../stats-block.js';
 
+/** Payload buffers an RTP edge rotates through: more than the frames of one catch-up burst. */
+const PAYLOAD_RING = 16;
+
 /** Before a format is negotiated the edge speaks G.711's 8 kHz. */
 const DEFAULT_RATE = 8000;
 /** Payload types a peer may switch to without them being in the answer (RFC 3551 static ones). */
@@ -44,6 +47,9 @@ export class RtpEdge implements MediaEdge, ReadTap {
   #codec: RtpCodec | undefined;
   /** The coder of what we send. */
   #sender: FrameCoder | undefined;
+  /** Encoded payloads in flight, reused in turn (write). */
+  readonly #payloads: Buffer[] = [];
+  #payloadIndex = 0;
   /** Decoders of what we receive, one per codec the peer uses (a codec with state needs its own). */
   readonly #decoders = new Map<RtpCodec, FrameCoder>();
   readonly #codecs = new Map<number, RtpCodec>();
@@ -149,10 +155,14 @@ export class RtpEdge implements MediaEdge, ReadTap {
   write(samples: Int16Array): void {
     const sender = this.#sender;
     if (sender === undefined) return;
-    // A fresh (pooled) buffer per packet: the socket may still hold the previous one until the next tick.
-    const out = Buffer.allocUnsafe(sender.bytesFor(samples.length));
+    // The socket holds a payload until the next tick (dgram sends after its lookup): payloads rotate through a
+    // ring long enough for every frame one timer callback can deliver (a late clock catches up to 10 at once).
+    const need = sender.bytesFor(samples.length);
+    let out = this.#payloads[this.#payloadIndex];
+    if (out === undefined || out.length !== need) this.#payloads[this.#payloadIndex] = out = Buffer.allocUnsafe(need);
+    this.#payloadIndex = (this.#payloadIndex + 1) % PAYLOAD_RING;
     const bytes = sender.encode(samples, out);
-    this.session.sendAudio(out.subarray(0, bytes), sender.ticksIn(bytes));
+    this.session.sendAudio(bytes === need ? out : out.subarray(0, bytes), sender.ticksIn(bytes));
   }
 
   dtmfBegin(digit: string): void {
