@@ -3,6 +3,7 @@
  * per-channel handle it keeps. Requests are correlated by number; events are routed to the channel's handle;
  * RTP statistics are read from the worker's shared block without a round trip.
  */
+import { wireCodecOf } from './websocket-protocol.js';
 import { AUDIO_CODECS } from '../../media/codecs/audio-codecs.js';
 import {
   readStatsSlot,
@@ -204,7 +205,8 @@ function nativeRateOf(edge: EdgeSpec): number {
     case 'audiosocket':
       return AUDIO_CODECS[edge.format].rate;
     case 'websocket':
-      return AUDIO_CODECS[edge.codec].rate;
+      // What the socket carries: Twilio mode is µ-law 8 kHz whatever the channel's format.
+      return AUDIO_CODECS[wireCodecOf(edge)].rate;
     default:
       return NARROWBAND_RATE;
   }
