@@ -8,7 +8,7 @@ import { SnoopChannelDriver } from './channels/snoop/snoop-driver.js';
 import { WebSocketDriver } from './channels/websocket/websocket-driver.js';
 import { UnicastRtpDriver } from './channels/unicast-rtp/unicast-rtp-driver.js';
 import { loadConfig, assertSafeBinding, type LoadedConfig } from './config/load-config.js';
-import { verifyPassword } from './config/ari-config.js';
+import { verifyUser } from './config/ari-config.js';
 import { Core } from './core/core.js';
 import { loadExtensions } from './dialplan/extensions-loader.js';
 import { Pbx } from './dialplan/pbx.js';
@@ -122,8 +122,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         const key = `${user}\u0000${password}`;
         const known = verified.get(key);
         if (known) return known;
-        const u = config.ari.users.get(user);
-        if (!u || !verifyPassword(u, password)) return undefined;
+        const u = verifyUser(config.ari.users, user, password);
+        if (!u) return undefined;
         const result = { user: u.name, readOnly: u.readOnly };
         if (verified.size >= 64) verified.clear();
         verified.set(key, result);
@@ -131,6 +131,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
       },
     },
     allowedOrigins: config.ari.allowedOrigins,
+    authLimits: config.ari.authLimits,
     pretty: config.ari.pretty,
     prefix: config.http.prefix,
     sessionLimit: config.http.sessionlimit,

@@ -3,6 +3,7 @@
  * Where Asterisk refuses to load the module (unknown option, bad value) we record a ConfError and keep the default.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
+import { DEFAULT_AUTH_FAILURE_LIMITS, type AuthFailureLimits } from '../util/auth-failure-limiter.js';
 import { cryptVerify } from '../util/crypt.js';
 import type { ConfEntry, ConfError, ConfFile } from './conf-types.js';
 
@@ -27,6 +28,11 @@ export interface AriConfig {
   readonly channelvars: readonly string[];
   /** Keyed case-insensitively, like Asterisk's user container (strcasecmp). */
   readonly users: ReadonlyMap<string, AriUser>;
+  /**
+   * Switchyard's brake on password guessing (not in Asterisk): `auth_failure_limit` (10; 0 = off),
+   * `auth_failure_window` (60 s), `auth_failure_block` (300 s), `auth_failure_delay` (250 ms per failure).
+   */
+  readonly authLimits: AuthFailureLimits;
 }
 
 export interface AriConfigResult {
@@ -38,6 +44,10 @@ export interface AriConfigResult {
 /** AST_DEFAULT_WEBSOCKET_WRITE_TIMEOUT. */
 const DEFAULT_WEBSOCKET_WRITE_TIMEOUT_MS = 100;
 const INT_MAX = 2 ** 31 - 1;
+/** A day: the longest window or block the auth_failure_* options take, in seconds. */
+const MAX_AUTH_FAILURE_S = 86_400;
+/** The longest hold-back per failure, in ms. */
+const MAX_AUTH_FAILURE_DELAY_MS = 10_000;
 
 /** A Map whose keys are compared case-insensitively (keys are stored lower-cased). */
 class CaseInsensitiveMap<V> extends Map<string, V> {
@@ -77,6 +87,7 @@ export function parseAriConfig(conf: ConfFile, file = 'ari.conf'): AriConfigResu
   let authRealm = 'Asterisk REST Interface';
   let websocketWriteTimeoutMs = DEFAULT_WEBSOCKET_WRITE_TIMEOUT_MS;
   let channelvars: string[] = [];
+  const authLimits = { ...DEFAULT_AUTH_FAILURE_LIMITS };
   const users = new CaseInsensitiveMap<AriUser>();
   const userWhere = new CaseInsensitiveMap<{ file: string; line: number }>();
   const badValue = (e: ConfEntry): void => err(e, `Error parsing ${e.key}=${e.value}`);
@@ -109,6 +120,12 @@ export function parseAriConfig(conf: ConfFile, file = 'ari.conf'): AriConfigResu
           }
           case 'channelvars':
             channelvars = e.value.split(',').map((v) => v.trim()).filter((v) => v !== ''); // prettier-ignore
+            break;
+          case 'auth_failure_limit':
+          case 'auth_failure_window':
+          case 'auth_failure_block':
+          case 'auth_failure_delay':
+            if (!applyAuthLimit(authLimits, e.key.toLowerCase(), e.value)) badValue(e);
             break;
           default:
             err(e, `Could not find option suitable for category 'general' named '${e.key}'`);
@@ -166,8 +183,36 @@ export function parseAriConfig(conf: ConfFile, file = 'ari.conf'): AriConfigResu
     websocketWriteTimeoutMs,
     channelvars,
     users,
+    authLimits,
   };
   return { config, errors };
+}
+
+/** One `auth_failure_*` option into `limits`; false for a value out of range. */
+function applyAuthLimit(
+  limits: { -readonly [K in keyof AuthFailureLimits]: number },
+  key: string,
+  value: string,
+): boolean {
+  switch (key) {
+    case 'auth_failure_limit': {
+      const n = parseIntInRange(value, 0, INT_MAX);
+      if (n !== undefined) limits.maxFailures = n;
+      return n !== undefined;
+    }
+    case 'auth_failure_window':
+    case 'auth_failure_block': {
+      const s = parseIntInRange(value, 1, MAX_AUTH_FAILURE_S);
+      if (s !== undefined && key === 'auth_failure_window') limits.windowMs = s * 1000;
+      else if (s !== undefined) limits.blockMs = s * 1000;
+      return s !== undefined;
+    }
+    default: {
+      const ms = parseIntInRange(value, 0, MAX_AUTH_FAILURE_DELAY_MS);
+      if (ms !== undefined) limits.delayStepMs = ms;
+      return ms !== undefined;
+    }
+  }
 }
 
 /**
@@ -181,4 +226,16 @@ export function verifyPassword(user: AriUser, candidate: string): boolean {
   const a = createHash('sha256').update(user.password, 'utf8').digest();
   const b = createHash('sha256').update(candidate, 'utf8').digest();
   return timingSafeEqual(a, b);
+}
+
+/**
+ * The user `name` if `candidate` is its password. An unknown name costs the same work as a wrong password
+ * (a configured user's check is run and thrown away), so answer times do not tell which user names exist.
+ */
+export function verifyUser(users: ReadonlyMap<string, AriUser>, name: string, candidate: string): AriUser | undefined {
+  const user = users.get(name);
+  if (user !== undefined) return verifyPassword(user, candidate) ? user : undefined;
+  const decoy = users.values().next();
+  if (!decoy.done) verifyPassword(decoy.value, candidate);
+  return undefined;
 }

@@ -7,6 +7,7 @@ import { answerClientError, headerLimitResponse, NODE_MAX_HEADER_BYTES } from '.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
+import { AriAuthLimiter, holdBack, type AuthLimitOptions } from './auth-limiter.js';
 import { withByteRange } from './byte-range.js';
 import { Dispatcher } from './dispatcher.js';
 import { EventsEndpoint } from './events-endpoint.js';
@@ -41,11 +42,14 @@ export class AriServer {
   readonly #dispatcher: Dispatcher;
   readonly #events: EventsEndpoint;
   readonly #http: Server;
+  /** Per-address brake on failed authentications (429 while an address is refused). */
+  readonly #authLimiter: AriAuthLimiter;
   #closing: Promise<void> | undefined;
 
-  constructor(opts: AriServerOptions & MediaRouteOptions & SessionLimitOptions) {
+  constructor(opts: AriServerOptions & MediaRouteOptions & AuthLimitOptions & SessionLimitOptions) {
     this.#opts = opts;
     this.#logger = opts.logger ?? SILENT;
+    this.#authLimiter = new AriAuthLimiter(opts, this.#logger);
     this.#media = opts.mediaConnections && new MediaEndpoint(opts.mediaConnections, opts.serverHeader, this.#logger);
     this.#prefix = normalizePrefix(opts.prefix);
     this.#maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
@@ -137,9 +141,16 @@ export class AriServer {
       writeResponse(res, errorResponse(404, 'Resource not found'), this.#opts.serverHeader, this.#opts.pretty);
       return;
     }
+    const address = req.socket.remoteAddress;
+    const refused = this.#authLimiter.refusal(address);
+    if (refused) {
+      writeResponse(res, refused, this.#opts.serverHeader, this.#opts.pretty);
+      return;
+    }
     const body = await readBody(req, this.#maxBodyBytes);
     const ariReq = toAriRequest(req, ariPath, body);
     const response = withByteRange(await this.#dispatcher.dispatch(ariReq), ariReq.method, ariReq.headers);
+    await holdBack(this.#authLimiter.settle(address, ariReq, response));
     writeResponse(res, response, this.#opts.serverHeader, this.#opts.pretty);
   }
 
@@ -160,6 +171,12 @@ export class AriServer {
         writeRawResponse(socket, errorResponse(404, 'Resource not found'), server, this.#opts.pretty);
         return;
       }
+      const address = req.socket.remoteAddress;
+      const refused = this.#authLimiter.refusal(address);
+      if (refused) {
+        writeRawResponse(socket, refused, server, this.#opts.pretty);
+        return;
+      }
       const ariReq = toAriRequest(req, ariPath, { kind: 'none' });
       const prepared = this.#dispatcher.prepare(ariReq);
       if (prepared.kind === 'events') {
@@ -168,7 +185,10 @@ export class AriServer {
       }
       this.#dispatcher
         .execute(prepared, ariReq)
-        .then((res) => writeRawResponse(socket, res, server, this.#opts.pretty))
+        .then(async (res) => {
+          await holdBack(this.#authLimiter.settle(address, ariReq, res));
+          writeRawResponse(socket, res, server, this.#opts.pretty);
+        })
         .catch((err: unknown) => {
           this.#logger.error({ err }, 'ARI upgrade request failed');
           socket.destroy();

@@ -51,6 +51,14 @@ export function authenticate(
   return auth.authenticate(creds[0], creds[1]);
 }
 
+/**
+ * Whether a request offers credentials at all (a Basic header, or an `api_key`): only such requests can be
+ * password guesses, so only their 401s count against the sender (auth-limiter.ts).
+ */
+export function hasCredentials(authorization: string | undefined, params: readonly AriParam[]): boolean {
+  return basicCredentials(authorization) !== undefined || findApiKey(params) !== undefined;
+}
+
 /** Read-only users may only GET and OPTIONS (res_ari.c: "Write access denied"). */
 export function mayUseMethod(user: AriUser, method: string): boolean {
   return !user.readOnly || method === 'GET' || method === 'OPTIONS';

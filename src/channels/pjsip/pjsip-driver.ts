@@ -2,6 +2,7 @@ import type { EndpointConfig, PjsipConfig, RtpConfig } from '../../config/pjsip-
 import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
 import type { ChannelDriver, ChannelRequest } from '../../core/ports.js';
+import { SipAuthLimiter } from '../../sip/auth/auth-limiter.js';
 import type { OutboundAuth } from '../../sip/auth/client-auth.js';
 import type { SipHeader, SipRequest } from '../../sip/message/sip-message.js';
 import type { ServerTransaction } from '../../sip/transaction/transaction-layer.js';
@@ -17,7 +18,7 @@ import { PjsipEndpoints } from './pjsip-endpoints.js';
 import { ContactStore } from './registrar/contact-store.js';
 import { EndpointIdentifier } from './registrar/identify.js';
 import { Qualifier } from './registrar/qualify.js';
-import { InboundAuthenticator, needsAuth } from './registrar/register-auth.js';
+import { InboundAuthenticator, needsAuth, type InboundAuthResult } from './registrar/register-auth.js';
 import { RtpCallMediaFactory } from './rtp-call-media.js';
 import { sendMessage, sendOptions } from './send-request.js';
 
@@ -30,6 +31,8 @@ export interface PjsipDriverOptions {
   readonly rtp: RtpConfig;
   /** Test hook: bind every transport to this port instead of the configured one (0 = any free port). */
   readonly portOverride?: number;
+  /** The per-source brake on failed digests (sip/auth/auth-limiter.ts); its defaults when absent. */
+  readonly authLimiter?: SipAuthLimiter;
 }
 
 /**
@@ -44,6 +47,7 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
   readonly #identifier: EndpointIdentifier;
   readonly #auth: InboundAuthenticator;
   readonly #qualifier: Qualifier;
+  readonly #authLimiter: SipAuthLimiter;
   #seq = 0;
 
   private constructor(
@@ -51,7 +55,9 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
     readonly config: PjsipConfig,
     readonly stack: SipStack,
     rtp: RtpConfig,
+    authLimiter: SipAuthLimiter,
   ) {
+    this.#authLimiter = authLimiter;
     this.media = new RtpCallMediaFactory(rtp, () => core.media);
     for (const aor of config.aors.values()) this.store.setStatic(aor);
     this.#identifier = new EndpointIdentifier({
@@ -83,7 +89,8 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
         externalHost: t.externalSignalingAddress,
       }));
     const stack = await SipStack.open({ transports, userAgent: config.global.userAgent });
-    const driver = new PjsipDriver(options.core, config, stack, options.rtp);
+    const limiter = options.authLimiter ?? new SipAuthLimiter();
+    const driver = new PjsipDriver(options.core, config, stack, options.rtp, limiter);
     options.core.registerDriver(driver);
     options.core.endpoints.register(driver.endpointsView);
     return driver;
@@ -156,11 +163,13 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
   }
 
   #onRequest(req: SipRequest, tx: ServerTransaction, source: SipSource): void {
+    // A source refused for repeated digest failures learns nothing more, and costs no digest (auth-limiter.ts).
+    if (this.#authLimiter.isRefused(source.host)) return this.stack.respond(req, tx, 403, 'Forbidden');
     const ep = this.#identifier.identify(req, source);
-    if (ep === undefined) return this.#challenge(req, tx, this.#auth.artificialChallenge().headers);
+    if (ep === undefined) return this.#authFailed(req, tx, source, this.#auth.artificialChallenge());
     if (needsAuth(req, ep, false)) {
       const r = this.#auth.check(req, ep);
-      if (!r.ok) return this.#challenge(req, tx, r.headers);
+      if (!r.ok) return this.#authFailed(req, tx, source, r);
     }
     switch (req.method) {
       case 'INVITE':
@@ -184,6 +193,14 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
       default:
         return this.stack.respond(req, tx, 501, 'Not Implemented');
     }
+  }
+
+  /** The 401 (held back after repeated failures), or the 403 once the source is refused. */
+  #authFailed(req: SipRequest, tx: ServerTransaction, source: SipSource, r: InboundAuthResult & { ok: false }): void {
+    const action = this.#authLimiter.failed(source.host, req.headerLines('authorization').length > 0, r.isStale);
+    if (action.kind === 'refuse') return this.stack.respond(req, tx, 403, 'Forbidden');
+    if (action.delayMs === 0) return this.#challenge(req, tx, r.headers);
+    setTimeout(() => this.#challenge(req, tx, r.headers), action.delayMs).unref();
   }
 
   /** A stateless-looking 401 whose To tag is the request's branch (sip-reference §4.10). */

@@ -12,7 +12,8 @@ import { ServerAuth } from '../../../sip/auth/server-auth.js';
 import { type SipHeader, type SipRequest, makeHeader } from '../../../sip/message/sip-message.js';
 
 export type InboundAuthResult =
-  { ok: true; username: string | undefined } | { ok: false; status: 401; reason: 'Unauthorized'; headers: SipHeader[] };
+  | { ok: true; username: string | undefined }
+  | { ok: false; status: 401; reason: 'Unauthorized'; headers: SipHeader[]; isStale: boolean };
 
 export interface InboundAuthOptions {
   /** Global `default_realm` (asterisk). */
@@ -73,7 +74,7 @@ export class InboundAuthenticator {
         headers.push(makeHeader('WWW-Authenticate', v));
       }
     }
-    return { ok: false, status: 401, reason: 'Unauthorized', headers };
+    return { ok: false, status: 401, reason: 'Unauthorized', headers, isStale };
   }
 
   /** The challenge for a request no endpoint claims: well formed, but no credentials can ever satisfy it. */
@@ -86,6 +87,7 @@ export class InboundAuthenticator {
       status: 401,
       reason: 'Unauthorized',
       headers: values.map((v) => makeHeader('WWW-Authenticate', v)),
+      isStale: false,
     };
   }
 
