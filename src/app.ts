@@ -10,6 +10,8 @@ import { UnicastRtpDriver } from './channels/unicast-rtp/unicast-rtp-driver.js';
 import { loadConfig, assertSafeBinding, type LoadedConfig } from './config/load-config.js';
 import { verifyUser } from './config/ari-config.js';
 import { Core } from './core/core.js';
+import type { ChannelDriver } from './core/ports.js';
+import { shutDown } from './app-shutdown.js';
 import { loadExtensions } from './dialplan/extensions-loader.js';
 import { Pbx } from './dialplan/pbx.js';
 import { apiDeclaration, resourcesListing } from './ari/docs/swagger.js';
@@ -47,6 +49,11 @@ export interface RunningApp {
   readonly sip: ReadonlyArray<{ readonly protocol: string; readonly host: string; readonly port: number }>;
   /** Hang every channel up (StasisEnd goes out first), then close the listeners. */
   close(): Promise<void>;
+  /**
+   * Graceful shutdown (SIGTERM, app-shutdown.ts): refuse new calls, hang every channel up with cause 16 and
+   * deliver the events, wait for the BYEs' answers, close the events WebSockets with 1001, close the listeners.
+   */
+  shutdown(): Promise<void>;
 }
 
 export const VERSION: string = (() => {
@@ -84,12 +91,15 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   log.info({ dir: config.media.recordingsDir, repaired: wavs.repaired, failed: wavs.failed }, 'recordings checked');
   core.playbacks.configure(config.media);
   core.admission.configure(config.limits);
-  core.registerDriver(new LocalDriver(core));
-  core.registerDriver(new SnoopChannelDriver(core));
-  core.registerDriver(new AudioSocketDriver(core, log));
   const websocketMedia = new WebSocketDriver(core, config.websocketClients);
-  core.registerDriver(websocketMedia);
-  core.registerDriver(new UnicastRtpDriver(core, config.rtp));
+  const drivers: ChannelDriver[] = [
+    new LocalDriver(core),
+    new SnoopChannelDriver(core),
+    new AudioSocketDriver(core, log),
+    websocketMedia,
+    new UnicastRtpDriver(core, config.rtp),
+  ];
+  for (const driver of drivers) core.registerDriver(driver);
   const extensions = loadExtensions(config.extensions);
   for (const e of extensions.errors) log.warn({ file: e.file, line: e.line }, e.message);
   for (const [name, value] of extensions.globals) core.variables.globals.set(name, value);
@@ -159,5 +169,6 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         await pjsip.close();
         await core.media.close();
       })()),
+    shutdown: () => (closing ??= shutDown({ core, ari, pjsip, drivers: [...drivers, pjsip] })),
   };
 }

@@ -3,6 +3,9 @@ import { Command } from 'commander';
 import { pino } from 'pino';
 import { startApp, VERSION } from '../app.js';
 
+/** A graceful shutdown that has not finished by then is cut short (supervisors send SIGKILL soon after). */
+const SHUTDOWN_DEADLINE_MS = 4_500;
+
 /** `switchyard [start] [--config-dir DIR]`: argv → config → app.start(). */
 const program = new Command()
   .name('switchyard')
@@ -33,12 +36,30 @@ program
       logger.fatal({ err }, 'cannot start');
       process.exit(1);
     }
+    // The first signal starts a graceful shutdown (app-shutdown.ts); a second one, or a shutdown that outlasts
+    // SHUTDOWN_DEADLINE_MS, ends the process at once.
+    let isStopping = false;
     const stop = (signal: string): void => {
-      logger.info({ signal }, 'shutting down: hanging up channels');
-      void app.close().then(() => process.exit(0));
+      if (isStopping) {
+        logger.warn({ signal }, 'second signal during shutdown: exiting now');
+        process.exit(1);
+      }
+      isStopping = true;
+      logger.info({ signal }, 'shutting down: refusing new calls, hanging up channels');
+      setTimeout(() => {
+        logger.warn({ deadlineMs: SHUTDOWN_DEADLINE_MS }, 'shutdown took too long: exiting now');
+        process.exit(1);
+      }, SHUTDOWN_DEADLINE_MS).unref();
+      app.shutdown().then(
+        () => process.exit(0),
+        (err: unknown) => {
+          logger.error({ err }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
     };
-    process.once('SIGTERM', () => stop('SIGTERM'));
-    process.once('SIGINT', () => stop('SIGINT'));
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
   });
 
 await program.parseAsync(process.argv);

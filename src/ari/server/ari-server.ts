@@ -103,6 +103,11 @@ export class AriServer {
     });
   }
 
+  /** Shutdown: each events WebSocket gets a 1001 close frame after its queued events (see EventSession.goAway). */
+  closeEventSockets(timeoutMs: number): Promise<void> {
+    return this.#events.goAway(timeoutMs);
+  }
+
   /** Stop listening, drop every WebSocket (their apps are deactivated) and every HTTP connection. */
   close(): Promise<void> {
     this.#closing ??= new Promise((resolve) => {

@@ -13,6 +13,8 @@ import type { AriLogger } from './types.js';
 
 /** Requests waiting on one socket beyond this many are dropped (a client flooding without reading). */
 const MAX_QUEUED_REQUESTS = 10_000;
+/** RFC 6455 §7.4.1: the endpoint is going away (a server shutting down). */
+const GOING_AWAY = 1001;
 
 export interface EventSessionOptions {
   readonly writeTimeoutMs: number;
@@ -109,10 +111,30 @@ export class EventSession implements EventSink {
     }
   }
 
-  /** Drop the socket now (server shutdown, write timeout). */
+  /** Drop the socket now (write timeout, a shutdown that ran out of time). */
   terminate(): void {
     if (this.#ws) this.#ws.terminate();
     this.close();
+  }
+
+  /**
+   * Server shutdown: a 1001 (Going Away, RFC 6455 §7.4.1) close frame goes out after the events already
+   * written; resolves once the socket is closed, the peer having answered or `timeoutMs` having passed.
+   */
+  goAway(timeoutMs: number): Promise<void> {
+    const ws = this.#ws;
+    if (!ws || this.#closed || ws.readyState === ws.CLOSED) {
+      this.terminate();
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => ws.terminate(), timeoutMs);
+      ws.once('close', () => {
+        clearTimeout(timer);
+        resolve();
+      });
+      if (ws.readyState === ws.OPEN) ws.close(GOING_AWAY, 'Server shutting down');
+    });
   }
 
   /** The socket is gone: release the apps (deactivated, not destroyed) exactly once. */

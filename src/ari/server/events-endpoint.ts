@@ -139,6 +139,14 @@ export class EventsEndpoint {
     session.connection?.sendEvent(session.apps[0]!, 'RESTResponse', fields);
   }
 
+  /**
+   * Server shutdown: every events WebSocket is closed with 1001 after the events already sent to it; resolves
+   * when all are closed (each waits at most `timeoutMs` for its peer's close frame).
+   */
+  async goAway(timeoutMs: number): Promise<void> {
+    await Promise.all([...this.#sessions].map((s) => s.goAway(timeoutMs)));
+  }
+
   /** Drop every socket (server shutdown). */
   closeAll(): void {
     clearInterval(this.#pingTimer);

@@ -37,6 +37,8 @@ export async function acceptInvite(
   const exten = requestExten(uri.value);
   if (!ctx.core.dialplan.exists(endpoint.context, exten, 1)) return reject(404, 'Not Found');
   stack.respond(invite, tx, 100, 'Trying');
+  // Asterisk 22 during a shutdown: 100 Trying, then 503 when no channel may be allocated any more.
+  if (ctx.isRefusingCalls) return reject(503, 'Service Unavailable');
   if (endpoint.allow.length === 0) return reject(488, 'Not Acceptable Here');
 
   // A CANCEL may arrive while the RTP ports are being bound.

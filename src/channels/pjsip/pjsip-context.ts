@@ -4,6 +4,7 @@ import type { Core } from '../../core/core.js';
 import type { SipStack } from '../../sip/ua/sip-stack.js';
 import type { OutboundAuth } from '../../sip/auth/client-auth.js';
 import type { CallMediaFactory, MediaOptions } from './call-media.js';
+import type { PendingByes } from './pending-byes.js';
 
 /** What every PJSIP session needs from the driver that made it. */
 export interface PjsipContext {
@@ -19,6 +20,10 @@ export interface PjsipContext {
   outboundAuths(endpoint: EndpointConfig): OutboundAuth[];
   /** A channel of `endpoint` was created or destroyed (its `channel_ids` changed). */
   channelsChanged(endpoint: EndpointConfig, channel: Channel): void;
+  /** BYEs sent and not yet answered (a shutdown waits for them). */
+  readonly pendingByes: PendingByes;
+  /** A shutdown has begun: new INVITEs are refused. */
+  readonly isRefusingCalls: boolean;
 }
 
 /** Headers every INVITE dialog message of Switchyard carries (sip-reference §4.1). */

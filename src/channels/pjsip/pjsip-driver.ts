@@ -13,6 +13,7 @@ import { resolveDialString } from './dial-string.js';
 import { acceptInvite } from './inbound-invite.js';
 import { answerMessage, answerOptions, answerRegister } from './out-of-dialog.js';
 import { OutboundSession } from './outbound-session.js';
+import { PendingByes } from './pending-byes.js';
 import type { PjsipContext } from './pjsip-context.js';
 import { PjsipEndpoints } from './pjsip-endpoints.js';
 import { ContactStore } from './registrar/contact-store.js';
@@ -43,12 +44,14 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
   readonly technology = 'PJSIP';
   readonly media: CallMediaFactory;
   readonly store = new ContactStore();
+  readonly pendingByes = new PendingByes();
   readonly endpointsView: PjsipEndpoints;
   readonly #identifier: EndpointIdentifier;
   readonly #auth: InboundAuthenticator;
   readonly #qualifier: Qualifier;
   readonly #authLimiter: SipAuthLimiter;
   #seq = 0;
+  #isRefusingCalls = false;
 
   private constructor(
     readonly core: Core,
@@ -160,6 +163,19 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
     channel.touch();
     this.channelsChanged(endpoint, channel);
     return channel;
+  }
+
+  /**
+   * From now on a new INVITE is answered 100 Trying then 503 Service Unavailable, as Asterisk 22 answers when
+   * it refuses to allocate channels during a shutdown. Calls already up go on until they are hung up.
+   */
+  refuseNewCalls(): void {
+    this.#isRefusingCalls = true;
+  }
+
+  /** Shutting down: a new INVITE gets 503 (inbound-invite.ts). */
+  get isRefusingCalls(): boolean {
+    return this.#isRefusingCalls;
   }
 
   #onRequest(req: SipRequest, tx: ServerTransaction, source: SipSource): void {

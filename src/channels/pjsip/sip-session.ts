@@ -223,12 +223,21 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   sendBye(cause: number): void {
     const headers: Array<readonly [string, string]> = [];
     if (!this.endpoint.suppressQ850ReasonHeaders) headers.push(['Reason', q850Reason(cause)]);
+    // Counted until its final answer, so that a shutdown can wait for the peers' 200s (pending-byes.ts).
+    const answered = this.ctx.pendingByes.add();
+    const send = (): void => {
+      if (this.dialog === undefined || this.destination() === undefined) return answered();
+      const onResponse = (res: SipResponse): void => {
+        if (res.status >= 200) answered();
+      };
+      this.sendInDialog('BYE', headers, undefined, undefined, onResponse, answered);
+    };
     // A BYE while our re-INVITE is pending waits for it to end (sip-reference §4.4), and nothing else follows it.
     if (this.reinvite.busy) {
-      this.reinvite.next = () => this.sendInDialog('BYE', headers);
+      this.reinvite.next = send;
       return;
     }
-    this.sendInDialog('BYE', headers);
+    send();
   }
 
   /** A request inside our dialog. */
