@@ -24,6 +24,7 @@ import { validatorFromEnvironment } from './ari/server/event-validator.js';
 import { startInlinePlane } from './plane/inline-plane.js';
 import type { PlaneSettings } from './plane/plane-settings.js';
 import { startWorkerPlane } from './plane/worker-plane.js';
+import { startOperatorView } from './metrics/operator-view.js';
 
 export interface AppOptions {
   /** Folder with ari.conf, http.conf, extensions.conf; undefined = the embedded defaults. */
@@ -114,6 +115,13 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   });
   for (const t of pjsip.stack.transports) log.info({ protocol: t.protocol, ...t.local }, 'SIP listening');
 
+  const operatorView = startOperatorView({
+    core,
+    sip: pjsip.stack,
+    logger: log,
+    version: VERSION,
+    requiresAuth: config.http.metricsAuth,
+  });
   const verified = new Map<string, { user: string; readOnly: boolean }>();
   const ari = new AriServer({
     operations: ALL_OPERATIONS,
@@ -151,6 +159,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     logger: log,
     validator: validatorFromEnvironment(),
     mediaConnections: websocketMedia,
+    metrics: config.http.metricsEnabled ? operatorView.metrics : undefined,
   });
   const bound = await ari.listen(host, port);
   log.info({ url: `http://${bound.host}:${bound.port}${config.http.prefix}/ari` }, 'ARI listening');
@@ -165,10 +174,15 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     close: () =>
       (closing ??= (async () => {
         await core.hangupAll();
+        operatorView.close();
         await ari.close();
         await pjsip.close();
         await core.media.close();
       })()),
-    shutdown: () => (closing ??= shutDown({ core, ari, pjsip, drivers: [...drivers, pjsip] })),
+    shutdown: () =>
+      (closing ??= (async () => {
+        await shutDown({ core, ari, pjsip, drivers: [...drivers, pjsip] });
+        operatorView.close(); // after: the shutdown's hangups are logged and counted
+      })()),
   };
 }

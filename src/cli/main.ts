@@ -1,16 +1,24 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { pino } from 'pino';
-import { startApp, VERSION } from '../app.js';
+import { CLI_VERSION } from './version.js';
+import { registerApps } from './apps-command.js';
+import { registerChannels } from './channels-command.js';
+import { registerHangup } from './hangup-command.js';
+import { registerReload } from './reload-command.js';
+import { registerStatus } from './status-command.js';
 
 /** A graceful shutdown that has not finished by then is cut short (supervisors send SIGKILL soon after). */
 const SHUTDOWN_DEADLINE_MS = 4_500;
 
-/** `switchyard [start] [--config-dir DIR]`: argv → config → app.start(). */
+/**
+ * `switchyard [start] [--config-dir DIR]`: argv → config → app.start(). The other subcommands talk to a running
+ * server over ARI (status, channels, apps, reload, hangup).
+ */
 const program = new Command()
   .name('switchyard')
   .description('A telephony server that speaks the Asterisk REST Interface')
-  .version(VERSION);
+  .version(CLI_VERSION);
 
 program
   .command('start', { isDefault: true })
@@ -27,6 +35,8 @@ program
     }
     let app;
     try {
+      // Loaded here, not at the top: the operator subcommands need only the ARI client.
+      const { startApp } = await import('../app.js');
       app = await startApp({
         configDir: opts.configDir,
         logger,
@@ -61,5 +71,11 @@ program
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   });
+
+registerStatus(program);
+registerChannels(program);
+registerApps(program);
+registerReload(program);
+registerHangup(program);
 
 await program.parseAsync(process.argv);

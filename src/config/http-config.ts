@@ -30,6 +30,10 @@ export interface HttpConfig {
   readonly tlscipher: string;
   readonly tlscafile: string;
   readonly tlscapath: string;
+  /** Switchyard's own `metrics_enabled`: serve Prometheus metrics at `<prefix>/metrics` (default yes). */
+  readonly metricsEnabled: boolean;
+  /** Switchyard's own `metrics_auth`: `/metrics` asks for an ari.conf user like ARI does (default yes). */
+  readonly metricsAuth: boolean;
 }
 
 export interface HttpConfigResult {
@@ -60,6 +64,8 @@ export const HTTP_DEFAULTS: HttpConfig = {
   tlscipher: '',
   tlscafile: '',
   tlscapath: '',
+  metricsEnabled: true,
+  metricsAuth: true,
 };
 
 /** ast_tls_read_conf() names (with their ssl* aliases) that map onto a string field. */
@@ -115,6 +121,8 @@ export function parseHttpConfig(conf: ConfFile): HttpConfigResult {
       else if (key === 'enablestatic' || key === 'enable_static') c.enablestatic = astTrue(e.value);
       else if (key === 'servername') c.servername = e.value;
       else if (key === 'redirect') c.redirects.push(e.value);
+      else if (key === 'metrics_enabled') c.metricsEnabled = astTrue(e.value);
+      else if (key === 'metrics_auth') c.metricsAuth = astTrue(e.value);
       else if (key === 'bindport') {
         // PARSE_DEFAULT: a bad port falls back to the default port, not to the previous value.
         const port = parseIntInRange(e.value, 0, 65535);

@@ -27,6 +27,7 @@ import { Recordings } from './recording/recordings.js';
 import type { MediaPlane } from './media/media-plane.js';
 import { nullMediaPlane } from './media/null-plane.js';
 import { isUnansweredOutbound } from './channel/channel-state.js';
+import { CallObservers } from './metrics/call-observers.js';
 
 export interface CoreOptions {
   /** Entity id shown as `asterisk_id` on every event (MAC-like, e.g. 02:fc:00:00:00:01). */
@@ -69,6 +70,8 @@ export class Core {
   readonly playbacks: Playbacks = new Playbacks(this);
   readonly recordings: Recordings = new Recordings(this);
   readonly endpoints: Endpoints;
+  /** The operator's view (logs, metrics): told of channels created and destroyed, Stasis starts and ends. */
+  readonly observers: CallObservers;
   /** asterisk.conf maxcalls/maxload/minmemfree (and maxheapmb): whether a new call may start. */
   readonly admission = new Admission(NO_LIMITS, machineProbes(() => this.channels.size));
   dialplan: DialplanPort = NO_DIALPLAN;
@@ -90,6 +93,7 @@ export class Core {
     this.bridges = new Bridges(this.bus, this.stasis, () => this.media, this.unrealSequence);
     this.deviceStates = new DeviceStates(this.bus);
     this.endpoints = new Endpoints(() => this.bus);
+    this.observers = new CallObservers(this.bus, this.channels);
     this.stasis.onLeave = (channel) => {
       this.bridges.leave(channel);
       // res_stasis.c: leaving Stasis stops a silence generator the app left running (music goes on).
@@ -104,6 +108,7 @@ export class Core {
       onDestroyed: (channel: Channel) => {
         this.channels.remove(channel);
         this.index.drop('channel:' + channel.id);
+        this.observers.channelDestroyed(channel);
       },
     };
   }
@@ -131,6 +136,7 @@ export class Core {
     if (spec.endpoint !== undefined) channel.endpoint = spec.endpoint;
     this.channels.add(channel);
     channel.publish('ChannelCreated');
+    this.observers.channelCreated(channel);
     return channel;
   }
 

@@ -14,6 +14,7 @@ import { EventsEndpoint } from './events-endpoint.js';
 import { readBody } from './http-body.js';
 import { toAriRequest, writeRawResponse, writeResponse } from './http-transport.js';
 import { MediaEndpoint, mediaConnectionPath, type MediaRouteOptions } from './media-endpoint.js';
+import { MetricsEndpoint, isMetricsPath, type MetricsRouteOptions } from './metrics-endpoint.js';
 import { errorResponse } from './responses.js';
 import type { AriLogger, AriRequest, AriResponse, AriServerOptions } from './types.js';
 import { ariRelativePath, normalizePrefix, splitTarget } from './uri.js';
@@ -36,6 +37,8 @@ export class AriServer {
   readonly #opts: AriServerOptions;
   /** `<prefix>/media/<connection id>`: WebSocket media channels' sockets (when a driver serves them). */
   readonly #media: MediaEndpoint | undefined;
+  /** `<prefix>/metrics`: Prometheus metrics, when the app provides them. */
+  readonly #metrics: MetricsEndpoint | undefined;
   readonly #logger: AriLogger;
   readonly #prefix: string;
   readonly #maxBodyBytes: number;
@@ -46,11 +49,14 @@ export class AriServer {
   readonly #authLimiter: AriAuthLimiter;
   #closing: Promise<void> | undefined;
 
-  constructor(opts: AriServerOptions & MediaRouteOptions & AuthLimitOptions & SessionLimitOptions) {
+  constructor(
+    opts: AriServerOptions & MediaRouteOptions & MetricsRouteOptions & AuthLimitOptions & SessionLimitOptions,
+  ) {
     this.#opts = opts;
     this.#logger = opts.logger ?? SILENT;
     this.#authLimiter = new AriAuthLimiter(opts, this.#logger);
     this.#media = opts.mediaConnections && new MediaEndpoint(opts.mediaConnections, opts.serverHeader, this.#logger);
+    this.#metrics = opts.metrics && new MetricsEndpoint(opts.metrics, opts.auth);
     this.#prefix = normalizePrefix(opts.prefix);
     this.#maxBodyBytes = opts.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
     this.#dispatcher = new Dispatcher({
@@ -139,6 +145,10 @@ export class AriServer {
     const mediaId = media && mediaConnectionPath(path, this.#prefix);
     if (media && mediaId !== undefined) {
       writeResponse(res, media.plainResponse(mediaId), this.#opts.serverHeader, false);
+      return;
+    }
+    if (this.#metrics && isMetricsPath(path, this.#prefix)) {
+      writeResponse(res, await this.#metrics.respond(req), this.#opts.serverHeader, false);
       return;
     }
     const ariPath = ariRelativePath(path, this.#prefix);

@@ -6,6 +6,7 @@
  * time in arrival order (the session's read loop); non-text frames are ignored.
  */
 import type { Duplex } from 'node:stream';
+import { performance } from 'node:perf_hooks';
 import type { RawData, WebSocket } from 'ws';
 import type { EventSink, StasisConnection } from '../../core/ports.js';
 import type { EventValidator } from './event-validator.js';
@@ -15,6 +16,8 @@ import type { AriLogger } from './types.js';
 const MAX_QUEUED_REQUESTS = 10_000;
 /** RFC 6455 §7.4.1: the endpoint is going away (a server shutting down). */
 const GOING_AWAY = 1001;
+/** Events waiting to be written past which the consumer is reported as slow (once per socket). */
+export const SLOW_CONSUMER_QUEUE_DEPTH = 1000;
 
 export interface EventSessionOptions {
   readonly writeTimeoutMs: number;
@@ -41,6 +44,9 @@ export class EventSession implements EventSink {
   #closed = false;
   #pendingWrites = 0;
   #writeTimer: NodeJS.Timeout | undefined;
+  /** performance.now() when writes last made progress while some were pending; undefined when none are. */
+  #stalledSince: number | undefined;
+  #isReportedSlow = false;
   #isAlive = true;
   readonly #requests: string[] = [];
   #draining = false;
@@ -54,6 +60,16 @@ export class EventSession implements EventSink {
     return this.#closed;
   }
 
+  /** Events accepted for this socket and not yet written to it (including those waiting for the upgrade). */
+  get queuedEvents(): number {
+    return this.#pendingWrites + this.#queued.length;
+  }
+
+  /** How long (ms) the socket has had events pending without any being written; 0 when nothing is pending. */
+  get writeLagMs(): number {
+    return this.#stalledSince === undefined ? 0 : performance.now() - this.#stalledSince;
+  }
+
   /** EventSink: one serialized event as one text frame. */
   send(json: string): void {
     if (this.#closed) return;
@@ -64,7 +80,8 @@ export class EventSession implements EventSink {
       return;
     }
     if (ws.readyState !== ws.OPEN) return;
-    this.#pendingWrites++;
+    if (this.#pendingWrites++ === 0) this.#stalledSince = performance.now();
+    else if (this.#pendingWrites >= SLOW_CONSUMER_QUEUE_DEPTH && !this.#isReportedSlow) this.#reportSlow();
     if (this.#writeTimer === undefined && this.opts.writeTimeoutMs > 0) this.#armWriteTimer();
     // Events come in bursts (a call's setup is a dozen events in one tick): batch the frames of a tick.
     if (!this.#corked && this.#socket) {
@@ -99,7 +116,10 @@ export class EventSession implements EventSink {
     const ws = this.#ws;
     if (!ws || this.#closed) return;
     if (!this.#isAlive) {
-      this.opts.logger.warn({ apps: this.apps }, 'ARI WebSocket peer did not answer ping; dropping it');
+      this.opts.logger.warn(
+        { app: this.apps.join(','), queue_depth: this.queuedEvents },
+        'ARI WebSocket peer did not answer ping; dropping it',
+      );
       ws.terminate();
       return;
     }
@@ -157,13 +177,25 @@ export class EventSession implements EventSink {
     this.#writeTimer = setTimeout(() => {
       this.#writeTimer = undefined;
       if (this.#pendingWrites === 0 || this.#closed) return;
-      this.opts.logger.warn({ apps: this.apps }, 'ARI WebSocket write timed out; closing it');
+      this.opts.logger.warn(
+        { app: this.apps.join(','), queue_depth: this.queuedEvents },
+        'ARI WebSocket write timed out; closing it',
+      );
       this.terminate();
     }, this.opts.writeTimeoutMs);
   }
 
+  #reportSlow(): void {
+    this.#isReportedSlow = true;
+    this.opts.logger.warn(
+      { app: this.apps.join(','), queue_depth: this.queuedEvents, write_lag_ms: Math.round(this.writeLagMs) },
+      'ARI WebSocket consumer is slow: events are queuing',
+    );
+  }
+
   readonly #onWritten = (err?: Error): void => {
     this.#pendingWrites--;
+    this.#stalledSince = this.#pendingWrites > 0 ? performance.now() : undefined;
     if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
     this.#writeTimer = undefined;
     if (err) {

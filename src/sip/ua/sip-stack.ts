@@ -21,6 +21,7 @@ import { TcpTransport } from '../transport/tcp-transport.js';
 import type { HostPort, Transport, TransportDropReason, TransportSource } from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp-transport.js';
 import { dialogId } from './dialog.js';
+import { dialogIdentity, SipStackStats, type DialogListener } from './sip-stack-stats.js';
 import { buildResponse, uriHost } from './message-builder.js';
 
 /**
@@ -84,6 +85,10 @@ export class SipStack {
   readonly wheel: TimerWheel;
   readonly layer: TransactionLayer;
   readonly userAgent: string;
+  /** Transactions started and retransmissions sent, for the operator's metrics. */
+  readonly stats = new SipStackStats();
+  /** Told when a dialog starts and ends (the operator's call log). */
+  dialogListener: DialogListener | undefined = undefined;
   readonly #transports: OpenTransport[] = [];
   readonly #dialogs = new Map<string, DialogUser>();
   readonly #cancelHandlers = new WeakMap<InviteServerTransaction, (cancel: SipRequest) => void>();
@@ -200,7 +205,9 @@ export class SipStack {
 
   /** Sends a request in a new client transaction. */
   request(req: SipRequest, dest: Destination, user: ClientTransactionUser): ClientTransaction {
-    return this.layer.sendRequest(req, dest, user);
+    const tx = this.layer.sendRequest(req, dest, user);
+    this.stats.transactionStarted('client', req.method);
+    return tx;
   }
 
   /** Sends a message outside any transaction (the ACK for a 2xx, a 2xx retransmission). */
@@ -210,11 +217,13 @@ export class SipStack {
 
   /** Requests inside the dialog `id` go to `user` until `forgetDialog`. */
   addDialog(id: string, user: DialogUser): void {
+    const isNew = !this.#dialogs.has(id);
     this.#dialogs.set(id, user);
+    if (isNew) this.dialogListener?.onDialogStart(dialogIdentity(id));
   }
 
   forgetDialog(id: string): void {
-    this.#dialogs.delete(id);
+    if (this.#dialogs.delete(id)) this.dialogListener?.onDialogEnd(dialogIdentity(id));
   }
 
   get dialogCount(): number {
@@ -272,11 +281,13 @@ export class SipStack {
   }
 
   #send(msg: SipMessage, dest: Destination): void {
+    this.stats.sent(msg);
     const t = this.transportFor(dest.transport) ?? this.#transports[0];
     t?.transport.send(msg, dest);
   }
 
   #onRequest(req: SipRequest, tx: ServerTransaction | undefined, source: SipSource): void {
+    if (tx !== undefined) this.stats.transactionStarted('server', req.method);
     if (req.method === 'CANCEL' && tx !== undefined) return this.#cancel(req, tx);
     const toTag = req.toTag;
     if (toTag !== undefined) {
