@@ -24,6 +24,10 @@ import { validatorFromEnvironment } from './ari/server/event-validator.js';
 import { startInlinePlane } from './plane/inline-plane.js';
 import type { PlaneSettings } from './plane/plane-settings.js';
 import { startWorkerPlane } from './plane/worker-plane.js';
+import { teeLogger } from './app-modules/logger-tee.js';
+import { installModules } from './app-modules/switchyard-modules.js';
+import { DEFAULT_LOG_DIR } from './core/modules/attach.js';
+import { LogChannels } from './core/modules/log-channels.js';
 import { startOperatorView } from './metrics/operator-view.js';
 
 export interface AppOptions {
@@ -76,7 +80,9 @@ function entityId(): string {
 
 /** The composition root: config → core → channel drivers → dialplan → ARI listener. */
 export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
-  const log = options.logger ?? pino({ name: 'switchyard' });
+  // Logger channels (ARI /asterisk/logging) receive what this logger writes.
+  const logChannels = new LogChannels({ logDir: DEFAULT_LOG_DIR, banner: `Switchyard ${VERSION}` });
+  const log = teeLogger(options.logger ?? pino({ name: 'switchyard' }), logChannels);
   const config = loadConfig(options.configDir);
   for (const e of config.errors) log.warn({ file: e.file, line: e.line }, e.message);
   const host = options.host ?? config.http.bindaddr;
@@ -123,6 +129,12 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     requiresAuth: config.http.metricsAuth,
   });
   const verified = new Map<string, { user: string; readOnly: boolean }>();
+  let ariUsers = config.ari.users; // res_ari.so reload replaces them
+  const onAriConfig = (ari: LoadedConfig['ari']): void => {
+    ariUsers = ari.users;
+    verified.clear();
+  };
+  installModules({ core, config, dialplan: extensions.dialplan, logChannels, log, onAriConfig });
   const ari = new AriServer({
     operations: ALL_OPERATIONS,
     handlers: buildHandlers(core, { version: `22.10.1-switchyard-${VERSION}`, systemName: os.hostname() }),
@@ -140,7 +152,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
         const key = `${user}\u0000${password}`;
         const known = verified.get(key);
         if (known) return known;
-        const u = verifyUser(config.ari.users, user, password);
+        const u = verifyUser(ariUsers, user, password);
         if (!u) return undefined;
         const result = { user: u.name, readOnly: u.readOnly };
         if (verified.size >= 64) verified.clear();

@@ -3,6 +3,8 @@ import { formatTimestamp, nowTimestamp } from '../../core/time.js';
 import { toAriError } from '../errors.js';
 import { implement, notImplemented, resourceHandlers } from '../contract/implement.js';
 import { OPERATIONS } from '../operations/index.js';
+import { asteriskLoggingHandlers } from './asterisk-logging.js';
+import { asteriskModuleHandlers } from './asterisk-modules.js';
 
 const ops = OPERATIONS.asterisk;
 
@@ -62,13 +64,6 @@ export const asteriskHandlers = resourceHandlers('asterisk', {
   getObject: notImplemented,
   updateObject: notImplemented,
   deleteObject: notImplemented,
-  listModules: notImplemented,
-  getModule: notImplemented,
-  loadModule: notImplemented,
-  unloadModule: notImplemented,
-  reloadModule: notImplemented,
-  listLogChannels: notImplemented,
-  addLog: notImplemented,
-  deleteLog: notImplemented,
-  rotateLog: notImplemented,
+  ...asteriskModuleHandlers,
+  ...asteriskLoggingHandlers,
 });
