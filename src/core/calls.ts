@@ -1,3 +1,4 @@
+import { awaitsStasis } from './media/websocket-protocol.js';
 import { SoftHangup } from './causes.js';
 import { KNOWN_FORMAT_NAMES } from './media/format-names.js';
 import { splitAppArgs } from '../util/app-args.js';
@@ -131,6 +132,8 @@ export function originate(core: Core, p: OriginateParams): Channel | Promise<Cha
       if (peer) core.stasis.subscribe(app, peer);
     }
     applyVariables(core, channel, p.variables);
+    // A WebSocket media channel names its future application in MEDIA_START (`m`), sent before the answer.
+    if (p.app && awaitsStasis(channel.tech)) channel.tech.expectStasis(p.app, splitArgs(p.appArgs));
     const timeoutMs = p.timeout === -1 ? 0 : (p.timeout && p.timeout > 0 ? p.timeout : 30) * 1000;
     dialInBackground(core, channel, timeoutMs, p.endpoint, () =>
       p.app ? runStasisThenFinish(core, channel, p.app, p.appArgs) : core.dialplan.run(channel, target!),
