@@ -52,7 +52,7 @@ test('at start only the console is listed; the test logger is silent, so it has 
 });
 
 test('a channel writes a logged event to its file, rotates to <file>.0 and .1, and is deleted', async () => {
-  const file = join(dir, 'events.log');
+  const file = join(logDir, 'events.log');
   let r = await call('POST', `/asterisk/logging/${encoded(file)}?configuration=notice,warning,error`);
   assert.equal(r.status, 204);
   assert.equal(r.text, '');
@@ -95,8 +95,8 @@ test('a channel writes a logged event to its file, rotates to <file>.0 and .1, a
 });
 
 test('levels filter what a channel receives, and [json] writes the structured records', async () => {
-  const errorsOnly = join(dir, 'errors.log');
-  const json = join(dir, 'records.json');
+  const errorsOnly = join(logDir, 'errors.log');
+  const json = join(logDir, 'records.json');
   assert.equal((await call('POST', `/asterisk/logging/${encoded(errorsOnly)}?configuration=ERROR`)).status, 204);
   assert.equal((await call('POST', `/asterisk/logging/${encoded(json)}?configuration=[json]warning`)).status, 204);
   await logAWarning();
@@ -123,7 +123,7 @@ test('a relative name is a file in asterisk.conf’s astlogdir, listed by its fu
 });
 
 test('errors are Asterisk’s', async () => {
-  const file = join(dir, 'dup.log');
+  const file = join(logDir, 'dup.log');
   assert.equal((await call('POST', `/asterisk/logging/${encoded(file)}?configuration=notice`)).status, 204);
   const cases: [string, string, number, string, string][] = [
     ['POST', `/asterisk/logging/${encoded(file)}?configuration=error`, 409, 'Conflict', 'Log channel already exists'],
@@ -133,7 +133,7 @@ test('errors are Asterisk’s', async () => {
     ['POST', '/asterisk/logging/fresh?configuration=', 400, 'Bad Request', 'Configuration levels are required'],
     [
       'POST',
-      `/asterisk/logging/${encoded(join(dir, 'no/such/dir.log'))}?configuration=notice`,
+      `/asterisk/logging/${encoded(join(logDir, 'no/such/dir.log'))}?configuration=notice`,
       500,
       'Internal Server Error',
       'Allocation failed',
@@ -153,8 +153,20 @@ test('errors are Asterisk’s', async () => {
 });
 
 test('a configuration of unknown levels still makes a channel, with none', async () => {
-  const file = join(dir, 'bogus.log');
+  const file = join(logDir, 'bogus.log');
   assert.equal((await call('POST', `/asterisk/logging/${encoded(file)}?configuration=bogus`)).status, 204);
   assert.equal((await call('GET', '/asterisk/logging')).json[0].configuration, '');
   assert.equal((await call('DELETE', `/asterisk/logging/${encoded(file)}`)).status, 204);
+});
+
+test('a file outside the log folder is refused like one that cannot be opened (Asterisk would open it)', async () => {
+  const outside = join(dir, 'outside.log');
+  for (const name of [encoded(outside), encoded('../escape.log'), encoded('sub/../../escape.log'), '%2Fetc%2Fpasswd']) {
+    const r = await call('POST', `/asterisk/logging/${name}?configuration=error`);
+    assert.equal(r.status, 500, name);
+    assert.deepEqual(r.json, { message: 'Allocation failed' }, name);
+  }
+  assert.equal(existsSync(outside), false);
+  assert.equal(existsSync(join(dir, 'escape.log')), false);
+  assert.equal((await call('GET', '/asterisk/logging')).json.length, 1, 'only the console');
 });

@@ -12,10 +12,14 @@
  *     removed (the console cannot);
  *   - rotating renames the file to the first free `<file>.N`, N counting from 0 (logger.c's default
  *     `sequential` strategy), and opens a fresh file under the old name.
- * One difference: Asterisk's rotate re-reads logger.conf and so drops every channel created at run time, the
- * rotated one included (a DELETE right after the rotate answers 404). Here the rotated channel stays.
+ * Two differences. Asterisk's rotate re-reads logger.conf and so drops every channel created at run time, the
+ * rotated one included (a DELETE right after the rotate answers 404); here the rotated channel stays. And
+ * Asterisk opens any path the process can write to (`/etc/...` for a server running as root); here a channel's
+ * file must lie inside the log folder, as recordings must lie inside theirs (recording-paths.ts), and another
+ * path is refused like a file that cannot be opened.
  */
 import { closeSync, existsSync, mkdirSync, openSync, renameSync, writeSync } from 'node:fs';
+import { resolve, sep } from 'node:path';
 import {
   configurationText,
   levelOfPino,
@@ -109,7 +113,9 @@ export class LogChannels {
     if (configuration === '') return 'no-levels';
     const filename = this.filenameOf(name);
     if (filename === '' || this.#find(filename)) return 'exists';
-    if (name === '' || name.toLowerCase().startsWith(SYSLOG_PREFIX)) return 'cannot-open';
+    if (name === '' || name.toLowerCase().startsWith(SYSLOG_PREFIX) || !this.#isInLogDir(filename)) {
+      return 'cannot-open';
+    }
     const { mask, format } = parseLogConfiguration(configuration);
     const fd = this.#open(filename);
     if (fd === undefined) return 'cannot-open';
@@ -184,6 +190,13 @@ export class LogChannels {
   close(): void {
     for (const f of this.#files) this.#close(f);
     this.#files = [];
+  }
+
+  /** The file is below the log folder once `.` and `..` are resolved (symbolic links are not followed). */
+  #isInLogDir(filename: string): boolean {
+    if (filename.includes('\0')) return false;
+    const root = resolve(this.#options.logDir);
+    return resolve(filename).startsWith(root.endsWith(sep) ? root : root + sep);
   }
 
   #find(filename: string): FileChannel | undefined {
