@@ -218,7 +218,9 @@ test('MusicOnHold(tones,1): a second of the class, then the dialplan goes on (Ha
   try {
     await waitUntil(() => call.wasHungUp, 5000);
     const heard = toneOfFrames(framesHeard(call)).replace(/^-+/, '');
-    assert.match(heard, /^a{40,51}-?$/, `heard ${heard}`);
+    // The second is timed on the main thread and the stop crosses to the media worker: on a loaded machine it
+    // can land a frame or two after the 1 s file ends and the next one ('b') begins.
+    assert.match(heard, /^a{40,51}[-b]{0,3}$/, `heard ${heard}`);
   } finally {
     call.close();
   }
