@@ -4,10 +4,13 @@ import { pino, type Logger } from 'pino';
 import { AudioSocketDriver } from './channels/audiosocket/audiosocket-driver.js';
 import { LocalDriver } from './channels/local/local-driver.js';
 import { PjsipDriver } from './channels/pjsip/pjsip-driver.js';
+import { PjsipSorcery } from './channels/pjsip/dynamic/pjsip-sorcery.js';
+import { loadWritableTypes } from './channels/pjsip/dynamic/sorcery-conf.js';
+import { registerSorceryBackend } from './core/sorcery/dynamic-config.js';
 import { SnoopChannelDriver } from './channels/snoop/snoop-driver.js';
 import { WebSocketDriver } from './channels/websocket/websocket-driver.js';
 import { UnicastRtpDriver } from './channels/unicast-rtp/unicast-rtp-driver.js';
-import { loadConfig, assertSafeBinding, type LoadedConfig } from './config/load-config.js';
+import { loadConfig, assertSafeBinding, embeddedConfigDir, type LoadedConfig } from './config/load-config.js';
 import { verifyUser } from './config/ari-config.js';
 import { Core } from './core/core.js';
 import type { ChannelDriver } from './core/ports.js';
@@ -120,6 +123,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     ...(options.sipPort === undefined ? {} : { portOverride: options.sipPort }),
   });
   for (const t of pjsip.stack.transports) log.info({ protocol: t.protocol, ...t.local }, 'SIP listening');
+  registerSorceryBackend(core, new PjsipSorcery(pjsip, loadWritableTypes(options.configDir ?? embeddedConfigDir())));
 
   const operatorView = startOperatorView({
     core,

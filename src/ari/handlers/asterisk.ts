@@ -1,8 +1,9 @@
 import os from 'node:os';
 import { formatTimestamp, nowTimestamp } from '../../core/time.js';
 import { toAriError } from '../errors.js';
-import { implement, notImplemented, resourceHandlers } from '../contract/implement.js';
+import { implement, resourceHandlers } from '../contract/implement.js';
 import { OPERATIONS } from '../operations/index.js';
+import { asteriskConfigHandlers } from './asterisk-config.js';
 import { asteriskLoggingHandlers } from './asterisk-logging.js';
 import { asteriskModuleHandlers } from './asterisk-modules.js';
 
@@ -61,9 +62,7 @@ export const asteriskHandlers = resourceHandlers('asterisk', {
     handle: ({ variable, value }, { core }) => core.variables.writeGlobal(variable, value),
   }),
 
-  getObject: notImplemented,
-  updateObject: notImplemented,
-  deleteObject: notImplemented,
+  ...asteriskConfigHandlers,
   ...asteriskModuleHandlers,
   ...asteriskLoggingHandlers,
 });
