@@ -10,7 +10,14 @@ import { registerSorceryBackend } from './core/sorcery/dynamic-config.js';
 import { SnoopChannelDriver } from './channels/snoop/snoop-driver.js';
 import { WebSocketDriver } from './channels/websocket/websocket-driver.js';
 import { UnicastRtpDriver } from './channels/unicast-rtp/unicast-rtp-driver.js';
-import { loadConfig, assertSafeBinding, embeddedConfigDir, type LoadedConfig } from './config/load-config.js';
+import {
+  loadConfig,
+  assertSafeBinding,
+  anonymousSipExposure,
+  embeddedConfigDir,
+  type LoadedConfig,
+} from './config/load-config.js';
+import { splitHostPort } from './config/http-config.js';
 import { verifyUser } from './config/ari-config.js';
 import { Core } from './core/core.js';
 import type { ChannelDriver } from './core/ports.js';
@@ -23,6 +30,7 @@ import { asyncApiDocument } from './ari/docs/asyncapi.js';
 import { ALL_OPERATIONS } from './ari/operations/index.js';
 import { buildHandlers } from './ari/handlers/index.js';
 import { AriServer } from './ari/server/ari-server.js';
+import { ariTlsAddress, ariTlsServerOptions } from './ari/server/tls-listener.js';
 import { validatorFromEnvironment } from './ari/server/event-validator.js';
 import { startInlinePlane } from './plane/inline-plane.js';
 import type { PlaneSettings } from './plane/plane-settings.js';
@@ -39,6 +47,8 @@ export interface AppOptions {
   /** Override http.conf bindaddr/bindport (tests use port 0). */
   readonly host?: string;
   readonly port?: number;
+  /** Override the port of http.conf tlsbindaddr (tests use 0); only used when tlsenable=yes. */
+  readonly tlsPort?: number;
   readonly logger?: Logger;
   /** Override the SIP transports' ports (tests use 0: any free port). */
   readonly sipPort?: number;
@@ -53,6 +63,8 @@ export interface RunningApp {
   readonly port: number;
   /** http://host:port — the ARI base is `${url}${prefix}/ari`. */
   readonly url: string;
+  /** https://host:port when http.conf tlsenable=yes (the same ARI over TLS), else undefined. */
+  readonly tlsUrl: string | undefined;
   /** The SIP transports as bound (protocol, host, port); empty when pjsip.conf has none. */
   readonly sip: ReadonlyArray<{ readonly protocol: string; readonly host: string; readonly port: number }>;
   /** Hang every channel up (StasisEnd goes out first), then close the listeners. */
@@ -91,6 +103,23 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const host = options.host ?? config.http.bindaddr;
   const port = options.port ?? config.http.bindport;
   assertSafeBinding({ ...config.http, bindaddr: host }, config.ari);
+  const tlsAddress = config.http.tlsenable ? ariTlsAddress(config.http.tlsbindaddr, host, splitHostPort) : undefined;
+  if (config.http.tlsenable && tlsAddress === undefined) {
+    throw new Error(`http.conf: invalid tlsbindaddr '${config.http.tlsbindaddr}'`);
+  }
+  if (tlsAddress) assertSafeBinding({ bindaddr: tlsAddress.host }, config.ari);
+  // Read before anything is started: a missing certificate stops the start with the file's name.
+  const ariTls =
+    tlsAddress &&
+    ariTlsServerOptions({
+      certFile: config.http.tlscertfile,
+      privateKey: config.http.tlsprivatekey,
+      cipher: config.http.tlscipher,
+      caFile: config.http.tlscafile,
+      caPath: config.http.tlscapath,
+    });
+  const sipExposure = anonymousSipExposure(config.pjsip);
+  if (sipExposure !== undefined) log.warn(sipExposure);
 
   const core = new Core({ asteriskId: entityId(), channelvars: config.ari.channelvars, pretty: config.ari.pretty });
   const workers = options.mediaWorkers ?? os.availableParallelism();
@@ -179,6 +208,20 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   });
   const bound = await ari.listen(host, port);
   log.info({ url: `http://${bound.host}:${bound.port}${config.http.prefix}/ari` }, 'ARI listening');
+  let tlsUrl: string | undefined;
+  if (tlsAddress && ariTls) {
+    try {
+      const t = await ari.listenTls(tlsAddress.host, options.tlsPort ?? tlsAddress.port, ariTls);
+      tlsUrl = `https://${t.host.includes(':') ? `[${t.host}]` : t.host}:${t.port}`;
+    } catch (err) {
+      operatorView.close();
+      await ari.close();
+      await pjsip.close();
+      await core.media.close();
+      throw err;
+    }
+    log.info({ url: `${tlsUrl}${config.http.prefix}/ari` }, 'ARI listening (TLS)');
+  }
   let closing: Promise<void> | undefined;
   return {
     core,
@@ -186,6 +229,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     host: bound.host,
     port: bound.port,
     url: `http://${bound.host.includes(':') ? `[${bound.host}]` : bound.host}:${bound.port}`,
+    tlsUrl,
     sip: pjsip.stack.transports.map((t) => ({ protocol: t.protocol, host: t.local.host, port: t.local.port })),
     close: () =>
       (closing ??= (async () => {

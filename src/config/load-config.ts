@@ -172,3 +172,23 @@ export function assertSafeBinding(http: Pick<HttpConfig, 'bindaddr'>, ari: Pick<
       'or bind to a loopback address (http.conf bindaddr=127.0.0.1).',
   );
 }
+
+/**
+ * The SIP side of the same guard: a transport reachable from other hosts while an `anonymous` endpoint exists
+ * lets anyone on the network place calls into that endpoint's context without authenticating (Asterisk gives
+ * unmatched requests to it). That is a legitimate set-up for a public SIP address, so it is not refused; the
+ * returned sentence is logged as a warning at start. Undefined when there is nothing to say.
+ */
+export function anonymousSipExposure(pjsip: Pick<PjsipConfig, 'transports' | 'endpoints'>): string | undefined {
+  const anonymous = pjsip.endpoints.get('anonymous');
+  if (anonymous === undefined) return undefined;
+  const open = pjsip.transports.filter((t) => !isLoopbackAddress(t.host));
+  if (open.length === 0) return undefined;
+  const where = open.map((t) => `'${t.name}' (${t.protocol} ${t.host || 'all interfaces'})`).join(', ');
+  return (
+    `SIP transport(s) ${where} accept requests from other hosts and an 'anonymous' endpoint exists: ` +
+    `anyone who can reach them can call into context '${anonymous.context}' without authenticating. ` +
+    'Remove [anonymous] from pjsip.conf, give it a context that only answers what strangers may reach, or bind ' +
+    'the transports to a loopback address.'
+  );
+}

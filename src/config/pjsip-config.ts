@@ -6,6 +6,7 @@
  */
 import { isIP } from 'node:net';
 import { astTrue, parseIntInRange } from './ari-config.js';
+import { applyTransportTls } from './pjsip-tls-config.js';
 import type { ConfEntry, ConfError, ConfFile, ConfSection } from './conf-types.js';
 import type {
   AorConfig,
@@ -46,8 +47,7 @@ const UINT_MAX = 2 ** 32 - 1;
 /** Options Asterisk accepts that Switchyard reads but does not act on yet: accepted silently. */
 const ACCEPTED: Record<string, ReadonlySet<string>> = {
   transport: new Set(['external_signaling_port', 'symmetric_transport', 'allow_reload', 'tos', 'cos', 'method',
-    'cert_file', 'priv_key_file', 'ca_list_file', 'ca_list_path', 'cipher', 'verify_server', 'verify_client',
-    'require_client_cert', 'password', 'websocket_write_timeout', 'allow_wildcard_certs']),
+    'websocket_write_timeout', 'allow_wildcard_certs']),
   endpoint: new Set(['send_pai', 'send_rpid', 'send_diversion', 'trust_id_outbound', 'inband_progress', '100rel',
     'timers', 'timers_min_se', 'timers_sess_expires', 'allow_overlap', 'redirect_method', 'media_address',
     'ice_support', 'use_avpf', 'media_encryption', 'rtp_ipv6', 'device_state_busy_at', 'call_group',
@@ -233,7 +233,7 @@ const applyTransport: Apply<TransportConfig> = (draft, e, key, err) => {
   } else if (key === 'external_signaling_address') d.externalSignalingAddress = e.value;
   else if (key === 'external_media_address') d.externalMediaAddress = e.value;
   else if (key === 'local_net') d.localNet.push(...splitList(e.value));
-  else return false;
+  else return applyTransportTls(d, e, key, err);
   return true;
 };
 

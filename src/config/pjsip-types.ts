@@ -23,6 +23,26 @@ export interface TransportConfig {
   readonly externalMediaAddress: string;
   /** `local_net` CIDRs, as written. */
   readonly localNet: readonly string[];
+  /** The TLS options (cert_file, method, verify_*...), present once any of them is set (pjsip-tls-config.ts). */
+  readonly tls?: TransportTlsConfig;
+}
+
+/** res_pjsip transport TLS options; paths as written, switches with Asterisk's defaults (all `no`). */
+export interface TransportTlsConfig {
+  /** `cert_file`, `priv_key_file`, `ca_list_file`, `ca_list_path`: '' when unset. */
+  readonly certFile: string;
+  readonly privKeyFile: string;
+  readonly caListFile: string;
+  readonly caListPath: string;
+  /** `password` of the private key, '' when unset. */
+  readonly password: string;
+  /** `cipher` names joined with ':' (OpenSSL list syntax), '' = the library default. */
+  readonly cipher: string;
+  /** `method`: a pinned protocol version, or undefined for the default (TLSv1.2 and later). */
+  readonly method: 'tlsv1' | 'tlsv1_1' | 'tlsv1_2' | 'tlsv1_3' | undefined;
+  readonly verifyClient: boolean;
+  readonly verifyServer: boolean;
+  readonly requireClientCert: boolean;
 }
 
 export interface EndpointConfig {

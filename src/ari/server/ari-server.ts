@@ -5,6 +5,7 @@
  */
 import { answerClientError, headerLimitResponse, NODE_MAX_HEADER_BYTES } from './http-edge.js';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer, type ServerOptions as HttpsServerOptions } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
 import { AriAuthLimiter, holdBack, type AuthLimitOptions } from './auth-limiter.js';
@@ -26,6 +27,23 @@ const DEFAULT_MAX_BODY_BYTES = 40960;
 /** http.conf session_keep_alive default (ms). */
 const KEEP_ALIVE_MS = 15_000;
 
+// Asterisk does not insist on a Host header (api-docs then simply have no basePath).
+// Lenient parsing (LF-only lines, as Asterisk reads them) and a header limit above Asterisk's own, which
+// http-edge.ts applies with Asterisk's answers; what Node still cannot parse is answered there too.
+const SERVER_OPTIONS = { requireHostHeader: false, insecureHTTPParser: true, maxHeaderSize: NODE_MAX_HEADER_BYTES };
+
+function listenOn(server: Server, host: string, port: number): Promise<{ host: string; port: number }> {
+  return new Promise((resolve, reject) => {
+    const onError = (err: Error): void => reject(err);
+    server.once('error', onError);
+    server.listen(port, host, () => {
+      server.off('error', onError);
+      const addr = server.address() as AddressInfo;
+      resolve({ host: addr.address, port: addr.port });
+    });
+  });
+}
+
 const SILENT: AriLogger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
 /** http.conf `sessionlimit`: the most HTTP connections (WebSockets included) open at once. */
@@ -45,6 +63,9 @@ export class AriServer {
   readonly #dispatcher: Dispatcher;
   readonly #events: EventsEndpoint;
   readonly #http: Server;
+  /** http.conf tlsenable: the same server over TLS (tls-listener.ts), once listenTls() is called. */
+  #https: Server | undefined;
+  readonly #sessionLimit: number | undefined;
   /** Per-address brake on failed authentications (429 while an address is refused). */
   readonly #authLimiter: AriAuthLimiter;
   #closing: Promise<void> | undefined;
@@ -78,35 +99,37 @@ export class AriServer {
       logger: this.#logger,
       ...(opts.validator && { validator: opts.validator }),
     });
-    // Asterisk does not insist on a Host header (api-docs then simply have no basePath).
-    // Lenient parsing (LF-only lines, as Asterisk reads them) and a header limit above Asterisk's own, which
-    // http-edge.ts applies with Asterisk's answers; what Node still cannot parse is answered there too.
-    this.#http = createServer(
-      { requireHostHeader: false, insecureHTTPParser: true, maxHeaderSize: NODE_MAX_HEADER_BYTES },
-      (req, res) => this.#onRequest(req, res),
-    );
-    this.#http.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
-      answerClientError(err, socket, opts.serverHeader),
-    );
-    this.#http.keepAliveTimeout = KEEP_ALIVE_MS;
-    // http.conf sessionlimit: connections beyond it are closed at once, unanswered, as Asterisk's HTTP server does.
-    if (opts.sessionLimit !== undefined && opts.sessionLimit > 0) this.#http.maxConnections = opts.sessionLimit;
-    this.#http.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) =>
-      this.#onUpgrade(req, socket, head),
-    );
+    this.#sessionLimit = opts.sessionLimit;
+    this.#http = this.#wire(createServer(SERVER_OPTIONS, (req, res) => this.#onRequest(req, res)));
   }
 
   /** Start listening; resolves with the bound address (port 0 picks a free port). */
   listen(host: string, port: number): Promise<{ host: string; port: number }> {
-    return new Promise((resolve, reject) => {
-      const onError = (err: Error): void => reject(err);
-      this.#http.once('error', onError);
-      this.#http.listen(port, host, () => {
-        this.#http.off('error', onError);
-        const addr = this.#http.address() as AddressInfo;
-        resolve({ host: addr.address, port: addr.port });
-      });
-    });
+    return listenOn(this.#http, host, port);
+  }
+
+  /**
+   * Also serve over TLS (HTTPS, and WSS for the events and media WebSockets) at `host:port`, with the certificate
+   * material in `tls` (see ariTlsServerOptions). The plain listener is independent of this one.
+   */
+  listenTls(host: string, port: number, tls: HttpsServerOptions): Promise<{ host: string; port: number }> {
+    if (this.#https !== undefined) return Promise.reject(new Error('ARI TLS listener already started'));
+    const server = createHttpsServer({ ...SERVER_OPTIONS, ...tls }, (req, res) => this.#onRequest(req, res));
+    server.on('tlsClientError', (err: Error) => this.#logger.warn({ err }, 'ARI TLS handshake failed'));
+    this.#https = this.#wire(server);
+    return listenOn(server, host, port);
+  }
+
+  /** The handlers and limits both listeners share. */
+  #wire<S extends Server>(server: S): S {
+    server.on('clientError', (err: NodeJS.ErrnoException, socket: Duplex) =>
+      answerClientError(err, socket, this.#opts.serverHeader),
+    );
+    server.keepAliveTimeout = KEEP_ALIVE_MS;
+    // http.conf sessionlimit: connections beyond it are closed at once, unanswered, as Asterisk's HTTP server does.
+    if (this.#sessionLimit !== undefined && this.#sessionLimit > 0) server.maxConnections = this.#sessionLimit;
+    server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => this.#onUpgrade(req, socket, head));
+    return server;
   }
 
   /** Shutdown: each events WebSocket gets a 1001 close frame after its queued events (see EventSession.goAway). */
@@ -119,8 +142,14 @@ export class AriServer {
     this.#closing ??= new Promise((resolve) => {
       this.#events.closeAll();
       this.#media?.closeAll();
-      this.#http.close(() => resolve());
-      this.#http.closeAllConnections();
+      const servers = this.#https === undefined ? [this.#http] : [this.#http, this.#https];
+      let open = servers.length;
+      for (const server of servers) {
+        server.close(() => {
+          if (--open === 0) resolve();
+        });
+        server.closeAllConnections();
+      }
     });
     return this.#closing;
   }

@@ -22,6 +22,7 @@ import { Qualifier } from './registrar/qualify.js';
 import { InboundAuthenticator, needsAuth, type InboundAuthResult } from './registrar/register-auth.js';
 import { RtpCallMediaFactory } from './rtp-call-media.js';
 import { sendMessage, sendOptions } from './send-request.js';
+import { sipTransportSpecs } from './sip-transport-specs.js';
 
 /** Seconds a caller refused by admission control is told to wait (Retry-After of the 503). */
 const ADMISSION_RETRY_AFTER_S = 5;
@@ -82,15 +83,7 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
   /** Opens the transports of pjsip.conf and registers the technology with the core. */
   static async start(options: PjsipDriverOptions): Promise<PjsipDriver> {
     const { config } = options;
-    const transports = config.transports
-      .filter((t) => t.protocol === 'udp' || t.protocol === 'tcp')
-      .map((t) => ({
-        name: t.name,
-        protocol: t.protocol as 'udp' | 'tcp',
-        host: t.host,
-        port: options.portOverride ?? t.port,
-        externalHost: t.externalSignalingAddress,
-      }));
+    const transports = sipTransportSpecs(config.transports, options.portOverride);
     const stack = await SipStack.open({ transports, userAgent: config.global.userAgent });
     const limiter = options.authLimiter ?? new SipAuthLimiter();
     const driver = new PjsipDriver(options.core, config, stack, options.rtp, limiter);

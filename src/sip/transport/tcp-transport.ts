@@ -1,7 +1,8 @@
 // SIP over TCP (RFC 3261 §18.3): a listening server plus outbound connections, all in one table keyed by the
 // remote `host:port`, so a message to a peer with a live connection (inbound or outbound) goes over it (§18.2.2).
 // Bounded: at most maxConnections sockets (a connection flood is refused, not buffered), idle ones are closed.
-// Requests get received/rport like UDP (§18.2.1, RFC 3581); bad input is counted, never thrown.
+// Requests get received/rport like UDP (§18.2.1, RFC 3581); bad input is counted, never thrown. The same class
+// carries TLS (§26.3.1) when given TLS sockets (tls-transport.ts).
 
 import net from 'node:net';
 
@@ -32,15 +33,36 @@ export interface TcpTransportOptions extends ReceivedOptions {
   idleTimeoutMs?: number;
   framer?: StreamFramerOptions;
   parse?: SipParseOptions;
+  /** How sockets are made; plain TCP when absent. TLS passes its own (tls-transport.ts). */
+  sockets?: StreamSockets;
 }
 
+/**
+ * The socket maker of a stream transport: TCP and TLS differ only here (RFC 3261 §26.3.1: TLS is the TCP
+ * transport over a TLS connection). A WSS transport will be another stream transport with its own framing.
+ */
+export interface StreamSockets {
+  readonly protocol: 'tcp' | 'tls';
+  /** A listening server whose callback gets each accepted (for TLS: handshaken) socket. */
+  createServer(onSocket: (socket: net.Socket) => void): net.Server;
+  /** An outbound connection; writes before it is connected are buffered by Node. */
+  connect(host: string, port: number): net.Socket;
+}
+
+const PLAIN_TCP: StreamSockets = {
+  protocol: 'tcp',
+  createServer: (onSocket) => net.createServer(onSocket),
+  connect: (host, port) => net.connect({ host, port }),
+};
+
 export class TcpTransport implements Transport, TcpConnectionUser {
-  readonly protocol = 'tcp';
+  readonly protocol: 'tcp' | 'tls';
   readonly isReliable = true;
   readonly drops = emptyDropCounters();
   readonly #server: net.Server;
   readonly #user: TransportUser;
   readonly #options: TcpTransportOptions;
+  readonly #sockets: StreamSockets;
   readonly #maxConnections: number;
   readonly #idleTimeoutMs: number;
   readonly #byId = new Map<string, TcpConnection>();
@@ -54,7 +76,17 @@ export class TcpTransport implements Transport, TcpConnectionUser {
     this.#options = options;
     this.#maxConnections = options.maxConnections ?? 1024;
     this.#idleTimeoutMs = options.idleTimeoutMs ?? 300_000;
-    this.#server = net.createServer((socket) => this.#accept(socket));
+    this.#sockets = options.sockets ?? PLAIN_TCP;
+    this.protocol = this.#sockets.protocol;
+    this.#server = this.#sockets.createServer((socket) => this.#accept(socket));
+    // tls.Server only: a failed handshake never reaches #accept; it is counted like any socket error.
+    this.#server.on('tlsClientError', (err: Error, socket: net.Socket) =>
+      this.#drop('SOCKET_ERROR', `TLS handshake: ${err.message}`, {
+        host: socket.remoteAddress ?? '',
+        port: socket.remotePort ?? 0,
+        protocol: this.protocol,
+      }),
+    );
   }
 
   /** Starts listening; rejects when the address cannot be bound. */
@@ -85,7 +117,7 @@ export class TcpTransport implements Transport, TcpConnectionUser {
 
   send(msg: SipMessage | Buffer, dest: TransportDestination): void {
     const host = bareHost(dest.host);
-    const source: TransportSource = { host, port: dest.port, protocol: 'tcp' };
+    const source: TransportSource = { host, port: dest.port, protocol: this.protocol };
     if (this.#closed !== undefined) return this.#drop('SEND_FAILED', 'transport closed', source);
     const buf = Buffer.isBuffer(msg) ? msg : serializeSipMessage(msg);
     const byId = dest.connectionId === undefined ? undefined : this.#byId.get(dest.connectionId);
@@ -95,7 +127,7 @@ export class TcpTransport implements Transport, TcpConnectionUser {
     if (this.#byId.size >= this.#maxConnections) {
       return this.#drop('SEND_FAILED', `connection limit (${this.#maxConnections}) reached`, source);
     }
-    const socket = net.connect({ host, port: dest.port });
+    const socket = this.#sockets.connect(host, dest.port);
     const conn = this.#add(socket, { host, port: dest.port }, false);
     conn.write(buf);
   }
@@ -111,7 +143,7 @@ export class TcpTransport implements Transport, TcpConnectionUser {
   // TcpConnectionUser
 
   onMessage(conn: TcpConnection, msg: SipMessage): void {
-    const source: TransportSource = { ...conn.remote, protocol: 'tcp', connectionId: conn.id };
+    const source: TransportSource = { ...conn.remote, protocol: this.protocol, connectionId: conn.id };
     if (msg.kind === 'request') stampReceived(msg, source, this.#options);
     try {
       this.#user.onMessage(msg, source);
@@ -121,7 +153,7 @@ export class TcpTransport implements Transport, TcpConnectionUser {
   }
 
   onDrop(conn: TcpConnection, reason: TransportDropReason, detail: string): void {
-    this.#drop(reason, detail, { ...conn.remote, protocol: 'tcp', connectionId: conn.id });
+    this.#drop(reason, detail, { ...conn.remote, protocol: this.protocol, connectionId: conn.id });
   }
 
   onClosed(conn: TcpConnection): void {
@@ -133,14 +165,14 @@ export class TcpTransport implements Transport, TcpConnectionUser {
     const remote = { host: socket.remoteAddress ?? '', port: socket.remotePort ?? 0 };
     if (this.#closed !== undefined || this.#byId.size >= this.#maxConnections) {
       socket.destroy();
-      this.#drop('CONNECTION_LIMIT', `${this.#byId.size} connections open`, { ...remote, protocol: 'tcp' });
+      this.#drop('CONNECTION_LIMIT', `${this.#byId.size} connections open`, { ...remote, protocol: this.protocol });
       return;
     }
     this.#add(socket, remote, true);
   }
 
   #add(socket: net.Socket, remote: HostPort, isInbound: boolean): TcpConnection {
-    const id = `tcp-${this.#nextId++}`;
+    const id = `${this.protocol}-${this.#nextId++}`;
     const conn = new TcpConnection(id, socket, remote, isInbound, this, {
       idleTimeoutMs: this.#idleTimeoutMs,
       framer: this.#options.framer,

@@ -1,4 +1,7 @@
-// The contract every SIP transport implements (RFC 3261 §18): UDP and TCP here, TLS, WS and WSS later as drop-ins.
+// The contract every SIP transport implements (RFC 3261 §18): UDP, TCP and TLS (tls-transport.ts: TCP over
+// node:tls). WS and WSS (RFC 7118) are still to come: a WSS transport is a WebSocket server over `https`
+// (`tls.SecureContextOptions` as in SipTlsOptions) whose messages are whole WebSocket frames, so it needs no
+// stream framer; it implements this same interface with `protocol: 'wss'` and `isReliable: true`.
 // A transport owns its sockets and framing; it hands whole parsed messages up to one delegate (the transaction
 // layer) and reports every dropped input with a stable reason instead of throwing.
 

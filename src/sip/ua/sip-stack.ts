@@ -18,7 +18,14 @@ import {
 } from '../transaction/transaction-layer.js';
 import type { ClientTransactionUser } from '../transaction/transaction-ports.js';
 import { TcpTransport } from '../transport/tcp-transport.js';
-import type { HostPort, Transport, TransportDropReason, TransportSource } from '../transport/transport.js';
+import { openTlsTransport, type SipTlsOptions } from '../transport/tls-transport.js';
+import type {
+  HostPort,
+  Transport,
+  TransportDropReason,
+  TransportSource,
+  TransportUser,
+} from '../transport/transport.js';
 import { UdpTransport } from '../transport/udp-transport.js';
 import { dialogId } from './dialog.js';
 import { dialogIdentity, SipStackStats, type DialogListener } from './sip-stack-stats.js';
@@ -40,7 +47,9 @@ export function primaryAddress(v6: boolean): string {
 
 export interface SipTransportSpec {
   readonly name: string;
-  readonly protocol: 'udp' | 'tcp';
+  readonly protocol: 'udp' | 'tcp' | 'tls';
+  /** Certificates and verification switches; required for 'tls'. */
+  readonly tls?: SipTlsOptions;
   readonly host: string;
   readonly port: number;
   /** Address written into Via and Contact instead of the bound one ('' = the bound address). */
@@ -61,7 +70,7 @@ export interface SipStackOptions {
 
 /** Where a request came from, and which of our transports it arrived on. */
 export interface SipSource extends Destination {
-  readonly protocol: 'udp' | 'tcp';
+  readonly protocol: 'udp' | 'tcp' | 'tls';
   readonly local: HostPort;
 }
 
@@ -129,8 +138,7 @@ export class SipStack {
           onError: (reason: TransportDropReason, detail: string) => options.onDrop?.(reason, detail),
         };
         const common = { host: spec.host, port: spec.port, forceRport: options.forceRport ?? true };
-        const transport =
-          spec.protocol === 'udp' ? await UdpTransport.open(common, user) : await TcpTransport.open(common, user);
+        const transport = await openTransport(spec, common, user);
         holder.open = { spec, transport };
         stack.#transports.push(holder.open);
       }
@@ -198,8 +206,9 @@ export class SipStack {
     if (host.toLowerCase() === 'localhost') host = '127.0.0.1';
     if (!/^[0-9.]+$/.test(host) && !host.includes(':')) return undefined;
     const param = r.value.params.find((p) => p.name.toLowerCase() === 'transport')?.value?.toUpperCase();
-    const transport = param === 'TCP' ? 'TCP' : 'UDP';
-    const port = r.value.port ?? (r.value.scheme === 'sips' ? 5061 : 5060);
+    // RFC 3261 §26.2.2: a sips: URI is reached over TLS.
+    const transport = r.value.scheme === 'sips' || param === 'TLS' ? 'TLS' : param === 'TCP' ? 'TCP' : 'UDP';
+    const port = r.value.port ?? (transport === 'TLS' ? 5061 : 5060);
     return { host, port, transport };
   }
 
@@ -324,3 +333,14 @@ export class SipStack {
 }
 
 export { SipRequest };
+
+function openTransport(
+  spec: SipTransportSpec,
+  common: { host: string; port: number; forceRport: boolean },
+  user: TransportUser,
+): Promise<Transport> {
+  if (spec.protocol === 'udp') return UdpTransport.open(common, user);
+  if (spec.protocol === 'tcp') return TcpTransport.open(common, user);
+  if (spec.tls === undefined) throw new Error(`SIP transport '${spec.name}': TLS needs a certificate and key`);
+  return openTlsTransport({ ...common, tls: spec.tls }, user);
+}
