@@ -13,13 +13,10 @@
  * relayed to the channel's media through the driver. A write that stays stuck longer than 100 ms (Asterisk's
  * AST_DEFAULT_WEBSOCKET_WRITE_TIMEOUT) closes the socket with 1011 and ends the call.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
 import {
-  LARGE_MEDIA_MESSAGE_BYTES,
-  MAX_MEDIA_MESSAGE_BYTES,
   type MediaConnections,
   type MediaSocketHandler,
   type MediaSocketPeer,
@@ -38,6 +35,11 @@ const SUBPROTOCOL = 'media';
 const WRITE_TIMEOUT_MS = 100;
 const CLOSE_INTERNAL_ERROR = 1011;
 const KEY_PATTERN = /^[+/0-9A-Za-z]{22}==$/;
+/** RFC 6455 §1.3: appended to the client's key before hashing. */
+const WEBSOCKET_GUID = '258EAFA5-E914-47DA-95CA-C5AB0DC85B11';
+/** RFC 6455 §5.2: FIN + opcode 0x8 (close), and a payload of the two-byte status code. */
+const CLOSE_OPCODE_FIN = 0x88;
+const CLOSE_PAYLOAD_BYTES = 2;
 
 /** The connection id of a `<prefix>/media[/<id>]` path ('' when none is given); undefined for other paths. */
 export function mediaConnectionPath(path: string, prefix: string): string | undefined {
@@ -47,17 +49,6 @@ export function mediaConnectionPath(path: string, prefix: string): string | unde
   if (rest.length < 6 || rest[0] !== '/' || rest.slice(1, 6).toLowerCase() !== 'media') return undefined;
   if (rest.length === 6) return '';
   return rest[6] === '/' ? rest.slice(7) : undefined;
-}
-
-/** A handshake server taking messages up to `maxPayload` bytes (a bigger one closes with 1009). */
-function mediaServer(maxPayload: number): WebSocketServer {
-  return new WebSocketServer({
-    noServer: true,
-    clientTracking: false,
-    perMessageDeflate: false,
-    maxPayload,
-    handleProtocols: (protocols: Set<string>) => (protocols.has(SUBPROTOCOL) ? SUBPROTOCOL : false),
-  });
 }
 
 /** The token a request presents: the `token` query parameter, else an `Authorization: Bearer` credential. */
@@ -77,10 +68,7 @@ function sameToken(presented: string, expected: string): boolean {
 }
 
 export class MediaEndpoint {
-  /** Asterisk's limit, and the one of channels dialled with `l`. */
-  readonly #wss = mediaServer(MAX_MEDIA_MESSAGE_BYTES);
-  readonly #wssLarge = mediaServer(LARGE_MEDIA_MESSAGE_BYTES);
-  readonly #sockets = new Set<WebSocket>();
+  readonly #sockets = new Set<Duplex>();
 
   constructor(
     private readonly connections: MediaConnections,
@@ -112,8 +100,71 @@ export class MediaEndpoint {
     }
     const offered = h['sec-websocket-protocol'];
     if (offered !== undefined && !offered.split(',').some((p) => p.trim() === SUBPROTOCOL)) return refuse(badRequest);
-    const wss = admission?.maxMessageBytes === LARGE_MEDIA_MESSAGE_BYTES ? this.#wssLarge : this.#wss;
-    wss.handleUpgrade(req, socket, head, (ws: WebSocket) => this.#attach(ws, connectionId));
+    // RFC 6455 §4.2.2: the handshake answer; from here on the socket only moves bytes (the worker speaks WebSocket).
+    const accept = createHash('sha1').update(`${h['sec-websocket-key']}${WEBSOCKET_GUID}`).digest('base64');
+    socket.write(
+      'HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n' +
+        `Sec-WebSocket-Accept: ${accept}\r\n` +
+        (offered !== undefined ? `Sec-WebSocket-Protocol: ${SUBPROTOCOL}\r\n` : '') +
+        '\r\n',
+    );
+    this.#attachBytes(socket, head, connectionId);
+  }
+
+  /** The app's socket relayed as bytes to the channel's media worker, with Asterisk's 100 ms write timeout. */
+  #attachBytes(socket: Duplex, head: Buffer, connectionId: string): void {
+    const stall = new WriteStall(WRITE_TIMEOUT_MS);
+    let closing = false;
+    const link: { handler?: MediaSocketHandler } = {};
+    const fail = (): void => {
+      if (closing) return;
+      closing = true;
+      socket.destroy();
+      link.handler?.closed('error');
+    };
+    const peer: MediaSocketPeer = {
+      send: () => undefined,
+      close: (code) => {
+        if (closing) return;
+        closing = true;
+        // A close frame from the server side (RFC 6455 §5.5.1, unmasked) with the call's code, then FIN.
+        socket.end(Buffer.from([CLOSE_OPCODE_FIN, CLOSE_PAYLOAD_BYTES, code >> 8, code & 0xff]));
+      },
+      raw: {
+        write: (bytes) => {
+          if (closing) return;
+          socket.write(bytes);
+          if (stall.check((socket as { writableLength?: number }).writableLength ?? 0, performance.now())) fail();
+        },
+        end: () => {
+          if (closing) return;
+          closing = true;
+          socket.end();
+        },
+      },
+    };
+    const attached = this.connections.attach(connectionId, peer);
+    if (attached === undefined) {
+      socket.end(
+        Buffer.from([CLOSE_OPCODE_FIN, CLOSE_PAYLOAD_BYTES, CLOSE_INTERNAL_ERROR >> 8, CLOSE_INTERNAL_ERROR & 0xff]),
+      );
+      return;
+    }
+    link.handler = attached;
+    this.#sockets.add(socket);
+    (socket as { setNoDelay?: (on: boolean) => void }).setNoDelay?.(true);
+    if (head.length > 0) attached.bytes(new Uint8Array(head));
+    socket.on('data', (data: Buffer) => {
+      if (closing) return;
+      attached.bytes(data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data));
+    });
+    socket.on('error', (err: Error) => this.logger.warn({ err, connectionId }, 'media WebSocket error'));
+    socket.on('close', (hadError: boolean) => {
+      this.#sockets.delete(socket);
+      if (closing) return;
+      closing = true;
+      attached.closed(hadError ? 'error' : 'remote');
+    });
   }
 
   /** 401 (with the challenge) without a token, 403 with a wrong one, undefined with the right one. */
@@ -131,9 +182,7 @@ export class MediaEndpoint {
 
   /** Drop every media socket (server shutdown; their channels are hung up by then). */
   closeAll(): void {
-    for (const ws of this.#sockets) ws.terminate();
-    this.#wss.close();
-    this.#wssLarge.close();
+    for (const socket of this.#sockets) socket.destroy();
   }
 
   #refusal(connectionId: string): AriResponse | undefined {
@@ -145,52 +194,5 @@ export class MediaEndpoint {
       case 'ready':
         return undefined;
     }
-  }
-
-  #attach(ws: WebSocket, connectionId: string): void {
-    const stall = new WriteStall(WRITE_TIMEOUT_MS);
-    let closing = false;
-    let failed = false;
-    /** The driver's side, once attached (a write may stall before `attach` returns). */
-    const link: { handler?: MediaSocketHandler } = {};
-    const peer: MediaSocketPeer = {
-      send: (data) => {
-        if (closing) return;
-        ws.send(data, { binary: typeof data !== 'string' });
-        if (!stall.check(ws.bufferedAmount, performance.now())) return;
-        closing = true;
-        ws.close(CLOSE_INTERNAL_ERROR);
-        link.handler?.closed('error');
-      },
-      close: (code) => {
-        if (closing) return;
-        closing = true;
-        ws.close(code);
-      },
-    };
-    // The id may have hung up during the handshake.
-    const attached = this.connections.attach(connectionId, peer);
-    if (attached === undefined) {
-      ws.close(CLOSE_INTERNAL_ERROR);
-      return;
-    }
-    link.handler = attached;
-    this.#sockets.add(ws);
-    ws.on('message', (data: Buffer, isBinary: boolean) => {
-      if (closing) return;
-      // Relayed to a worker: cloned with all the memory under the view, so the bytes get a buffer of their own.
-      if (isBinary) attached.message(data.byteLength === data.buffer.byteLength ? data : new Uint8Array(data));
-      else attached.message(data.toString('utf8'));
-    });
-    ws.on('error', (err: Error) => {
-      failed = true;
-      this.logger.warn({ err, connectionId }, 'media WebSocket error');
-    });
-    ws.on('close', () => {
-      this.#sockets.delete(ws);
-      if (closing) return;
-      closing = true;
-      attached.closed(failed ? 'error' : 'remote');
-    });
   }
 }

@@ -73,6 +73,8 @@ export class WebSocketMediaConnection implements MediaSocketHandler {
   attach(peer: MediaSocketPeer): void {
     this.#peer = peer;
     this.#attached = true;
+    // Relayed as bytes: the worker takes over the WebSocket protocol before MEDIA_START goes out.
+    if (peer.raw !== undefined) this.leg.send({ op: 'websocket-raw-open' });
     this.#up();
   }
 
@@ -82,7 +84,12 @@ export class WebSocketMediaConnection implements MediaSocketHandler {
     if (!this.channel.isDestroyed) this.leg.send({ op: 'websocket-rx', data });
   }
 
+  bytes(data: Uint8Array): void {
+    if (!this.channel.isDestroyed) this.leg.send({ op: 'websocket-raw-rx', data });
+  }
+
   closed(how: 'remote' | 'error'): void {
+    if (this.#peer?.raw !== undefined && !this.channel.isDestroyed) this.leg.send({ op: 'websocket-raw-end' });
     this.#peer = undefined;
     // chan_websocket: a CLOSE from the app is a normal hangup; a read or write failure is "network out of order".
     this.channel.queueHangup(how === 'remote' ? Cause.NORMAL_CLEARING : Cause.FAILURE);
@@ -99,6 +106,12 @@ export class WebSocketMediaConnection implements MediaSocketHandler {
     switch (event.ev) {
       case 'websocket-tx':
         this.#peer?.send(event.data);
+        return;
+      case 'websocket-raw-tx':
+        this.#peer?.raw?.write(event.data);
+        return;
+      case 'websocket-raw-end':
+        this.#peer?.raw?.end();
         return;
       case 'websocket-connected':
         this.#up();

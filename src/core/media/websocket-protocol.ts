@@ -149,7 +149,13 @@ export type WebSocketCommand =
       readonly extras?: MediaStartExtras;
     }
   /** Server mode: a message from the app, relayed from the main thread (BINARY as bytes, TEXT as a string). */
-  | { readonly op: 'websocket-rx'; readonly data: Uint8Array | string };
+  | { readonly op: 'websocket-rx'; readonly data: Uint8Array | string }
+  /** Server mode, relayed as bytes: the handshake is done; the worker runs the WebSocket protocol from now on. */
+  | { readonly op: 'websocket-raw-open' }
+  /** Server mode, relayed as bytes: what the main thread read from the app's socket. */
+  | { readonly op: 'websocket-raw-rx'; readonly data: Uint8Array }
+  /** Server mode, relayed as bytes: the app's socket closed or failed. */
+  | { readonly op: 'websocket-raw-end' };
 
 /** Events (`ev` names unique across the whole protocol). */
 export type WebSocketEvent =
@@ -162,18 +168,29 @@ export type WebSocketEvent =
   /** The call must end: HANGUP, the app closed, or the socket failed; `closeCode` is what the socket gets. */
   | { readonly ev: 'websocket-hangup'; readonly cause: number; readonly closeCode: number }
   /** Server mode: a message for the app, relayed to the main thread's socket. */
-  | { readonly ev: 'websocket-tx'; readonly data: Uint8Array | string };
+  | { readonly ev: 'websocket-tx'; readonly data: Uint8Array | string }
+  /** Server mode, relayed as bytes: bytes for the app's socket. */
+  | { readonly ev: 'websocket-raw-tx'; readonly data: Uint8Array }
+  /** Server mode, relayed as bytes: the worker's WebSocket finished (after a close handshake): end the socket. */
+  | { readonly ev: 'websocket-raw-end' };
 
 /** A server-mode media socket as the HTTP server holds it: the driver never touches the WebSocket library. */
 export interface MediaSocketPeer {
   /** BINARY for bytes, TEXT for a string. */
   send(data: Uint8Array | string): void;
   close(code: number): void;
+  /**
+   * Present when the socket is relayed as bytes (the worker runs the WebSocket protocol): write these bytes as
+   * they are, and end the socket once the worker's side is finished.
+   */
+  readonly raw?: { write(bytes: Uint8Array): void; end(): void };
 }
 
 /** What the HTTP server tells the driver about a socket it attached. */
 export interface MediaSocketHandler {
   message(data: Uint8Array | string): void;
+  /** Bytes read from a socket relayed as bytes. */
+  bytes(data: Uint8Array): void;
   /** The socket is gone: closed by the app (`remote`), or a read or write failed (`error`). */
   closed(how: 'remote' | 'error'): void;
 }

@@ -15,11 +15,17 @@ import type { EngineFeature, MediaEngine } from '../engine.js';
 import type { MediaChannel } from '../media-channel.js';
 import type { PlaneSettings } from '../plane-settings.js';
 import { ClientSocket, RelayedSocket } from './media-socket.js';
+import { RelayedStream, relayedWebSocket } from '../../net/relayed-websocket.js';
+
+/** A relayed stream never holds output back, so its WebSocket never waits: the main thread times the writes. */
+const NO_WRITE_TIMEOUT = Number.POSITIVE_INFINITY;
 import { WebSocketEdge } from './websocket-edge.js';
 
 class WebSocketFeature implements EngineFeature {
   readonly #edges = new Set<WebSocketEdge>();
   readonly #connecting = new Map<WebSocketEdge, AbortController>();
+  /** Server-mode sockets relayed as bytes, by edge (relayed-stream.ts). */
+  readonly #relayed = new Map<WebSocketEdge, RelayedStream>();
   #unsubscribeClock: (() => void) | undefined;
 
   constructor(private readonly engine: MediaEngine) {}
@@ -48,6 +54,15 @@ class WebSocketFeature implements EngineFeature {
       case 'websocket-rx':
         if (edge instanceof WebSocketEdge) edge.receive(cmd.data);
         return true;
+      case 'websocket-raw-open':
+        if (edge instanceof WebSocketEdge) this.#openRelayed(edge);
+        return true;
+      case 'websocket-raw-rx':
+        if (edge instanceof WebSocketEdge) this.#relayed.get(edge)?.feed(cmd.data);
+        return true;
+      case 'websocket-raw-end':
+        if (edge instanceof WebSocketEdge) this.#relayed.get(edge)?.peerEnded();
+        return true;
       default:
         return false;
     }
@@ -57,6 +72,9 @@ class WebSocketFeature implements EngineFeature {
     const edge = channel.edge;
     if (!(edge instanceof WebSocketEdge)) return;
     this.#connecting.get(edge)?.abort();
+    // The channel is going: the main thread closes the app's socket (with the close code); this side just stops.
+    this.#relayed.get(edge)?.destroy();
+    this.#relayed.delete(edge);
     this.#edges.delete(edge);
     if (this.#edges.size === 0 && this.#unsubscribeClock !== undefined) {
       this.#unsubscribeClock();
@@ -93,6 +111,24 @@ class WebSocketFeature implements EngineFeature {
     });
     edge.attach(socket);
     emit({ ev: 'websocket-connected' });
+  }
+
+  /** Server mode relayed as bytes: this worker speaks WebSocket on the bytes the main thread moves. */
+  #openRelayed(edge: WebSocketEdge): void {
+    if (edge.isClosed || this.#relayed.has(edge)) return;
+    const emit = (event: WebSocketEvent): void => this.engine.emit(edge.channel.id, event);
+    const stream = new RelayedStream(
+      (data) => emit({ ev: 'websocket-raw-tx', data }),
+      () => emit({ ev: 'websocket-raw-end' }),
+    );
+    const maxPayload = edge.spec.largeMessages === true ? LARGE_MEDIA_MESSAGE_BYTES : MAX_MEDIA_MESSAGE_BYTES;
+    // Writes are timed in the main thread, which holds the socket (100 ms, as Asterisk's server-mode writes).
+    const socket = new ClientSocket(relayedWebSocket(stream, maxPayload), NO_WRITE_TIMEOUT, {
+      message: (data) => edge.receive(data),
+      ended: (how) => edge.socketEnded(how),
+    });
+    this.#relayed.set(edge, stream);
+    edge.attach(socket);
   }
 
   readonly #tick = (): void => {
