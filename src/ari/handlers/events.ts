@@ -1,8 +1,9 @@
 import type { Bridge } from '../../core/bridge/bridge.js';
 import type { Channel } from '../../core/channel/channel.js';
-import { implement, notImplemented, resourceHandlers, servedByServer } from '../contract/implement.js';
+import { implement, resourceHandlers, servedByServer } from '../contract/implement.js';
 import { AriError } from '../handler.js';
 import { OPERATIONS } from '../operations/index.js';
+import { claimChannel } from './events-claim.js';
 
 const ops = OPERATIONS.events;
 
@@ -50,5 +51,5 @@ export const eventHandlers = resourceHandlers('events', {
     },
   }),
 
-  claimChannel: notImplemented,
+  claimChannel,
 });
