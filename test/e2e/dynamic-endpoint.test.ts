@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import { ARI_CONF, startTestServer, type TestServer } from '../helpers/server.js';
 import { SipPeer } from '../helpers/sip-peer.js';
@@ -82,4 +83,34 @@ test('an identify created through ARI matches the source address of an unauthent
   assert.equal(await invite('someone'), BUSY_HERE);
   assert.equal(await remove('identify/byip'), 204);
   assert.notEqual(await invite('someone'), BUSY_HERE);
+});
+
+test('a created AOR takes a REGISTER; the binding reads and deletes as a contact object, the endpoint is listed', async () => {
+  assert.equal(await put('aor/reg1', { max_contacts: '1' }), 200);
+  assert.equal(await put('endpoint/reg1', { context: 'dynctx', aors: 'reg1' }), 200);
+  const contact = `sip:reg1@127.0.0.1:${peer.port}`;
+  const res = await peer.request('REGISTER', {
+    user: 'reg1',
+    headers: [`Contact: <${contact}>`, 'Expires: 600', 'User-Agent: TestUA/1'],
+  });
+  assert.equal(res.status, 200);
+  // Asterisk names a registered contact <aor>;@<md5 of its URI>.
+  const id = `reg1;@${createHash('md5').update(contact).digest('hex')}`;
+  const got = await fetch(`${s.ariBase}/asterisk/config/dynamic/res_pjsip/contact/${encodeURIComponent(id)}`, {
+    headers: { authorization: s.auth },
+  });
+  assert.equal(got.status, 200);
+  const tuples = (await got.json()) as { attribute: string; value: string }[];
+  const value = (a: string): string | undefined => tuples.find((t) => t.attribute === a)?.value;
+  assert.equal(tuples.length, 15);
+  assert.equal(value('uri'), contact);
+  assert.equal(value('endpoint'), 'reg1');
+  assert.equal(value('user_agent'), 'TestUA/1');
+  assert.equal(value('via_port'), String(peer.port));
+  const expires = Number(value('expiration_time')) - Date.now() / 1000;
+  assert.ok(expires > 590 && expires <= 601, `expiration_time ${value('expiration_time')}`);
+  const endpoints = await fetch(`${s.ariBase}/endpoints/PJSIP/reg1`, { headers: { authorization: s.auth } });
+  assert.equal(((await endpoints.json()) as { state: string }).state, 'online');
+  assert.equal(await remove(`contact/${encodeURIComponent(id)}`), 204);
+  assert.equal(await remove(`contact/${encodeURIComponent(id)}`), 404);
 });
