@@ -33,6 +33,19 @@ export interface EndpointProvider {
    * Resolves to an error text for a destination the technology cannot reach (ARI 404).
    */
   sendMessage?(to: string, message: TextMessage): { error: string } | undefined;
+  /**
+   * Send an out-of-dialog REFER (`PUT /endpoints/refer`, `to` without the `tech:` prefix); an error text when the
+   * destination or `referTo` cannot be resolved (ARI 404).
+   */
+  sendRefer?(to: string, refer: ReferRequest): { error: string } | undefined;
+}
+
+/** An out-of-dialog REFER as ARI asks for it. */
+export interface ReferRequest {
+  readonly from: string;
+  readonly referTo: string;
+  readonly toSelf: boolean;
+  readonly variables: Readonly<Record<string, string>>;
 }
 
 /**

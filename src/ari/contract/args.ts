@@ -59,6 +59,8 @@ export interface BodyValues {
 export interface AltBodyValues {
   /** resource_endpoints.c: `{"variables": {"NAME": "value"}}`, strings only. */
   readonly stringVariables: Readonly<Record<string, string>>;
+  /** resource_endpoints.c parse_refer_json: those, plus a top-level `display_name` string as a variable. */
+  readonly referVariables: Readonly<Record<string, string>>;
 }
 
 type BodyValue<N> = N extends keyof BodyValues ? BodyValues[N] : unknown;

@@ -101,4 +101,9 @@ export function decodeStringVariables(body: unknown): Record<string, string> | u
 /** Decoders a rule can pick instead of its parameter name's usual one. */
 export const ALT_DECODERS: { readonly [N in keyof AltBodyValues]: (body: unknown) => AltBodyValues[N] | undefined } = {
   stringVariables: decodeStringVariables,
+  referVariables: (body) => {
+    const vars = decodeStringVariables(body);
+    const name = isObject(body) && typeof body.display_name === 'string' ? body.display_name : undefined;
+    return name === undefined ? vars : { ...vars, display_name: name };
+  },
 };

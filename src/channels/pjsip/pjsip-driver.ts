@@ -1,3 +1,4 @@
+import { sendRefer } from './refer-out.js';
 import type { EndpointConfig, PjsipConfig, RtpConfig } from '../../config/pjsip-types.js';
 import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
@@ -72,6 +73,7 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
     this.#auth = new InboundAuthenticator(config.auths, { defaultRealm: config.global.defaultRealm });
     this.endpointsView = new PjsipEndpoints(config, this.store, core.endpoints);
     this.endpointsView.sendMessage = (to, message) => sendMessage(this, to, message);
+    this.endpointsView.sendRefer = (to, refer) => sendRefer(this, to, refer);
     this.#qualifier = new Qualifier({
       store: this.store,
       aors: config.aors,

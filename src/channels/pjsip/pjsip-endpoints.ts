@@ -1,6 +1,6 @@
 import type { EndpointConfig, PjsipConfig } from '../../config/pjsip-types.js';
 import type { Channel } from '../../core/channel/channel.js';
-import type { EndpointSnapshot, Endpoints, TextMessage } from '../../core/endpoints.js';
+import type { EndpointSnapshot, Endpoints, TextMessage, ReferRequest } from '../../core/endpoints.js';
 import type { ContactStore } from './registrar/contact-store.js';
 import { ariContactStatus, endpointState, EndpointStateTracker } from './registrar/endpoint-state.js';
 
@@ -15,6 +15,7 @@ export class PjsipEndpoints {
   readonly #tracker: EndpointStateTracker;
   readonly #unsubscribe: () => void;
   sendMessage?: (to: string, message: TextMessage) => { error: string } | undefined;
+  sendRefer?: (to: string, refer: ReferRequest) => { error: string } | undefined;
 
   constructor(
     private readonly config: PjsipConfig,

@@ -13,7 +13,7 @@ import type { OptionsResult } from './registrar/qualify.js';
 type Ctx = PjsipContext & { readonly store: ContactStore };
 
 /** An out-of-dialog request to `uri` (a new Call-ID, From tag and CSeq each time). */
-function outOfDialog(
+export function outOfDialog(
   ctx: Ctx,
   method: string,
   uri: string,
