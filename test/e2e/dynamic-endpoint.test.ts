@@ -114,3 +114,32 @@ test('a created AOR takes a REGISTER; the binding reads and deletes as a contact
   assert.equal(await remove(`contact/${encodeURIComponent(id)}`), 204);
   assert.equal(await remove(`contact/${encodeURIComponent(id)}`), 404);
 });
+
+test('a contact can be created, changed and deleted under an <aor>;@<name> id, as in Asterisk', async () => {
+  const path = (id: string): string => `contact/${encodeURIComponent(id)}`;
+  const invalid = (id: string): unknown => ({ status: 400, message: `Creation of object '${id}' failed field value validation` }); // prettier-ignore
+  const send = async (method: string, id: string, pairs?: Record<string, string>): Promise<{ status: number; message?: string; tuples?: { attribute: string; value: string }[] }> => {
+    const res = await fetch(`${s.ariBase}/asterisk/config/dynamic/res_pjsip/${path(id)}`, {
+      method,
+      headers: { authorization: s.auth, 'content-type': 'application/json' },
+      ...(pairs && { body: JSON.stringify({ fields: Object.entries(pairs).map(([attribute, value]) => ({ attribute, value })) }) }),
+    });
+    const text = await res.text();
+    const json = text === '' ? undefined : (JSON.parse(text) as unknown);
+    return Array.isArray(json) ? { status: res.status, tuples: json } : { status: res.status, ...(json as { message?: string }) };
+  }; // prettier-ignore
+  assert.deepEqual(await send('PUT', 'plainid', { uri: 'sip:x@127.0.0.1' }), invalid('plainid')); // no ';@'
+  assert.deepEqual(await send('PUT', 'reg2;@c1'), invalid('reg2;@c1')); // no uri
+  assert.deepEqual(await send('PUT', 'reg2;@c1', { uri: 'sip:x@127.0.0.1', expiration_time: 'soon' }), invalid('reg2;@c1')); // prettier-ignore
+  const made = await send('PUT', 'reg2;@c1', { uri: 'sip:x@127.0.0.1:5098', user_agent: 'A' });
+  assert.equal(made.status, 200);
+  const value = (r: typeof made, a: string): string | undefined => r.tuples?.find((t) => t.attribute === a)?.value;
+  assert.equal(value(made, 'uri'), 'sip:x@127.0.0.1:5098');
+  assert.equal(value(made, 'expiration_time'), '0');
+  const changed = await send('PUT', 'reg2;@c1', { user_agent: 'B' });
+  assert.equal(value(changed, 'user_agent'), 'B');
+  assert.equal(value(changed, 'uri'), 'sip:x@127.0.0.1:5098');
+  assert.deepEqual(await send('PUT', 'reg2;@c1'), { status: 400, message: "Fields must be provided to update object 'reg2;@c1'" }); // prettier-ignore
+  assert.equal((await send('DELETE', 'reg2;@c1')).status, 204);
+  assert.equal((await send('GET', 'reg2;@c1')).status, 404);
+});

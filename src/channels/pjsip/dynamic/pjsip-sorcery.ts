@@ -17,15 +17,8 @@ import type {
 import type { ConfigTuple, DeleteResult, SorceryBackend, UpsertResult } from '../../../core/sorcery/dynamic-config.js';
 import type { ContactStore } from '../registrar/contact-store.js';
 import { AOR_FIELDS, AUTH_FIELDS, ENDPOINT_FIELDS, IDENTIFY_FIELDS, type FieldTable } from './field-tables.js';
-import {
-  contactId,
-  renderAor,
-  renderAuth,
-  renderContact,
-  renderEndpoint,
-  renderIdentify,
-  renderTransport,
-} from './render.js';
+import { ContactObjects } from './contact-objects.js';
+import { renderAor, renderAuth, renderEndpoint, renderIdentify, renderTransport } from './render.js';
 import type { WritableType } from './sorcery-conf.js';
 
 /** What the backend needs of the driver: the live configuration maps and the contact store. */
@@ -51,18 +44,21 @@ export class PjsipSorcery implements SorceryBackend {
   readonly configClass = 'res_pjsip';
   /** Objects created through ARI: `type\0id` → the fields written, in order. */
   readonly #dynamic = new Map<string, ConfigTuple[]>();
+  readonly #contacts: ContactObjects;
 
   constructor(
     private readonly host: PjsipSorceryHost,
     private readonly writable: ReadonlySet<WritableType>,
-  ) {}
+  ) {
+    this.#contacts = new ContactObjects(host);
+  }
 
   hasType(objectType: string): boolean {
     return TYPES.has(objectType);
   }
 
   get(objectType: string, id: string): readonly ConfigTuple[] | undefined {
-    const { config, store } = this.host;
+    const { config } = this.host;
     const raw = this.#raw(objectType, id);
     switch (objectType) {
       case 'endpoint': {
@@ -85,18 +81,15 @@ export class PjsipSorcery implements SorceryBackend {
         const t = config.transports.find((x) => x.name === id);
         return t && renderTransport(t);
       }
-      case 'contact': {
-        const b = this.#binding(id);
-        if (b === undefined) return undefined;
-        const ep = [...config.endpoints.values()].find((e) => e.aors.includes(b.aor));
-        return renderContact(b, config.aors.get(b.aor), ep?.name ?? '', store.now());
-      }
+      case 'contact':
+        return this.#contacts.get(id);
       default:
         return undefined;
     }
   }
 
   upsert(objectType: string, id: string, fields: readonly ConfigTuple[] | undefined): UpsertResult {
+    if (objectType === 'contact') return this.#contacts.upsert(id, fields);
     const exists = this.get(objectType, id) !== undefined;
     if (exists && fields === undefined) return { ok: false, created: false, reason: 'no-fields' };
     if (!isWritable(objectType)) return { ok: false, created: !exists, reason: 'forbidden' };
@@ -116,10 +109,7 @@ export class PjsipSorcery implements SorceryBackend {
 
   remove(objectType: string, id: string): DeleteResult {
     if (this.get(objectType, id) === undefined) return 'not-found';
-    if (objectType === 'contact') {
-      const b = this.#binding(id);
-      return b !== undefined && this.host.store.remove(b.aor, b.uri) ? 'deleted' : 'forbidden';
-    }
+    if (objectType === 'contact') return this.#contacts.remove(id);
     const key = `${objectType}\0${id}`;
     if (!isWritable(objectType) || !this.#dynamic.has(key)) return 'forbidden';
     this.#dynamic.delete(key);
@@ -130,14 +120,6 @@ export class PjsipSorcery implements SorceryBackend {
   #raw(objectType: string, id: string): ReadonlyMap<string, string> | undefined {
     const written = this.#dynamic.get(`${objectType}\0${id}`);
     return written && new Map(written.map((f) => [f.attribute, f.value]));
-  }
-
-  /** A registered (REGISTER-made) contact by its sorcery id; static contacts are not sorcery contacts. */
-  #binding(id: string): ReturnType<ContactStore['get']> {
-    const at = id.indexOf(';@');
-    if (at < 0) return undefined;
-    const aor = id.slice(0, at);
-    return this.host.store.bindings(aor).find((b) => contactId(aor, b.uri) === id);
   }
 
   #install(objectType: WritableType, parsed: Parsed): void {

@@ -31,11 +31,18 @@ type Values = ReadonlyMap<string, string | readonly string[]>;
 
 const bool = (b: boolean): string => (b ? 'true' : 'false');
 
-/** The table's attributes in order, each with its value from `values`, else `raw`, else the default. */
-function render(table: FieldTable, values: Values, raw?: ReadonlyMap<string, string>): ConfigTuple[] {
+/** The table's attributes in order, each from the first layer that has it, else the default. */
+function render(table: FieldTable, ...layers: (Values | undefined)[]): ConfigTuple[] {
   const out: ConfigTuple[] = [];
   for (const [attribute, fallback] of table) {
-    const v = values.get(attribute) ?? raw?.get(attribute) ?? fallback;
+    let v: string | readonly string[] = fallback;
+    for (const layer of layers) {
+      const found = layer?.get(attribute);
+      if (found !== undefined) {
+        v = found;
+        break;
+      }
+    }
     if (typeof v === 'string') out.push({ attribute, value: v });
     else if (v.length === 0) out.push({ attribute, value: '' });
     else for (const item of v) out.push({ attribute, value: item });
@@ -147,21 +154,31 @@ export function contactId(aor: string, uri: string): string {
   return `${aor};@${createHash('md5').update(uri).digest('hex')}`;
 }
 
-/** `nowMs` is the store clock's now; expiration_time is in Unix seconds as Asterisk writes it. */
-export function renderContact(b: Binding, aor: AorConfig | undefined, endpoint: string, nowMs: number): ConfigTuple[] {
+/**
+ * `nowMs` is the store clock's now; expiration_time is in Unix seconds as Asterisk writes it (0: never).
+ * `raw` holds what was written through ARI for a contact created that way: it wins over what the AOR implies.
+ */
+export function renderContact(
+  b: Binding,
+  context: { readonly aor: AorConfig | undefined; readonly endpoint: string; readonly nowMs: number },
+  raw?: ReadonlyMap<string, string>,
+): ConfigTuple[] {
+  const { aor, endpoint, nowMs } = context;
   const expiresInS = Number.isFinite(b.expiresAt) ? Math.max(0, Math.round((b.expiresAt - nowMs) / 1000)) : 0;
-  const values = new Map<string, string>([
+  const own = new Map<string, string>([
     ['uri', b.uri],
-    ['endpoint', endpoint],
     ['call_id', b.callId],
     ['via_addr', b.viaAddr.replace(/:\d+$/, '')],
     ['via_port', /:(\d+)$/.exec(b.viaAddr)?.[1] ?? '0'],
     ['user_agent', b.userAgent ?? ''],
     ['path', (b.path ?? []).join(',')],
     ['expiration_time', String(expiresInS === 0 ? 0 : Math.floor(Date.now() / 1000) + expiresInS)],
+  ]);
+  const implied = new Map<string, string>([
+    ['endpoint', endpoint],
     ['qualify_frequency', String(aor?.qualifyFrequency ?? 0)],
     ['qualify_timeout', (aor?.qualifyTimeout ?? 3).toFixed(6)],
     ['qualify_2xx_only', bool(aor?.qualify2xxOnly ?? false)],
   ]);
-  return render(CONTACT_FIELDS, values);
+  return render(CONTACT_FIELDS, own, raw, implied);
 }
