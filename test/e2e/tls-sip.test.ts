@@ -3,12 +3,14 @@
 // Contact that asks for TLS back. A UAC trusting another CA never gets to send. (Debian's sipp is built without
 // TLS, so the test's own UAC plays the phone.)
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import tls from 'node:tls';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { pino } from 'pino';
 import { startApp, type RunningApp } from '../../src/app.js';
+import { SipStreamFramer } from '../../src/sip/message/stream-framer.js';
 import { ARI_CONF } from '../helpers/server.js';
 import { connectTlsSip, tlsRequest } from '../sip/tls-client.js';
 import { hasOpenssl, makeTestCerts, type TestCerts } from './tls-certs.js';
@@ -44,6 +46,7 @@ before(async () => {
     `priv_key_file=${certs.keyFile}`,
     `ca_list_file=${certs.caFile}`,
     'method=tlsv1_2',
+    'verify_server=yes',
     '',
     '[anonymous]',
     'type=endpoint',
@@ -54,6 +57,7 @@ before(async () => {
   ].join('\n');
   writeFileSync(join(dir, 'pjsip.conf'), pjsip);
   writeFileSync(join(dir, 'ari.conf'), ARI_CONF);
+  writeFileSync(join(dir, 'http.conf'), '[general]\nbindaddr=127.0.0.1\n');
   writeFileSync(join(dir, 'extensions.conf'), '[default]\nexten => 100,1,Answer()\n same => n,Wait(30)\n');
   app = await startApp({
     configDir: dir,
@@ -122,5 +126,55 @@ describe('SIP over TLS into the server', { skip }, () => {
       assert.match(err.code ?? '', /UNABLE_TO_VERIFY_LEAF_SIGNATURE|SELF_SIGNED|UNABLE_TO_GET_ISSUER/);
       return true;
     });
+  });
+
+  test('outbound: an originate to a URI with ;transport=tls goes over TLS, verifying the server', async () => {
+    // The phone: a TLS server presenting the CA-signed certificate, answering every INVITE 486 Busy Here.
+    const invites: string[] = [];
+    const sockets: tls.TLSSocket[] = [];
+    const phone = tls.createServer({ cert: readFileSync(certs.certFile), key: readFileSync(certs.keyFile) }, (sock) => {
+      const framer = new SipStreamFramer();
+      sockets.push(sock);
+      sock.on('error', () => undefined);
+      sock.on('data', (chunk: Buffer) => {
+        for (const raw of framer.push(chunk).messages) {
+          const m = raw.toString('latin1');
+          if (!m.startsWith('INVITE ')) continue;
+          invites.push(m);
+          const copy = (name: string): string[] =>
+            m.split('\r\n').filter((l) => l.toLowerCase().startsWith(`${name.toLowerCase()}:`));
+          const to = copy('To').map((l) => `${l};tag=phone`);
+          const head = ['SIP/2.0 486 Busy Here', ...copy('Via'), ...copy('From'), ...to, ...copy('Call-ID')];
+          sock.write([...head, ...copy('CSeq'), 'Content-Length: 0', '', ''].join('\r\n'));
+        }
+      });
+    });
+    await new Promise<void>((resolve) => phone.listen(0, '127.0.0.1', resolve));
+    const phonePort = (phone.address() as { port: number }).port;
+    try {
+      const endpoint = encodeURIComponent(`PJSIP/anonymous/sip:phone@127.0.0.1:${phonePort};transport=tls`);
+      const auth = 'Basic ' + Buffer.from('asterisk:asterisk').toString('base64');
+      const r = await fetch(`${app.url}/ari/channels?endpoint=${endpoint}&app=tlsout`, {
+        method: 'POST',
+        headers: { Authorization: auth },
+      });
+      const text = await r.text();
+      assert.equal(r.status, 200, text);
+      const id = (JSON.parse(text) as { id: string }).id;
+      // The 486 ends the channel: poll until it is gone (each poll is a real round trip, no fixed sleep).
+      for (let i = 0; i < 200; i++) {
+        const got = await fetch(`${app.url}/ari/channels/${id}`, { headers: { Authorization: auth } });
+        await got.text();
+        if (got.status === 404) break;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      assert.equal(invites.length, 1);
+      assert.match(invites[0]!, /^INVITE sip:phone@127\.0\.0\.1:\d+;transport=tls SIP\/2\.0\r\n/);
+      assert.match(invites[0]!, /\r\nVia: SIP\/2\.0\/TLS /);
+      assert.match(invites[0]!, /\r\nContact: <sip:[^>]*;transport=tls>/i);
+    } finally {
+      for (const sock of sockets) sock.destroy(); // the server keeps its connection open for reuse
+      await new Promise<void>((resolve) => phone.close(() => resolve()));
+    }
   });
 });
