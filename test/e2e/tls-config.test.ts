@@ -128,4 +128,23 @@ describe('PEM files and the start', { skip: hasOpenssl ? false : 'openssl not in
       /cannot read the TLS certificate .*nope\.pem/,
     );
   });
+
+  test('the default-password guard covers tlsbindaddr: a public TLS address with password asterisk is refused', async () => {
+    const conf = join(dir, 'public');
+    mkdirSync(conf);
+    writeFileSync(join(conf, 'ari.conf'), ARI_CONF);
+    const http = `[general]\nbindaddr=127.0.0.1\ntlsenable=yes\ntlsbindaddr=0.0.0.0:8089\ntlscertfile=${certs.combinedFile}\n`;
+    writeFileSync(join(conf, 'http.conf'), http);
+    await assert.rejects(
+      startApp({
+        configDir: conf,
+        port: 0,
+        tlsPort: 0,
+        sipPort: 0,
+        mediaWorkers: 0,
+        logger: pino({ level: 'silent' }),
+      }),
+      /refusing to listen on 0\.0\.0\.0: ARI user\(s\) 'asterisk'/,
+    );
+  });
 });
