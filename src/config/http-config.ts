@@ -1,8 +1,8 @@
 /**
  * http.conf → HttpConfig, following the `[general]` loop of Asterisk's main/http.c (__ast_http_load) and the
  * TLS options of ast_tls_read_conf(). Switchyard differs in two defaults: the server is enabled and bound to
- * 127.0.0.1 out of the box (Asterisk ships with enabled=no and no bindaddr). The TLS and session options are
- * parsed so that an Asterisk http.conf loads cleanly; the listener does not use them yet.
+ * 127.0.0.1 out of the box (Asterisk ships with enabled=no and no bindaddr). The TLS options open the HTTPS/WSS
+ * listener (tls-listener.ts) and `sessionlimit` caps connections; the session timers are parsed only.
  */
 import { isIP } from 'node:net';
 import { astTrue, parseIntInRange } from './ari-config.js';
