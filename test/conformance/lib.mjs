@@ -1,4 +1,4 @@
-// Drop-in replacement for the recording helper /work/shared/reference/traces/lib.mjs (same exports, same
+// Drop-in replacement for the recording helper ../shared/reference/traces/lib.mjs (same exports, same
 // log format), except that the server comes from the environment instead of the hard-coded
 // http://127.0.0.1:8088/ari:
 //   SWITCHYARD_URL          ARI base, e.g. http://127.0.0.1:40123/ari (a URL without the /ari suffix gets it
