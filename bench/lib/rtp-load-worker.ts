@@ -311,22 +311,7 @@ function analyze(windows: readonly LoadWindow[]): WindowStats[] {
       recorder?.analyze(call.c, w.fromMs, w.toMs, totals);
     }
     return {
-      name: w.name,
-      calls: totals.calls,
-      silentCalls: totals.silentCalls,
-      packets: totals.packets,
-      expected: totals.expected,
-      lost: totals.lost,
-      late: totals.late,
-      late1s: totals.late1s,
-      callsOver1PctLate: totals.callsOver1PctLate,
-      maxCallLatePct: totals.maxCallLatePct,
-      maxLateMs: totals.maxLateMs,
-      lateHist: Array.from(totals.lateHist),
-      ssrcChanges: totals.ssrcChanges,
-      e2ePackets: totals.e2ePackets,
-      e2eMaxMs: totals.e2eMaxMs,
-      e2eHist: Array.from(totals.e2eHist),
+      ...totals.received(w.name),
       ...clock.stats(w),
     };
   });

@@ -14,7 +14,7 @@
  * against the best alignment of the trailing second instead (a sliding minimum), so such a slip counts for at
  * most a second of packets while a stall followed by a catch-up burst counts the same as in `late`.
  */
-import { LATE_BIN_MS, LATE_BINS, LATE_THRESHOLD_MS } from './rtp-load-protocol.js';
+import { LATE_BIN_MS, LATE_BINS, LATE_THRESHOLD_MS, type WindowStats } from './rtp-load-protocol.js';
 
 const SAMPLES_PER_MS = 8;
 /** The trailing span of the sliding alignment. */
@@ -38,6 +38,28 @@ export class WindowTotals {
   e2ePackets = 0;
   e2eMaxMs = 0;
   readonly e2eHist = new Uint32Array(LATE_BINS);
+
+  /** The received-side figures of a window (the send-timer ones are the caller's). */
+  received(name: string): Omit<WindowStats, 'sendTicks' | 'sendTicksLate' | 'sendMaxLateMs' | 'sent'> {
+    return {
+      name,
+      calls: this.calls,
+      silentCalls: this.silentCalls,
+      packets: this.packets,
+      expected: this.expected,
+      lost: this.lost,
+      late: this.late,
+      late1s: this.late1s,
+      callsOver1PctLate: this.callsOver1PctLate,
+      maxCallLatePct: this.maxCallLatePct,
+      maxLateMs: this.maxLateMs,
+      lateHist: Array.from(this.lateHist),
+      ssrcChanges: this.ssrcChanges,
+      e2ePackets: this.e2ePackets,
+      e2eMaxMs: this.e2eMaxMs,
+      e2eHist: Array.from(this.e2eHist),
+    };
+  }
 }
 
 export class StreamRecorder {
