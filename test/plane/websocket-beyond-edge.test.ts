@@ -4,56 +4,16 @@
 // the `m` extras after Asterisk's fields.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { WebSocketEdgeSpec, WebSocketEvent } from '../../src/core/media/websocket-protocol.js';
-import { MediaChannel, type MediaChannelHost } from '../../src/plane/media-channel.js';
-import type { LinkTarget } from '../../src/plane/pipeline.js';
-import type { MediaSocketPort } from '../../src/plane/websocket/media-socket.js';
+import type { WebSocketEdgeSpec } from '../../src/core/media/websocket-protocol.js';
 import { QUEUE_LENGTH_MAX } from '../../src/plane/websocket/media-queue.js';
 import { WebSocketEdge } from '../../src/plane/websocket/websocket-edge.js';
-
-const HOST: MediaChannelHost = { setClocked: () => {}, sourceEnded: () => {} };
-
-class Socket implements MediaSocketPort {
-  readonly texts: string[] = [];
-  allocate(n: number): Uint8Array {
-    return new Uint8Array(n);
-  }
-  send(data: Uint8Array | string): void {
-    if (typeof data === 'string') this.texts.push(data);
-  }
-  close(): void {}
-}
-
-class Capture implements LinkTarget {
-  readonly frames: Int16Array[] = [];
-  writeLinked(samples: Int16Array): void {
-    this.frames.push(Int16Array.from(samples));
-  }
-}
+import { edgeHarness, RecordingSocket } from './websocket-edge-harness.js';
 
 function setup(overrides: Partial<WebSocketEdgeSpec> = {}) {
-  const spec: WebSocketEdgeSpec = {
-    kind: 'websocket',
-    codec: 'slin16',
-    passthrough: false,
-    controlFormat: 'plain-text',
-    direction: 'both',
-    connectionId: 'conn-1',
-    channelName: 'WebSocket/INCOMING/0x7f0000001000',
-    channelId: '1700000000.1',
-    ...overrides,
-  };
-  const channel = new MediaChannel(1, HOST);
-  const events: WebSocketEvent[] = [];
-  const edge = new WebSocketEdge(channel, spec, (e) => events.push(e));
-  channel.edge = edge;
-  const capture = new Capture();
-  channel.link = capture;
-  const socket = new Socket();
-  edge.attach(socket);
-  edge.start([]);
-  socket.texts.length = 0; // MEDIA_START
-  return { edge, socket, capture, events };
+  const h = edgeHarness(new RecordingSocket(), overrides);
+  h.edge.start([]);
+  h.socket.sent.length = 0; // MEDIA_START
+  return h;
 }
 
 /** Queue audio, marks and a buffering marker, play a little, then flush. */
@@ -142,20 +102,12 @@ test('with l in passthrough, an oversized message is cut into the codec’s 20 m
 });
 
 test('MEDIA_START carries the m extras after Asterisk’s fields', () => {
-  const channel = new MediaChannel(1, HOST);
-  const spec: WebSocketEdgeSpec = {
-    kind: 'websocket',
+  const { edge, socket } = edgeHarness(new RecordingSocket(), {
     codec: 'ulaw',
-    passthrough: false,
-    controlFormat: 'plain-text',
-    direction: 'both',
     connectionId: 'c1',
     channelName: 'WebSocket/c1/0x1',
     channelId: '9.1',
-  };
-  const edge = new WebSocketEdge(channel, spec, () => {});
-  const socket = new Socket();
-  edge.attach(socket);
+  });
   edge.start([['T', 'x']], { app: 'bot', appArgs: ['a b'], variables: [['T', 'x']] });
   assert.equal(
     socket.texts[0],

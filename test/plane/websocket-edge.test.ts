@@ -4,63 +4,12 @@
 // reported to the core, the socket closed with the code the call ended with.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { WebSocketEdgeSpec, WebSocketEvent } from '../../src/core/media/websocket-protocol.js';
-import { MediaChannel, type MediaChannelHost } from '../../src/plane/media-channel.js';
-import type { LinkTarget } from '../../src/plane/pipeline.js';
-import type { MediaSocketPort } from '../../src/plane/websocket/media-socket.js';
-import { WebSocketEdge } from '../../src/plane/websocket/websocket-edge.js';
+import type { WebSocketEdgeSpec } from '../../src/core/media/websocket-protocol.js';
+import { edgeHarness, RecordingSocket } from './websocket-edge-harness.js';
 import { encodeUlaw } from '../../src/media/codecs/g711.js';
 
-const HOST: MediaChannelHost = { setClocked: () => {}, sourceEnded: () => {} };
-
-class Socket implements MediaSocketPort {
-  readonly sent: (Uint8Array | string)[] = [];
-  closedWith: number | undefined;
-  allocate(n: number): Uint8Array {
-    return new Uint8Array(n);
-  }
-  send(data: Uint8Array | string): void {
-    this.sent.push(typeof data === 'string' ? data : Uint8Array.from(data));
-  }
-  close(code: number): void {
-    this.closedWith = code;
-  }
-  get texts(): string[] {
-    return this.sent.filter((m): m is string => typeof m === 'string');
-  }
-  get binaries(): Uint8Array[] {
-    return this.sent.filter((m): m is Uint8Array => typeof m !== 'string');
-  }
-}
-
-class Capture implements LinkTarget {
-  readonly frames: Int16Array[] = [];
-  writeLinked(samples: Int16Array): void {
-    this.frames.push(Int16Array.from(samples));
-  }
-}
-
 function setup(overrides: Partial<WebSocketEdgeSpec> = {}) {
-  const spec: WebSocketEdgeSpec = {
-    kind: 'websocket',
-    codec: 'slin16',
-    passthrough: false,
-    controlFormat: 'plain-text',
-    direction: 'both',
-    connectionId: 'conn-1',
-    channelName: 'WebSocket/INCOMING/0x7f0000001000',
-    channelId: '1700000000.1',
-    ...overrides,
-  };
-  const channel = new MediaChannel(1, HOST);
-  const events: WebSocketEvent[] = [];
-  const edge = new WebSocketEdge(channel, spec, (e) => events.push(e));
-  channel.edge = edge;
-  const capture = new Capture();
-  channel.link = capture;
-  const socket = new Socket();
-  edge.attach(socket);
-  return { edge, channel, events, socket, capture };
+  return edgeHarness(new RecordingSocket(), overrides);
 }
 
 /** 16-bit little-endian bytes of `samples`. */

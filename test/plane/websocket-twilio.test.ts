@@ -7,28 +7,12 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { WebSocketEdgeSpec } from '../../src/core/media/websocket-protocol.js';
 import { decodeUlaw, encodeUlaw } from '../../src/media/codecs/g711.js';
-import { MediaChannel, type MediaChannelHost } from '../../src/plane/media-channel.js';
-import type { LinkTarget } from '../../src/plane/pipeline.js';
-import type { MediaSocketPort } from '../../src/plane/websocket/media-socket.js';
 import { MediaQueue } from '../../src/plane/websocket/media-queue.js';
 import { TwilioSession } from '../../src/plane/websocket/twilio-session.js';
-import { WebSocketEdge } from '../../src/plane/websocket/websocket-edge.js';
+import { edgeHarness, RecordingSocket } from './websocket-edge-harness.js';
 
-const HOST: MediaChannelHost = { setClocked: () => {}, sourceEnded: () => {} };
-
-class Socket implements MediaSocketPort {
-  readonly sent: (Uint8Array | string)[] = [];
-  closedWith: number | undefined;
-  allocate(n: number): Uint8Array {
-    return new Uint8Array(n);
-  }
-  send(data: Uint8Array | string): void {
-    this.sent.push(typeof data === 'string' ? data : Uint8Array.from(data));
-  }
-  close(code: number): void {
-    this.closedWith = code;
-  }
-  /** Every message as JSON (all of Twilio's are TEXT). */
+/** The recording socket, read as Twilio's JSON messages (all of them are TEXT). */
+class Socket extends RecordingSocket {
   get messages(): any[] {
     return this.sent.map((m) => {
       assert.equal(typeof m, 'string', 'only TEXT messages in Twilio mode');
@@ -40,32 +24,14 @@ class Socket implements MediaSocketPort {
   }
 }
 
-class Capture implements LinkTarget {
-  readonly frames: Int16Array[] = [];
-  writeLinked(samples: Int16Array): void {
-    this.frames.push(Int16Array.from(samples));
-  }
-}
-
 function setup(overrides: Partial<WebSocketEdgeSpec> = {}) {
-  const spec: WebSocketEdgeSpec = {
-    kind: 'websocket',
-    codec: 'slin16',
-    passthrough: false,
+  const { edge, socket, capture } = edgeHarness(new Socket(), {
     controlFormat: 'twilio',
-    direction: 'both',
     connectionId: 'bot',
     channelName: 'WebSocket/bot/0x7f0000001000',
     channelId: '1700000000.7',
     ...overrides,
-  };
-  const channel = new MediaChannel(1, HOST);
-  const edge = new WebSocketEdge(channel, spec, () => {});
-  channel.edge = edge;
-  const capture = new Capture();
-  channel.link = capture;
-  const socket = new Socket();
-  edge.attach(socket);
+  });
   return { edge, socket, capture };
 }
 
