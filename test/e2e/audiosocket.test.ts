@@ -5,7 +5,7 @@
 // 5 kHz, which only a wideband path carries.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ari, EventSocket } from '../helpers/ari.js';
+import { ari, EventSocket, mixingBridge } from '../helpers/ari.js';
 import { sine, toneRatio } from '../helpers/audio.js';
 import { RtpCall, type RtpPacketIn } from '../helpers/rtp-call.js';
 import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
@@ -59,12 +59,6 @@ async function audioSocket(format: string, uuid = UUID): Promise<{ id: string; n
   return { id, name: r.json.name as string, conn: await app.connection(n) };
 }
 
-async function bridge(...ids: string[]): Promise<string> {
-  const b = (await ari(server, 'POST', '/bridges?type=mixing')).json as { id: string };
-  await ari(server, 'POST', `/bridges/${b.id}/addChannel?channel=${ids.join(',')}`);
-  return b.id;
-}
-
 /** Inter-arrival gaps (ms) of packets, sorted, with the figures the timing checks use. */
 function timing(packets: readonly RtpPacketIn[]): { median: number; p95: number; max: number; count: number } {
   const gaps = packets.slice(1).map((p, i) => p.at - packets[i]!.at);
@@ -96,7 +90,7 @@ for (const [format, codec, rate, back] of [
         const v = await ari(server, 'GET', `/channels/${s.id}/variable?variable=${name}`);
         assert.equal(v.json.value, value);
       }
-      const bridgeId = await bridge(a.id, s.id);
+      const bridgeId = await mixingBridge(server, [a.id, s.id]);
       await sleep(100);
 
       // The caller's 700 Hz reaches the app as one message per 20 ms frame.
@@ -150,7 +144,7 @@ test('DTMF both ways: the callerâ€™s digit reaches the app at its end; the appâ€
   const a = await caller('ulaw');
   const s = await audioSocket('slin');
   try {
-    const bridgeId = await bridge(a.id, s.id);
+    const bridgeId = await mixingBridge(server, [a.id, s.id]);
     await sleep(100);
     await a.call.sendDtmf('5', 120);
     const [digit] = await s.conn.waitFor((m) => m.kind === KIND.DTMF);
@@ -185,7 +179,7 @@ test('errors, empty and unknown messages from the app are logged, and the call g
     if (e.ev === 'audiosocket-notice') notices.push(`${e.notice} ${e.detail}`);
   });
   try {
-    const bridgeId = await bridge(a.id, s.id);
+    const bridgeId = await mixingBridge(server, [a.id, s.id]);
     await sleep(100);
     s.conn.send(Buffer.from([KIND.ERROR, 0, 1, 0x04, KIND.SLIN, 0, 0, 0x42, 0, 2, 1, 2, KIND.UUID, 0, 0]));
     const from = a.call.audioPackets().length;

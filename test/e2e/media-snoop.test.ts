@@ -4,7 +4,7 @@
 // whisper=out adds B's tone to what A hears, whisper=in to what A sends (so C hears it).
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ari, EventSocket } from '../helpers/ari.js';
+import { ari, EventSocket, mixingBridge } from '../helpers/ari.js';
 import { isSilent, sine, toneRatio } from '../helpers/audio.js';
 import { RtpCall } from '../helpers/rtp-call.js';
 import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
@@ -65,14 +65,6 @@ async function leave(call: RtpCall): Promise<void> {
   await call.hangup();
 }
 
-async function bridge(...ids: string[]): Promise<string> {
-  const made = await ari(server, 'POST', '/bridges?type=mixing');
-  const id = (made.json as { id: string }).id;
-  const added = await ari(server, 'POST', `/bridges/${id}/addChannel?channel=${ids.join(',')}`);
-  assert.equal(added.status, 204);
-  return id;
-}
-
 /** A snoop on `target` that has entered the app. */
 async function snoop(events: EventSocket, target: string, query: string): Promise<string> {
   const made = await ari(server, 'POST', `/channels/${target}/snoop?app=${APP}&${query}`);
@@ -96,9 +88,9 @@ async function scene(events: EventSocket, snoopQuery: string) {
   const a = await join(events);
   const c = await join(events);
   const b = await join(events);
-  const bridges = [await bridge(a.id, c.id)];
+  const bridges = [await mixingBridge(server, [a.id, c.id])];
   const snoopId = await snoop(events, a.id, snoopQuery);
-  bridges.push(await bridge(snoopId, b.id));
+  bridges.push(await mixingBridge(server, [snoopId, b.id]));
   const close = async () => {
     for (const id of bridges) await ari(server, 'DELETE', `/bridges/${id}`);
     for (const p of [a, b, c]) await leave(p.call);
@@ -245,7 +237,7 @@ test('spy=in on a caller in Echo() (not in Stasis): the listener hears the calle
     const list = (await ari(server, 'GET', '/channels')).json as Array<{ id: string; dialplan: { app_name: string } }>;
     const target = list.find((c) => c.dialplan.app_name === 'Echo')!;
     const snoopId = await snoop(events, target.id, 'spy=in');
-    await bridge(snoopId, b.id);
+    await mixingBridge(server, [snoopId, b.id]);
     const heard = await hearWhile(b.call, [[a, A_HZ]]);
     t.diagnostic(shares(heard));
     assert.ok(toneRatio(heard, A_HZ) > 0.8, `A's tone at B ${share(heard, A_HZ)}`);
@@ -260,7 +252,7 @@ test('whispering to a target that is sent nothing: nothing is heard (Asterisk se
   const a = await join(events);
   const b = await join(events);
   const snoopId = await snoop(events, a.id, 'whisper=out');
-  const bridgeId = await bridge(snoopId, b.id);
+  const bridgeId = await mixingBridge(server, [snoopId, b.id]);
   try {
     const from = a.call.audioPackets().length;
     await b.call.sendAudio(sine(B_HZ, 4000));

@@ -6,11 +6,10 @@
 // refusals.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { ari, EventSocket } from '../helpers/ari.js';
+import { ari, EventSocket, mixingBridge } from '../helpers/ari.js';
 import { sine, toneRatio } from '../helpers/audio.js';
-import { RtpCall, type RtpPacketIn } from '../helpers/rtp-call.js';
+import { RtpCall, tonesByPacket } from '../helpers/rtp-call.js';
 import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
-import { createFrameCoder } from '../../src/media/codecs/audio-codecs.js';
 import { MediaApp, encode, mediaUrl, originateIncoming, stasisStart } from './websocket-media-app.js';
 
 let server: TestServer;
@@ -50,22 +49,6 @@ async function mediaChannel(options: string): Promise<{ app: MediaApp; id: strin
   return { app, id: made.id, name: made.name };
 }
 
-async function bridge(ids: string[]): Promise<string> {
-  const b = (await ari(server, 'POST', '/bridges?type=mixing')).json as { id: string };
-  assert.equal((await ari(server, 'POST', `/bridges/${b.id}/addChannel?channel=${ids.join(',')}`)).status, 204);
-  return b.id;
-}
-
-/** Relative power of `freq` in each 20 ms packet the caller heard, with its arrival time. */
-function tonesByPacket(packets: RtpPacketIn[], freqs: number[]): { at: number; ratios: number[] }[] {
-  const coder = createFrameCoder('ulaw');
-  return packets.map((p) => {
-    const pcm = new Int16Array(coder.samplesIn(p.payload.length));
-    coder.decode(p.payload, pcm);
-    return { at: p.at, ratios: freqs.map((f) => toneRatio(pcm, f)) };
-  });
-}
-
 test('a SIP caller and a server-mode WebSocket channel (slin16, JSON) bridged hear each other’s tones', async () => {
   const { call, id: sipId } = await caller();
   const { app, id } = await mediaChannel('c(slin16)f(json)');
@@ -73,7 +56,7 @@ test('a SIP caller and a server-mode WebSocket channel (slin16, JSON) bridged he
   assert.equal(start.data.format, 'slin16');
   assert.equal(start.data.optimal_frame_size, 640);
   assert.equal(app.texts[0]!.data, app.texts.find((t) => t.data.includes('MEDIA_START'))!.data, 'first message');
-  const bridgeId = await bridge([sipId, id]);
+  const bridgeId = await mixingBridge(server, [sipId, id]);
   try {
     await delay(200);
     // Caller → app: 1 s of 440 Hz over RTP, heard as 16 kHz little-endian frames of 640 bytes.
@@ -107,7 +90,7 @@ test('two SIP callers and a WebSocket channel mixed: the app hears both, each ca
   const a = await caller();
   const b = await caller();
   const { app, id } = await mediaChannel('c(slin)');
-  const bridgeId = await bridge([a.id, b.id, id]);
+  const bridgeId = await mixingBridge(server, [a.id, b.id, id]);
   try {
     const got = (await ari(server, 'GET', `/bridges/${bridgeId}`)).json as { technology: string };
     assert.equal(got.technology, 'softmix');
@@ -141,7 +124,7 @@ test('two SIP callers and a WebSocket channel mixed: the app hears both, each ca
 test('marks come back in order, each once the audio before it has played (against the caller’s RTP)', async (t) => {
   const { call, id: sipId } = await caller();
   const { app, id } = await mediaChannel('c(ulaw)');
-  const bridgeId = await bridge([sipId, id]);
+  const bridgeId = await mixingBridge(server, [sipId, id]);
   try {
     await delay(200);
     const from = call.received.length;
@@ -178,7 +161,7 @@ test('marks come back in order, each once the audio before it has played (agains
 test('FLUSH_MEDIA silences the queued audio within a frame and empties the queue', async (t) => {
   const { call, id: sipId } = await caller();
   const { app, id } = await mediaChannel('c(slin)');
-  const bridgeId = await bridge([sipId, id]);
+  const bridgeId = await mixingBridge(server, [sipId, id]);
   try {
     await delay(200);
     const from = call.received.length;
@@ -246,7 +229,7 @@ test('XOFF once 900 frames wait, XON once fewer than 800 do; a message at 1000 i
 test('SET_MEDIA_DIRECTION: out stops audio to the app, in drops the app’s audio and freezes its queue', async () => {
   const { call, id: sipId } = await caller();
   const { app, id } = await mediaChannel('c(ulaw)f(json)');
-  const bridgeId = await bridge([sipId, id]);
+  const bridgeId = await mixingBridge(server, [sipId, id]);
   try {
     await delay(200);
     const sending = call.sendAudio(sine(440, 16000, 6000)); // 2 s while the directions change
@@ -286,7 +269,7 @@ test('SET_MEDIA_DIRECTION: out stops audio to the app, in drops the app’s audi
 test('digits the caller sends reach the app as DTMF_END; so do digits ARI sends to the channel', async () => {
   const { call, id: sipId } = await caller();
   const { app, id } = await mediaChannel('c(ulaw)');
-  const bridgeId = await bridge([sipId, id]);
+  const bridgeId = await mixingBridge(server, [sipId, id]);
   try {
     await delay(100);
     await call.sendDtmf('5', 100);

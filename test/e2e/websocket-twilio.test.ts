@@ -7,10 +7,9 @@
 // `dtmf`; a hangup sends `stop` last; the bot closing its socket ends the channel.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { createFrameCoder } from '../../src/media/codecs/audio-codecs.js';
-import { ari, EventSocket } from '../helpers/ari.js';
+import { ari, EventSocket, mixingBridge } from '../helpers/ari.js';
 import { sine, toneRatio } from '../helpers/audio.js';
-import { RtpCall, type RtpPacketIn } from '../helpers/rtp-call.js';
+import { RtpCall, tonesByPacket } from '../helpers/rtp-call.js';
 import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../helpers/server.js';
 import { BotServer, TwilioBot } from './twilio-bot.js';
 import { mediaUrl, stasisStart } from './websocket-media-app.js';
@@ -71,22 +70,6 @@ async function dialedBot(variables: Record<string, string> = {}): Promise<{ bot:
   return { bot, id: made.id };
 }
 
-async function bridge(ids: string[]): Promise<string> {
-  const b = (await ari(server, 'POST', '/bridges?type=mixing')).json as { id: string };
-  assert.equal((await ari(server, 'POST', `/bridges/${b.id}/addChannel?channel=${ids.join(',')}`)).status, 204);
-  return b.id;
-}
-
-/** Relative power of `freqs` in each 20 ms packet the caller heard, with its arrival time. */
-function tonesByPacket(packets: RtpPacketIn[], freqs: number[]): { at: number; ratios: number[] }[] {
-  const coder = createFrameCoder('ulaw');
-  return packets.map((p) => {
-    const pcm = new Int16Array(coder.samplesIn(p.payload.length));
-    coder.decode(p.payload, pcm);
-    return { at: p.at, ratios: freqs.map((f) => toneRatio(pcm, f)) };
-  });
-}
-
 /** The caller's audio packets from `from` (an index into `received`) on. */
 const packetsSince = (call: RtpCall, from: number) => call.audioPackets().filter((p) => call.received.indexOf(p) >= from); // prettier-ignore
 
@@ -120,7 +103,7 @@ test('client mode: connected, then start with the request’s customParameters; 
   assert.deepEqual(start.start.tracks, ['inbound']);
   assert.deepEqual(start.start.customParameters, { tenant: 'acme', lang: 'en' });
   assert.deepEqual(start.start.mediaFormat, { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 });
-  const bridgeId = await bridge([sipId, id]);
+  const bridgeId = await mixingBridge(server, [sipId, id]);
   try {
     const from = bot.messages.length;
     const { botHeard, callerHeard } = await exchangeTones(call, bot);
@@ -159,7 +142,7 @@ test('client mode: connected, then start with the request’s customParameters; 
 test('marks come back in order, each once the audio before it has reached the caller (against its RTP)', async (t) => {
   const { call, id: sipId } = await caller();
   const { bot, id } = await dialedBot();
-  const bridgeId = await bridge([sipId, id]);
+  const bridgeId = await mixingBridge(server, [sipId, id]);
   try {
     await delay(200); // the bridge settles (its mix sends nothing until someone speaks)
     const from = call.received.length;
@@ -198,7 +181,7 @@ test('marks come back in order, each once the audio before it has reached the ca
 test('clear silences the queued audio within a frame and echoes the pending mark at once', async (t) => {
   const { call, id: sipId } = await caller();
   const { bot, id } = await dialedBot();
-  const bridgeId = await bridge([sipId, id]);
+  const bridgeId = await mixingBridge(server, [sipId, id]);
   try {
     await delay(200); // the bridge settles (its mix sends nothing until someone speaks)
     const from = call.received.length;
@@ -225,7 +208,7 @@ test('clear silences the queued audio within a frame and echoes the pending mark
 test('the caller’s digits, and digits ARI sends to the channel, reach the bot as dtmf', async () => {
   const { call, id: sipId } = await caller();
   const { bot, id } = await dialedBot();
-  const bridgeId = await bridge([sipId, id]);
+  const bridgeId = await mixingBridge(server, [sipId, id]);
   try {
     await delay(200); // the bridge settles (its mix sends nothing until someone speaks)
     await call.sendDtmf('5', 100);
@@ -267,7 +250,7 @@ test('server mode: the bot dials /media/<id>; the channel is slin16, the stream 
   assert.deepEqual(start.data.start.customParameters, { mode: 'server' });
   assert.deepEqual(start.data.start.mediaFormat, { encoding: 'audio/x-mulaw', sampleRate: 8000, channels: 1 });
   await stasisStart(events, made.id);
-  const bridgeId = await bridge([sipId, made.id]);
+  const bridgeId = await mixingBridge(server, [sipId, made.id]);
   try {
     const { botHeard, callerHeard } = await exchangeTones(call, bot);
     t.diagnostic(`bot hears 440 Hz ${botHeard.toFixed(3)}, caller hears 1000 Hz ${callerHeard.toFixed(3)}`);

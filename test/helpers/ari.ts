@@ -89,3 +89,12 @@ export async function ari(
   }
   return { status: r.status, json, text, headers: r.headers };
 }
+
+/** A mixing bridge holding `ids` (POST /bridges, then addChannel); fails unless the add answers 204. */
+export async function mixingBridge(server: TestServer, ids: readonly string[]): Promise<string> {
+  const made = await ari(server, 'POST', '/bridges?type=mixing');
+  const id = (made.json as { id: string }).id;
+  const added = await ari(server, 'POST', `/bridges/${id}/addChannel?channel=${ids.join(',')}`);
+  if (added.status !== 204) throw new Error(`addChannel ${ids.join(',')}: ${added.status} ${added.text}`);
+  return id;
+}

@@ -6,6 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { AUDIO_CODECS, createFrameCoder, type AudioCodecName } from '../../src/media/codecs/audio-codecs.js';
 import type { TestServer } from './server.js';
+import { toneRatio } from './audio.js';
 
 export interface RtpPacketIn {
   readonly pt: number;
@@ -251,4 +252,17 @@ export class RtpCall {
     this.sip.close();
     this.rtp.close();
   }
+}
+
+/** Relative power of each of `freqs` in every µ-law packet heard, with its arrival time. */
+export function tonesByPacket(
+  packets: readonly RtpPacketIn[],
+  freqs: readonly number[],
+): { at: number; ratios: number[] }[] {
+  const coder = createFrameCoder('ulaw');
+  return packets.map((p) => {
+    const pcm = new Int16Array(coder.samplesIn(p.payload.length));
+    coder.decode(p.payload, pcm);
+    return { at: p.at, ratios: freqs.map((f) => toneRatio(pcm, f)) };
+  });
 }
