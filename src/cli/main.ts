@@ -27,6 +27,10 @@ program
   .option('-l, --log-level <level>', 'pino log level', 'info')
   .option('--media-workers <n>', 'media worker threads (default: one per core; 0 = media in the main thread)')
   .action(async (opts: { configDir?: string; logLevel: string; mediaWorkers?: string }) => {
+    if (opts.logLevel !== 'silent' && !(opts.logLevel in pino.levels.values)) {
+      process.stderr.write(`switchyard: --log-level ${opts.logLevel}: expected one of ${Object.keys(pino.levels.values).join(', ')}, silent\n`); // prettier-ignore
+      process.exit(1);
+    }
     const logger = pino({ name: 'switchyard', level: opts.logLevel });
     const mediaWorkers = opts.mediaWorkers === undefined ? undefined : Number(opts.mediaWorkers);
     if (mediaWorkers !== undefined && !(Number.isInteger(mediaWorkers) && mediaWorkers >= 0)) {

@@ -39,11 +39,11 @@ interface Answer {
   ms: number;
 }
 
-function get(from: string, path: string, credentials?: string): Promise<Answer> {
+function get(from: string, path: string, credentials?: string, base = server.ariBase): Promise<Answer> {
   const started = performance.now();
   return new Promise((resolve, reject) => {
     const req = request(
-      `${server.ariBase}${path}`,
+      `${base}${path}`,
       {
         localAddress: from,
         agent: false,
@@ -111,4 +111,14 @@ test('failures slow down, then refuse the guessing address; other addresses are 
   assert.equal(await upgrade(NEIGHBOUR, 'asterisk:asterisk'), 101);
   assert.equal(await upgrade(NEIGHBOUR, 'asterisk:wrong'), 401);
   assert.equal((await get(NEIGHBOUR, '/asterisk/ping', 'asterisk:asterisk')).status, 200);
+});
+
+test('guesses against /metrics count like any other and get the same refusal', async () => {
+  const METRICS_GUESSER = '127.0.0.4';
+  for (let i = 0; i < 6; i++) {
+    assert.equal((await get(METRICS_GUESSER, '/metrics', `asterisk:guess${i}`, server.url)).status, 401);
+  }
+  assert.equal((await get(METRICS_GUESSER, '/metrics', 'asterisk:asterisk', server.url)).status, 429);
+  assert.equal((await get(METRICS_GUESSER, '/asterisk/ping', 'asterisk:asterisk')).status, 429);
+  assert.equal((await get(PROBER, '/metrics', 'asterisk:asterisk', server.url)).status, 200);
 });

@@ -95,3 +95,15 @@ test('the server refuses a non-loopback address while the default password is co
   assert.notEqual(code, 0);
   assert.match(proc.output(), /loopback|default password/i);
 });
+
+test('a log level pino does not know: one line naming the levels, exit 1, no stack trace', async () => {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'start', '--log-level', 'garbage'], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  assert.equal(code, 1);
+  assert.match(out, /^switchyard: --log-level garbage: expected one of .*info.*silent\n$/);
+});

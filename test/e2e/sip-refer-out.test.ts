@@ -100,6 +100,19 @@ test('refer errors as Asterisk answers them: no to 400; an unknown technology, d
     const r = await ari(server, 'POST', `/endpoints/refer?${q}`);
     assert.deepEqual([r.status, r.json], [404, { message: 'Endpoint not found' }], q);
   }
+  // A value with a line break would write headers of its own into the REFER: refused, nothing sent.
+  const port = peer.address().port;
+  const to = encodeURIComponent(`pjsip:anonymous/sip:carol@127.0.0.1:${port}`);
+  for (const [q, body] of [
+    [`to=${to}&from=x&refer_to=${encodeURIComponent('sip:a@1.2.3.4\r\nX-Evil: 1')}`, undefined],
+    [`to=${to}&from=x&refer_to=sip:a@1.2.3.4`, { display_name: 'A\r\nX-Evil: 1' }],
+    [`to=${to}&from=x&refer_to=sip:a@1.2.3.4`, { variables: { 'X-Ok': 'a\nb' } }],
+  ] as const) {
+    const r = await ari(server, 'POST', `/endpoints/refer?${q}`, body);
+    assert.deepEqual([r.status, r.json], [404, { message: 'Endpoint not found' }], q);
+  }
+  await new Promise((r) => setTimeout(r, 100));
+  assert.equal(inbox.filter((m) => m.msg.method === 'REFER').length, 0, 'no REFER went out');
   const unknown = await ari(server, 'POST', '/endpoints/PJSIP/nosuch/refer?from=x&refer_to=sip:b@h');
   assert.deepEqual([unknown.status, unknown.json], [404, { message: 'Endpoint not found' }]);
 });

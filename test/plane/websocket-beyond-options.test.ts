@@ -49,6 +49,8 @@ test('refused: an unclosed or misplaced `>`, reserved or malformed headers, empt
     ['x/h(sec-websocket-key=AAAA)', /cannot be set per call/],
     ['x/h(X-A=a b)', /URI-encoded/],
     ['x/h(X-A=%zz)', /URI-encoded/],
+    ['x/h(X-A=%FF)', /not URI-encoded UTF-8/],
+    ['x/h(X-A=%C3)', /not URI-encoded UTF-8/],
     ['x/h(X-A=one%0D%0AX-B%3A%20two)', /control characters/],
     ['x/h(X-A)', /Invalid header/],
     ['x/h(X A=1)', /Invalid header/],

@@ -51,6 +51,9 @@ export interface SessionLimitOptions {
   readonly sessionLimit?: number;
 }
 
+/** A request read for its headers and query only (/metrics). */
+const NO_BODY = { kind: 'none' } as const;
+
 export class AriServer {
   readonly #opts: AriServerOptions;
   /** `<prefix>/media/<connection id>`: WebSocket media channels' sockets (when a driver serves them). */
@@ -177,7 +180,13 @@ export class AriServer {
       return;
     }
     if (this.#metrics && isMetricsPath(path, this.#prefix)) {
-      writeResponse(res, await this.#metrics.respond(req), this.#opts.serverHeader, false);
+      // /metrics checks the ARI users too: its failures count against the address like any other.
+      const address = req.socket.remoteAddress;
+      const refused = this.#authLimiter.refusal(address);
+      if (refused) return writeResponse(res, refused, this.#opts.serverHeader, false);
+      const response = await this.#metrics.respond(req);
+      await holdBack(this.#authLimiter.settle(address, toAriRequest(req, '', NO_BODY), response));
+      writeResponse(res, response, this.#opts.serverHeader, false);
       return;
     }
     const ariPath = ariRelativePath(path, this.#prefix);

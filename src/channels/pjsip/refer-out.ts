@@ -51,7 +51,13 @@ function rewriteHost(uri: string, host: string, port: number): string {
   return `${m[1]}${m[2] !== undefined ? `${m[2]}@` : ''}${h}:${port}${m[4]}`;
 }
 
+/** CR, LF or NUL: a value that would end its header line and write others into the request. */
+const LINE_BREAK = /[\r\n\0]/;
+
 export function sendRefer(ctx: Ctx, to: string, refer: ReferRequest): { error: string } | undefined {
+  // Values go into header lines as they are: one that would break its line is no destination (Asterisk's parse fails).
+  const values = [refer.from, refer.referTo, ...Object.values(refer.variables)];
+  if (values.some((v) => LINE_BREAK.test(v))) return { error: 'Endpoint not found' };
   const target = resolveDialString(ctx, to);
   if ('error' in target) return { error: 'Endpoint not found' };
   const referTo = referToUri(ctx, refer.referTo);

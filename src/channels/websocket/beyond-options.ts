@@ -62,7 +62,13 @@ function parseHeaders(arg: string): (readonly [string, string])[] | { error: str
     if (eq === -1 || !TOKEN.test(name)) return { error: `Invalid header '${pair}'` };
     if (RESERVED_HEADERS.has(name.toLowerCase())) return { error: `Header '${name}' cannot be set per call` };
     if (!ENCODED.test(encoded)) return { error: `Header '${name}': the value must be URI-encoded` };
-    const value = decodeURIComponent(encoded); // safe: ENCODED admits only whole %XX escapes
+    // ENCODED admits only whole %XX escapes, but they may still not spell UTF-8 (%FF): refused, not thrown.
+    let value: string;
+    try {
+      value = decodeURIComponent(encoded);
+    } catch {
+      return { error: `Header '${name}': the value is not URI-encoded UTF-8` };
+    }
     if (hasControl(value)) return { error: `Header '${name}': control characters in the value` };
     out.push([name, value]);
   }
