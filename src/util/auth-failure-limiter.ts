@@ -80,7 +80,8 @@ export class AuthFailureLimiter {
 
   /** Seconds until `address` may try again (rounded up), or 0 when it is not refused. */
   retryAfterS(address: string): number {
-    if (!this.isEnabled) return 0;
+    // Asked on every request: with nobody remembered there is nothing to normalise the address for.
+    if (!this.isEnabled || this.#entries.size === 0) return 0;
     const entry = this.#entries.get(addressKey(address));
     if (entry === undefined || entry.blockedUntil === 0) return 0;
     const left = entry.blockedUntil - this.now();

@@ -125,3 +125,24 @@ test('phases: listeners spread over the slots, each hears one tick per period at
     `offsets ${offsets.join(', ')}`,
   );
 });
+
+test('phases: a lone listener wakes the clock once a period, not once a slot', async () => {
+  const clock = new MediaClock({ phases: 10 });
+  const realSetTimeout = globalThis.setTimeout;
+  let timers = 0;
+  globalThis.setTimeout = ((fn: () => void, ms?: number) => {
+    timers++;
+    return realSetTimeout(fn, ms);
+  }) as typeof setTimeout;
+  const ticks: number[] = [];
+  try {
+    const stop = clock.subscribe((n) => ticks.push(n));
+    await new Promise((r) => realSetTimeout(r, 300));
+    stop();
+  } finally {
+    globalThis.setTimeout = realSetTimeout;
+  }
+  assert.ok(ticks.length >= 12 && ticks.length <= 16, `${ticks.length} ticks`);
+  // The test's own sleep is one timer; the clock's are about one per 20 ms (150 if it woke every 2 ms slot).
+  assert.ok(timers <= ticks.length + 4, `${timers} timers for ${ticks.length} ticks`);
+});

@@ -195,10 +195,9 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
   sendEncoded(payload: Buffer): void {
     if (!this.#started || this.#closed || this.direction === 'out') return;
     if (this.#twilio !== undefined) return this.#twilio.sendUlaw(payload);
-    // Copied: the payload is a view the receiving edge reuses.
-    const out = this.#socket!.allocate(payload.length);
-    out.set(payload);
-    this.#socket!.send(out);
+    // Sent as it is: the payload is a view of its datagram's own buffer, never written again; the socket copies
+    // what it keeps (the relayed stream, ws's masked frame).
+    this.#socket!.send(payload);
   }
 
   /** chan_websocket sends DTMF_END for every digit written to the channel (send_digit_end), whatever the direction. */
