@@ -15,13 +15,12 @@
  * The answer to ARI does not wait for the REFER's response (202 Accepted once it is sent).
  */
 import { dialogId } from '../../sip/ua/dialog.js';
-import { buildRequest } from '../../sip/ua/message-builder.js';
-import { ClientAuth } from '../../sip/auth/client-auth.js';
+import { buildRequest, uriHost } from '../../sip/ua/message-builder.js';
 import type { ReferRequest } from '../../core/endpoints.js';
 import { resolveDialString } from './dial-string.js';
 import type { PjsipContext } from './pjsip-context.js';
 import type { ContactStore } from './registrar/contact-store.js';
-import { outOfDialog } from './send-request.js';
+import { outOfDialog, sendAuthenticated } from './send-request.js';
 
 type Ctx = PjsipContext & { readonly store: ContactStore };
 
@@ -47,8 +46,7 @@ function referToUri(ctx: Ctx, referTo: string): { uri: string; isEndpoint: boole
 function rewriteHost(uri: string, host: string, port: number): string {
   const m = /^(sips?:)(?:([^@]*)@)?([^;?>]*)(.*)$/i.exec(uri);
   if (m === null) return uri;
-  const h = host.includes(':') ? `[${host}]` : host;
-  return `${m[1]}${m[2] !== undefined ? `${m[2]}@` : ''}${h}:${port}${m[4]}`;
+  return `${m[1]}${m[2] !== undefined ? `${m[2]}@` : ''}${uriHost(host)}:${port}${m[4]}`;
 }
 
 /** CR, LF or NUL: a value that would end its header line and write others into the request. */
@@ -65,37 +63,21 @@ export function sendRefer(ctx: Ctx, to: string, refer: ReferRequest): { error: s
   const { display_name: displayName, ...rest } = refer.variables;
   const headers: [string, string][] = Object.entries(rest).filter(([n]) => TOKEN.test(n) && !BLOCKED.has(n.toLowerCase())); // prettier-ignore
   const fromUser = target.endpoint.fromUser || ctx.config.global.defaultFromUser;
-  const dest = ctx.stack.resolve(target.uri);
-  if (dest === undefined) return { error: 'Endpoint not found' };
-  const local = ctx.stack.advertised(dest.transport);
+  const built = outOfDialog(ctx, 'REFER', target.uri, fromUser, [], refer.from);
+  if (built === undefined) return { error: 'Endpoint not found' };
+  const local = ctx.stack.advertised(built.dest.transport);
   const uri = refer.toSelf && referTo.isEndpoint ? rewriteHost(referTo.uri, local.host, local.port) : referTo.uri;
   const referToValue = displayName === undefined ? uri : `"${escapeQuoted(displayName)}" <${uri}>`;
-  const built = outOfDialog(ctx, 'REFER', target.uri, fromUser, [['Refer-To', referToValue], ...headers], refer.from);
-  if (built === undefined) return { error: 'Endpoint not found' };
-  const spec = { ...built.spec, contact: `<sip:${fromUser}@${local.host.includes(':') ? `[${local.host}]` : local.host}:${local.port}>` }; // prettier-ignore
-  const auths = ctx.outboundAuths(target.endpoint);
-  const client = auths.length === 0 ? undefined : new ClientAuth(auths);
-  const localTag = spec.from.tag ?? '';
-  const send = (req: ReturnType<typeof buildRequest>, isRetry: boolean, cseq: number): void => {
-    ctx.stack.request(req, built.dest, {
-      onResponse: (res) => {
-        if (res.status >= 200 && res.status < 300) return subscribe(ctx, spec.callId, localTag, res.toTag ?? '');
-        if (isRetry || client === undefined || (res.status !== 401 && res.status !== 407)) return;
-        const values = res.headerLines(res.status === 401 ? 'www-authenticate' : 'proxy-authenticate');
-        const answer = client.answer(res.status, values, { method: 'REFER', uri: spec.uri, body: undefined });
-        if (!answer.ok) return;
-        const retry = buildRequest({
-          ...spec,
-          via: ctx.stack.newVia(built.dest.transport),
-          cseq: cseq + 1,
-          headers: [...(spec.headers ?? []), ...answer.headers.map((h): [string, string] => [h.name, h.value])],
-        });
-        send(retry, true, cseq + 1);
-      },
-      onTimeout: () => {},
-    });
+  // A REFER creates a dialog (its subscription): it carries a Contact.
+  const spec = {
+    ...built.spec,
+    contact: `<sip:${fromUser}@${uriHost(local.host)}:${local.port}>`,
+    headers: [['Refer-To', referToValue] as const, ...headers, ...(built.spec.headers ?? [])],
   };
-  send(buildRequest(spec), false, spec.cseq);
+  const localTag = spec.from.tag ?? '';
+  sendAuthenticated(ctx, { ...built, spec, req: buildRequest(spec) }, ctx.outboundAuths(target.endpoint), (res) =>
+    subscribe(ctx, spec.callId, localTag, res.toTag ?? ''),
+  );
   return undefined;
 }
 

@@ -1,3 +1,4 @@
+import type { SipResponse } from '../../sip/message/sip-message.js';
 import { randomUUID } from 'node:crypto';
 import type { AorConfig } from '../../config/pjsip-types.js';
 import type { TextMessage } from '../../core/endpoints.js';
@@ -86,16 +87,19 @@ export function sendMessage(ctx: Ctx, to: string, message: TextMessage): { error
  * Sends an out-of-dialog request; a 401/407 is answered once with the endpoint's outbound_auth (same Call-ID and
  * From tag, CSeq + 1, a new branch), as pjsip does for the MESSAGEs it sends.
  */
-function sendAuthenticated(
+export function sendAuthenticated(
   ctx: Ctx,
   built: NonNullable<ReturnType<typeof outOfDialog>>,
   auths: readonly OutboundAuth[],
+  /** A 2xx to the request (or to its authenticated retry). */
+  onSuccess?: (res: SipResponse) => void,
 ): void {
   const { spec, dest } = built;
   const client = auths.length === 0 ? undefined : new ClientAuth(auths);
   const send = (req: ReturnType<typeof buildRequest>, isRetry: boolean): void => {
     ctx.stack.request(req, dest, {
       onResponse: (res) => {
+        if (res.status >= 200 && res.status < 300) return onSuccess?.(res);
         if (isRetry || client === undefined || (res.status !== 401 && res.status !== 407)) return;
         const values = res.headerLines(res.status === 401 ? 'www-authenticate' : 'proxy-authenticate');
         const answer = client.answer(res.status, values, { method: spec.method, uri: spec.uri, body: spec.body });
