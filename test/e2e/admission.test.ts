@@ -53,8 +53,11 @@ test('maxcalls: the channels over the limit are refused as failed allocations, t
   assert.equal(first.status, 200, first.text);
   assert.equal(server.app.core.channels.size, MAX_CALLS);
 
+  const t0 = performance.now();
   const refused = await ari(server, 'POST', '/channels?endpoint=Local/park@default&extension=park&context=default');
+  const heldMs = performance.now() - t0;
   assert.equal(refused.status, 500);
+  assert.ok(heldMs >= 190, `an overload refusal is held back 200 ms over HTTP (answered in ${heldMs.toFixed(0)} ms)`);
   assert.deepEqual(refused.json, { error: 'Allocation failed' });
   const created = await ari(server, 'POST', '/channels/create?endpoint=Local/park@default&app=adm');
   assert.equal(created.status, 500);

@@ -203,7 +203,7 @@ export class AriServer {
     const body = await readBody(req, this.#maxBodyBytes);
     const ariReq = toAriRequest(req, ariPath, body);
     const response = withByteRange(await this.#dispatcher.dispatch(ariReq), ariReq.method, ariReq.headers);
-    await holdBack(this.#authLimiter.settle(address, ariReq, response));
+    await holdBack(this.#authLimiter.settle(address, ariReq, response) + (response.holdMs ?? 0));
     writeResponse(res, response, this.#opts.serverHeader, this.#opts.pretty);
   }
 

@@ -159,8 +159,8 @@ export class Dispatcher {
       return fromResult(op, await handler(args, ctx), cors);
     } catch (err) {
       if (err instanceof AriError && Number.isInteger(err.status) && err.status >= 200 && err.status <= 599) {
-        if (err.holdMs !== undefined) await new Promise((r) => setTimeout(r, err.holdMs));
-        return jsonResponse(err.status, err.body ?? { message: err.message }, cors, err.reason);
+        const res = jsonResponse(err.status, err.body ?? { message: err.message }, cors, err.reason);
+        return err.holdMs === undefined ? res : { ...res, holdMs: err.holdMs };
       }
       this.opts.logger.error({ err, method: req.method, path: req.path }, 'ARI handler failed');
       return errorResponse(500, 'Internal Server Error', undefined, cors);

@@ -81,6 +81,11 @@ export interface AriRequest {
 /** A response, whatever transport carries it. */
 export interface AriResponse {
   readonly status: number;
+  /**
+   * Answer no sooner than this (an overload refusal slows its HTTP client down). Applied where a connection is
+   * one client's alone: the HTTP edge, not a WebSocket that carries the app's other requests.
+   */
+  readonly holdMs?: number;
   /** Status-line text (Asterisk sometimes uses its own, e.g. "Variable Not Found"). */
   readonly reason: string;
   /** Extra headers in order: Access-Control-*, Allow, WWW-Authenticate, Location, ... */
