@@ -73,7 +73,10 @@ export class Core {
   /** The operator's view (logs, metrics): told of channels created and destroyed, Stasis starts and ends. */
   readonly observers: CallObservers;
   /** asterisk.conf maxcalls/maxload/minmemfree (and maxheapmb): whether a new call may start. */
-  readonly admission = new Admission(NO_LIMITS, machineProbes(() => this.channels.size));
+  readonly admission = new Admission(
+    NO_LIMITS,
+    machineProbes(() => this.channels.size),
+  );
   dialplan: DialplanPort = NO_DIALPLAN;
   /** The media plane (workers); a silent one until app.ts wires the real plane. */
   media: MediaPlane = nullMediaPlane();
@@ -93,7 +96,8 @@ export class Core {
     this.bridges = new Bridges(this.bus, this.stasis, () => this.media, this.unrealSequence);
     this.deviceStates = new DeviceStates(this.bus);
     this.endpoints = new Endpoints(() => this.bus);
-    this.observers = new CallObservers(this.bus, this.channels);
+    this.observers = new CallObservers(this.channels);
+    this.stasis.onStasis = (kind, channel, app) => this.observers.stasis(kind, channel, app);
     this.stasis.onLeave = (channel) => {
       this.bridges.leave(channel);
       // res_stasis.c: leaving Stasis stops a silence generator the app left running (music goes on).

@@ -17,9 +17,6 @@ export interface EventRoute {
   readonly app?: StasisApp;
 }
 
-/** Sees every event before it is routed (the operator's call log and metrics); must be quick and not throw. */
-export type EventTap = (type: EventType, fields: Readonly<Record<string, unknown>>, route: EventRoute) => void;
-
 /**
  * Serializes each event once and fans it out. Only `application` differs between recipients, and
  * Asterisk puts it last, so the shared part is built once and each app appends its own name.
@@ -27,8 +24,6 @@ export type EventTap = (type: EventType, fields: Readonly<Record<string, unknown
 export class EventBus {
   readonly #asteriskIdJson: string;
   readonly #targets = new Set<StasisApp>();
-  /** Installed by CallObservers while an observer wants Stasis starts and ends; undefined otherwise. */
-  tap: EventTap | undefined = undefined;
 
   constructor(
     asteriskId: string,
@@ -40,7 +35,6 @@ export class EventBus {
 
   /** Publish event `type` with its own fields (typed from the models) to the applications `route` reaches. */
   publish<T extends EventType>(type: T, fields: EventFields<T>, route: EventRoute): void {
-    if (this.tap !== undefined) this.tap(type, fields, route);
     const targets = this.#collect(route);
     if (targets.size === 0) return;
     const members = jsonMembers(fields);

@@ -6,9 +6,6 @@
  */
 import type { Channel } from '../channel/channel.js';
 import type { ChannelRegistry } from '../channel/channel-registry.js';
-import type { EventBus, EventRoute } from '../events/event-bus.js';
-import type { EventType } from '../events/event-types.js';
-import { RawJson } from '../events/raw-json.js';
 
 /** One channel's Stasis moment: the channel (undefined if it is already gone) and the application. */
 export interface StasisMoment {
@@ -32,27 +29,19 @@ export interface CallObserver {
 /** The failure of an observer, handed to whoever wants to know (it never reaches the caller). */
 export type ObserverErrorHandler = (err: unknown) => void;
 
-/**
- * The observers of one core. The event-bus tap that finds Stasis starts and ends is installed only while some
- * observer wants them, so a core without observers publishes exactly as before.
- */
+/** The observers of one core; Stasis tells them of starts and ends as it publishes those (core.ts wires it). */
 export class CallObservers {
   readonly #list: CallObserver[] = [];
   onError: ObserverErrorHandler = () => {};
 
-  constructor(
-    private readonly bus: EventBus,
-    private readonly channels: ChannelRegistry,
-  ) {}
+  constructor(private readonly channels: ChannelRegistry) {}
 
   /** Add an observer; the function returned removes it. */
   add(observer: CallObserver): () => void {
     this.#list.push(observer);
-    this.#updateTap();
     return () => {
       const i = this.#list.indexOf(observer);
       if (i >= 0) this.#list.splice(i, 1);
-      this.#updateTap();
     };
   }
 
@@ -64,21 +53,15 @@ export class CallObservers {
     for (const o of this.#list) if (o.onChannelDestroyed) this.#safely(() => o.onChannelDestroyed!(channel));
   }
 
-  #updateTap(): void {
-    const wanted = this.#list.some((o) => o.onStasisStart || o.onStasisEnd);
-    this.bus.tap = wanted ? this.#tap : undefined;
-  }
-
-  readonly #tap = (type: EventType, fields: Readonly<Record<string, unknown>>, route: EventRoute): void => {
-    if ((type !== 'StasisStart' && type !== 'StasisEnd') || route.app === undefined) return;
-    const channelId = snapshotId(fields.channel);
-    if (channelId === undefined) return;
-    const moment: StasisMoment = { channelId, channel: this.channels.get(channelId), app: route.app.name };
+  /** A channel entered (`start`) or left (`end`) Stasis application `app`. */
+  stasis(kind: 'start' | 'end', channel: Channel, app: string): void {
+    if (this.#list.length === 0) return;
+    const moment: StasisMoment = { channelId: channel.id, channel: this.channels.get(channel.id), app };
     for (const o of this.#list) {
-      if (type === 'StasisStart' && o.onStasisStart) this.#safely(() => o.onStasisStart!(moment));
-      if (type === 'StasisEnd' && o.onStasisEnd) this.#safely(() => o.onStasisEnd!(moment));
+      if (kind === 'start' && o.onStasisStart) this.#safely(() => o.onStasisStart!(moment));
+      if (kind === 'end' && o.onStasisEnd) this.#safely(() => o.onStasisEnd!(moment));
     }
-  };
+  }
 
   #safely(fn: () => void): void {
     try {
@@ -87,18 +70,4 @@ export class CallObservers {
       this.onError(err);
     }
   }
-}
-
-/** The `id` of a channel given as its cached snapshot (RawJson) or as a plain model object. */
-function snapshotId(value: unknown): string | undefined {
-  if (value instanceof RawJson) {
-    try {
-      const parsed = JSON.parse(value.json) as { id?: unknown };
-      return typeof parsed.id === 'string' ? parsed.id : undefined;
-    } catch {
-      return undefined;
-    }
-  }
-  if (typeof value === 'object' && value !== null && 'id' in value && typeof value.id === 'string') return value.id;
-  return undefined;
 }

@@ -29,6 +29,8 @@ async function drainedOrLate(control: StasisControl): Promise<void> {
 export class Stasis {
   /** Called when a channel leaves Stasis, before StasisEnd (a bridged channel leaves its bridge first). */
   onLeave: (channel: Channel) => void = () => {};
+  /** Told after StasisStart / StasisEnd went out (the operator's call log and metrics). */
+  onStasis: ((kind: 'start' | 'end', channel: Channel, app: string) => void) | undefined;
 
   constructor(
     readonly apps: StasisApps,
@@ -101,10 +103,12 @@ export class Stasis {
   #start(control: StasisControl): void {
     this.index.subscribe(control.app, 'channel:' + control.channel.id);
     this.bus.publish('StasisStart', { args: control.args, channel: control.channel.snapshot() }, { app: control.app });
+    this.onStasis?.('start', control.channel, control.app.name);
   }
 
   #end(control: StasisControl): void {
     this.bus.publish('StasisEnd', { channel: control.channel.snapshot() }, { app: control.app });
+    this.onStasis?.('end', control.channel, control.app.name);
     if (!control.channel.isDestroyed) this.index.unsubscribe(control.app, 'channel:' + control.channel.id);
   }
 }
