@@ -120,6 +120,8 @@ abstract class SipMessageBase implements SipMessageFields {
   cseq: CSeq;
   contentLength: number | undefined;
   maxForwards: number | undefined;
+  /** Times the stack handed this message to a transport: past the first, a retransmission (statistics). */
+  timesSent = 0;
   #contacts: SipResult<NameAddr[] | '*'> | undefined;
   #nameAddrLists: Map<string, SipResult<NameAddr[]>> | undefined;
 

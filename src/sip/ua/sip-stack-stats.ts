@@ -24,7 +24,6 @@ export class SipStackStats {
   readonly transactions = new Map<string, number>();
   /** Messages sent again, keyed `request|response method` (a response by its CSeq method). */
   readonly retransmissions = new Map<string, number>();
-  readonly #sent = new WeakSet<SipMessage>();
 
   transactionStarted(role: TransactionRole, method: string): void {
     const key = `${role} ${methodLabel(method)}`;
@@ -33,10 +32,7 @@ export class SipStackStats {
 
   /** A message handed to a transport. */
   sent(msg: SipMessage): void {
-    if (!this.#sent.has(msg)) {
-      this.#sent.add(msg);
-      return;
-    }
+    if (msg.timesSent++ === 0) return;
     const key = `${msg.kind} ${methodLabel(msg.kind === 'request' ? msg.method : msg.cseq.method)}`;
     this.retransmissions.set(key, (this.retransmissions.get(key) ?? 0) + 1);
   }
