@@ -196,13 +196,18 @@ export class EventSession implements EventSink {
   readonly #onWritten = (err?: Error): void => {
     this.#pendingWrites--;
     this.#stalledSince = this.#pendingWrites > 0 ? performance.now() : undefined;
-    if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
-    this.#writeTimer = undefined;
     if (err) {
       if (!this.#closed) this.terminate();
       return;
     }
-    if (this.#pendingWrites > 0 && !this.#closed && this.opts.writeTimeoutMs > 0) this.#armWriteTimer();
+    // Progress: the timeout counts again from now. The one timer is restarted (refresh), not rebuilt per event.
+    if (this.#pendingWrites > 0 && !this.#closed && this.opts.writeTimeoutMs > 0) {
+      if (this.#writeTimer !== undefined) this.#writeTimer.refresh();
+      else this.#armWriteTimer();
+    } else if (this.#writeTimer !== undefined) {
+      clearTimeout(this.#writeTimer);
+      this.#writeTimer = undefined;
+    }
   };
 
   #onMessage(data: RawData, isBinary: boolean): void {
