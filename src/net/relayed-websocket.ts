@@ -37,13 +37,13 @@ export class RelayedStream extends Duplex {
   override _read(): void {}
 
   override _write(chunk: Buffer, _encoding: BufferEncoding, done: (err?: Error | null) => void): void {
-    this.out(ownCopy([chunk]));
+    this.out(new Uint8Array(chunk)); // a copy of exactly its bytes
     done();
   }
 
   /** A frame's header and payload arrive together (ws corks them): one message to the main thread. */
   override _writev(chunks: { chunk: Buffer }[], done: (err?: Error | null) => void): void {
-    this.out(ownCopy(chunks.map((c) => c.chunk)));
+    this.out(ownCopy(chunks));
     done();
   }
 
@@ -68,14 +68,14 @@ export class RelayedStream extends Duplex {
  * One buffer holding `chunks`, backed by exactly its bytes: a view into Node's shared pool would be posted with
  * the whole pool.
  */
-function ownCopy(chunks: readonly Buffer[]): Uint8Array {
+function ownCopy(chunks: readonly { readonly chunk: Buffer }[]): Uint8Array {
   let length = 0;
-  for (const c of chunks) length += c.length;
+  for (const c of chunks) length += c.chunk.length;
   const out = new Uint8Array(length);
   let at = 0;
   for (const c of chunks) {
-    out.set(c, at);
-    at += c.length;
+    out.set(c.chunk, at);
+    at += c.chunk.length;
   }
   return out;
 }

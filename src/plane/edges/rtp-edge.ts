@@ -17,6 +17,8 @@ import type { ClockedSource, MediaEdge, ReadTap } from '../pipeline.js';
 import { frameSamples, MAX_RATE } from '../pipeline.js';
 import type { StatsBlock } from '../stats-block.js';
 
+/** No payload type received yet (RTP's are 0–127). */
+const NO_PT = -1;
 /** Payload buffers an RTP edge rotates through: more than the frames of one catch-up burst. */
 const PAYLOAD_RING = 16;
 
@@ -47,6 +49,10 @@ export class RtpEdge implements MediaEdge, ReadTap {
   #codec: RtpCodec | undefined;
   /** The coder of what we send. */
   #sender: FrameCoder | undefined;
+  /** The last payload type received and its codec and decoder (#receive). */
+  #lastPt = NO_PT;
+  #lastCodec: RtpCodec | undefined;
+  #lastDecoder: FrameCoder | undefined;
   /** Encoded payloads in flight, reused in turn (write). */
   readonly #payloads: Buffer[] = [];
   #payloadIndex = 0;
@@ -86,6 +92,7 @@ export class RtpEdge implements MediaEdge, ReadTap {
     if (codec !== this.#codec) this.#sender = createFrameCoder(codec);
     this.#codec = codec;
     this.#codecs.clear();
+    this.#lastPt = NO_PT;
     for (const [pt, name] of payloadTypes) this.#codecs.set(pt, name);
     this.session.setFormat({
       payloadType,
@@ -134,9 +141,16 @@ export class RtpEdge implements MediaEdge, ReadTap {
   }
 
   #receive(payload: Buffer, pt: number, timestamp: number): void {
-    const codec = this.#codecOf(pt);
-    if (codec === undefined) return;
-    const decoder = this.#decoder(codec);
+    // A stream keeps its payload type: the codec and decoder of the last one are kept at hand.
+    if (pt !== this.#lastPt) {
+      const found = this.#codecOf(pt);
+      if (found === undefined) return;
+      this.#lastPt = pt;
+      this.#lastCodec = found;
+      this.#lastDecoder = this.#decoder(found);
+    }
+    const codec = this.#lastCodec!;
+    const decoder = this.#lastDecoder!;
     const n = decoder.samplesIn(payload.length);
     if (this.channel.relayEncoded(payload, codec, n)) return;
     if (this.#pcm.length < n) this.#pcm = new Int16Array(n);

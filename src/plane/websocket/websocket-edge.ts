@@ -45,6 +45,8 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
   readonly rate: number;
   readonly codec: string | undefined;
   readonly queue: MediaQueue;
+  /** 20 ms of the wire codec: the frames an oversized message (`l`) is cut into, passthrough or not. */
+  readonly #wireFrameBytes: number;
   readonly passthrough: boolean;
   readonly format: ControlMessageFormat;
   direction: WebSocketMediaDirection;
@@ -77,6 +79,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     this.format = spec.controlFormat;
     this.direction = spec.direction;
     const frameBytes = optimalFrameSize(wireCodec, this.passthrough);
+    this.#wireFrameBytes = optimalFrameSize(wireCodec, false);
     this.queue = new MediaQueue(frameBytes, {
       xoff: () => this.sendEvent({ event: 'MEDIA_XOFF' }),
       xon: () => this.sendEvent({ event: 'MEDIA_XON' }),
@@ -147,7 +150,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
       // The app's audio is dropped while it only listens (`in`).
       if (this.direction === 'in') return;
       if (this.spec.largeMessages !== true) this.queue.push(data);
-      else queueLargeMessage(this.queue, data, optimalFrameSize(wireCodecOf(this.spec), false), this);
+      else queueLargeMessage(this.queue, data, this.#wireFrameBytes, this);
       return;
     }
     const parsed = parseControl(data, Buffer.byteLength(data, 'utf8'), this.format);
