@@ -50,18 +50,23 @@ export function registerAriMetrics(registry: Registry, core: Core): void {
   });
 }
 
-/** Each app's value; apps seen before and gone now (no socket holds them) read 0. */
+/**
+ * Each app's value. An app gone since the last scrape reads 0 once (a scraper sees it drain), then its series is
+ * dropped: per-call application names would otherwise pile up as series for ever.
+ */
 function setAll(
   gauge: Gauge<'app'>,
   seen: Set<string>,
   items: Iterable<{ app: string; session: EventSession }>,
   value: (s: EventSession) => number,
 ): void {
-  const now = new Set<string>();
+  gauge.reset();
+  const gone = new Set(seen);
+  seen.clear();
   for (const { app, session } of items) {
-    now.add(app);
     seen.add(app);
+    gone.delete(app);
     gauge.set({ app }, value(session));
   }
-  for (const app of seen) if (!now.has(app)) gauge.set({ app }, 0);
+  for (const app of gone) gauge.set({ app }, 0);
 }
