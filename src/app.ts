@@ -17,6 +17,7 @@ import {
   embeddedConfigDir,
   type LoadedConfig,
 } from './config/load-config.js';
+import { DEFAULT_LOG_DIR } from './config/media-config.js';
 import { splitHostPort } from './config/http-config.js';
 import { verifyUser } from './config/ari-config.js';
 import { Core } from './core/core.js';
@@ -37,7 +38,6 @@ import type { PlaneSettings } from './plane/plane-settings.js';
 import { startWorkerPlane } from './plane/worker-plane.js';
 import { teeLogger } from './app-modules/logger-tee.js';
 import { installModules } from './app-modules/switchyard-modules.js';
-import { DEFAULT_LOG_DIR } from './core/modules/attach.js';
 import { LogChannels } from './core/modules/log-channels.js';
 import { startOperatorView } from './metrics/operator-view.js';
 

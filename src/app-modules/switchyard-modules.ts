@@ -3,13 +3,10 @@
  * wired to the real parts (the dialplan, ari.conf's users, the logger channels), and attaches it and the
  * logger channels to the core for the ARI handlers.
  */
-import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
 import type { AriConfig } from '../config/ari-config.js';
-import { parseConf } from '../config/conf-parser.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import type { Core } from '../core/core.js';
-import { attachModules, DEFAULT_LOG_DIR } from '../core/modules/attach.js';
+import { attachModules } from '../core/modules/attach.js';
 import type { LogChannels } from '../core/modules/log-channels.js';
 import { ModuleRegistry, type ModuleEntry, type ModuleUsage } from '../core/modules/module-registry.js';
 import type { Dialplan } from '../dialplan/dialplan.js';
@@ -81,30 +78,11 @@ function entryOf(ctx: ModulesContext, row: ModuleRow): ModuleEntry {
 }
 
 /**
- * asterisk.conf `[directories] astlogdir` (a relative one is taken from the config folder), else Asterisk's
- * default. Unreadable or absent file: the default.
- */
-export function logDirOf(configDir: string): string {
-  let text: string;
-  try {
-    text = readFileSync(join(configDir, 'asterisk.conf'), 'utf8');
-  } catch {
-    return DEFAULT_LOG_DIR;
-  }
-  let dir = DEFAULT_LOG_DIR;
-  for (const s of parseConf(text, { file: 'asterisk.conf' }).sections) {
-    if (s.isTemplate || s.name.toLowerCase() !== 'directories') continue;
-    for (const e of s.entries) if (e.key.toLowerCase() === 'astlogdir' && e.value !== '') dir = e.value;
-  }
-  return isAbsolute(dir) ? dir : resolve(configDir, dir);
-}
-
-/**
  * The registry of this server's modules, attached to `ctx.core` with the logger channels, whose relative
  * names now go to asterisk.conf's log folder.
  */
 export function installModules(ctx: ModulesContext): ModuleRegistry {
-  ctx.logChannels.logDir = logDirOf(ctx.config.dir);
+  ctx.logChannels.logDir = ctx.config.media.logDir;
   const registry = new ModuleRegistry(
     MODULE_TABLE.map((row) => entryOf(ctx, row)),
     () => usageOf(ctx.core),

@@ -45,12 +45,15 @@ export interface MediaConfig {
   readonly soundsDir: string;
   /** `<astspooldir>/recording`: where ARI recordings are kept. */
   readonly recordingsDir: string;
+  /** `astlogdir`: where log channels with a relative name go (ARI /asterisk/logging). */
+  readonly logDir: string;
   readonly mohClasses: readonly MohClassConfig[];
   readonly indications: IndicationsData;
 }
 
 export const DEFAULT_DATA_DIR = '/usr/share/asterisk';
 export const DEFAULT_SPOOL_DIR = '/var/spool/asterisk';
+export const DEFAULT_LOG_DIR = '/var/log/asterisk';
 export const DEFAULT_MOH_DIR = '/usr/share/asterisk/moh';
 
 export interface MediaConfigResult {
@@ -193,6 +196,7 @@ export function parseMediaConfig(
   const spoolDir = lastEntry(files.asterisk, 'directories', 'astspooldir');
   const data = dataDir ? dirValue(dataDir.value.trim(), configDir) : DEFAULT_DATA_DIR;
   const spool = spoolDir ? dirValue(spoolDir.value.trim(), configDir) : DEFAULT_SPOOL_DIR;
+  const logDir = lastEntry(files.asterisk, 'directories', 'astlogdir');
   let indications = BUILTIN_INDICATIONS;
   if (files.indications) {
     const parsed = parseIndicationsConfig(files.indications);
@@ -205,6 +209,7 @@ export function parseMediaConfig(
     config: {
       soundsDir: join(data, 'sounds'),
       recordingsDir: join(spool, 'recording'),
+      logDir: logDir?.value.trim() ? dirValue(logDir.value.trim(), configDir) : DEFAULT_LOG_DIR,
       mohClasses: classes,
       indications,
     },

@@ -3,12 +3,10 @@
  * builds both, since their reloads reach into the dialplan and the configuration, and attaches them here; a
  * core nobody attached anything to has an empty registry and a console-only logger.
  */
+import { DEFAULT_LOG_DIR } from '../../config/media-config.js';
 import type { Core } from '../core.js';
 import { LogChannels } from './log-channels.js';
 import { ModuleRegistry } from './module-registry.js';
-
-/** Asterisk's default astlogdir. */
-export const DEFAULT_LOG_DIR = '/var/log/asterisk';
 
 const modules = new WeakMap<Core, ModuleRegistry>();
 const logChannels = new WeakMap<Core, LogChannels>();
