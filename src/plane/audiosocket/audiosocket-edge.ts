@@ -50,8 +50,11 @@ export class AudioSocketEdge implements MediaEdge {
   readonly #digits: AppDigits;
   /** One frame read per tick. */
   readonly #frame: Int16Array;
-  /** A message's samples, decoded (the longest message holds 32767). */
-  readonly #decoded = new Int16Array(MAX_PAYLOAD_BYTES >> 1);
+  /**
+   * A message's samples, decoded: grown to the longest message the app has sent (at most 32767 samples), not
+   * allocated at that size up front — 64 KB a channel is 64 MB at a thousand calls of 20 ms messages.
+   */
+  #decoded = new Int16Array(0);
   #resampled = new Int16Array(0);
   #resampler: Resampler | undefined;
   /** Audio to send, gathered into 20 ms frames when the channel writes other lengths. */
@@ -174,6 +177,8 @@ export class AudioSocketEdge implements MediaEdge {
       this.#notice('unsupported-rate', `audio at ${rate} Hz was skipped (this channel speaks ${this.rate} Hz)`);
       return;
     }
+    const samples = Math.min(payload.length >> 1, MAX_PAYLOAD_BYTES >> 1);
+    if (this.#decoded.length < samples) this.#decoded = new Int16Array(samples);
     const n = decodePcmLe(payload, this.#decoded);
     const dropped =
       rate === this.rate ? this.#playout.push(this.#decoded, n) : this.#playout.push(this.#resample(rate, n));
