@@ -33,6 +33,7 @@ import { buildHandlers } from './ari/handlers/index.js';
 import { AriServer } from './ari/server/ari-server.js';
 import { ariTlsAddress, ariTlsServerOptions } from './ari/server/tls-listener.js';
 import { validatorFromEnvironment } from './ari/server/event-validator.js';
+import { startOutboundWebSockets } from './ari/outbound/outbound-websockets.js';
 import { startInlinePlane } from './plane/inline-plane.js';
 import type { PlaneSettings } from './plane/plane-settings.js';
 import { startWorkerPlane } from './plane/worker-plane.js';
@@ -222,6 +223,18 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     }
     log.info({ url: `${tlsUrl}${config.http.prefix}/ari` }, 'ARI listening (TLS)');
   }
+  // ari.conf type=outbound_websocket: Switchyard dials the apps' WebSocket servers.
+  const outbound = startOutboundWebSockets({
+    ari: config.ari,
+    clients: config.websocketClients,
+    stasis: core.stasis,
+    dispatch: (req) => ari.dispatch(req),
+    asteriskId: core.asteriskId,
+    pretty: config.ari.pretty,
+    writeTimeoutMs: config.ari.websocketWriteTimeoutMs,
+    logger: log,
+    addStasisContext: (app) => pbx.addStasisContext(app),
+  });
   let closing: Promise<void> | undefined;
   return {
     core,
@@ -234,6 +247,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     close: () =>
       (closing ??= (async () => {
         await core.hangupAll();
+        outbound.close();
         operatorView.close();
         await ari.close();
         await pjsip.close();
@@ -242,6 +256,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     shutdown: () =>
       (closing ??= (async () => {
         await shutDown({ core, ari, pjsip, drivers: [...drivers, pjsip] });
+        outbound.close();
         operatorView.close(); // after: the shutdown's hangups are logged and counted
       })()),
   };

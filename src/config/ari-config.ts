@@ -33,6 +33,25 @@ export interface AriConfig {
    * `auth_failure_window` (60 s), `auth_failure_block` (300 s), `auth_failure_delay` (250 ms per failure).
    */
   readonly authLimits: AuthFailureLimits;
+  /**
+   * `type=outbound_websocket` sections (Asterisk 22.5+), keyed by section name: the app's WebSocket server
+   * that Switchyard dials. Only sections that pass Asterisk's apply step are here; the checks against
+   * websocket_client.conf and the users are made when the connections start (outbound-config.ts).
+   */
+  readonly outboundWebsockets: ReadonlyMap<string, AriOutboundWebSocket>;
+}
+
+/** One `type=outbound_websocket` section of ari.conf (res/ari/config.c). */
+export interface AriOutboundWebSocket {
+  /** The section name: the session id (persistent) and the prefix of per-call session ids. */
+  readonly name: string;
+  /** A websocket_client.conf connection. */
+  readonly websocketClientId: string;
+  /** Split on `,` and trimmed. */
+  readonly apps: readonly string[];
+  /** The ARI user whose rights REST over WebSocket requests get (its password must be plain). */
+  readonly localAriUser: string;
+  readonly subscribeAll: boolean;
 }
 
 export interface AriConfigResult {
@@ -48,6 +67,8 @@ const INT_MAX = 2 ** 31 - 1;
 const MAX_AUTH_FAILURE_S = 86_400;
 /** The longest hold-back per failure, in ms. */
 const MAX_AUTH_FAILURE_DELAY_MS = 10_000;
+/** ARI_MAX_APP_NAME_LEN: AST_MAX_CONTEXT (80) minus `stasis-`. */
+const MAX_APP_NAME_LEN = 73;
 
 /** A Map whose keys are compared case-insensitively (keys are stored lower-cased). */
 class CaseInsensitiveMap<V> extends Map<string, V> {
@@ -90,6 +111,7 @@ export function parseAriConfig(conf: ConfFile, file = 'ari.conf'): AriConfigResu
   const authLimits = { ...DEFAULT_AUTH_FAILURE_LIMITS };
   const users = new CaseInsensitiveMap<AriUser>();
   const userWhere = new CaseInsensitiveMap<{ file: string; line: number }>();
+  const outbound = new Map<string, OutboundDraft>();
   const badValue = (e: ConfEntry): void => err(e, `Error parsing ${e.key}=${e.value}`);
 
   for (const section of conf.sections) {
@@ -135,6 +157,12 @@ export function parseAriConfig(conf: ConfFile, file = 'ari.conf'): AriConfigResu
     }
     // user_option: any other category whose last `type` is `user` (strcasecmp).
     const type = section.entries.findLast((e) => e.key.toLowerCase() === 'type');
+    if (type?.value.trim().toLowerCase() === 'outbound_websocket') {
+      const draft = outbound.get(section.name) ?? { ...NO_OUTBOUND, name: section.name, where };
+      outbound.set(section.name, draft);
+      for (const e of section.entries) applyOutboundOption(draft, e, err);
+      continue;
+    }
     if (!type || type.value.toLowerCase() !== 'user') {
       const why = type ? `type '${type.value}'` : "no 'type'";
       errors.push({ ...where, message: `Could not find config type for category '${section.name}' (${why})` });
@@ -184,8 +212,67 @@ export function parseAriConfig(conf: ConfFile, file = 'ari.conf'): AriConfigResu
     channelvars,
     users,
     authLimits,
+    outboundWebsockets: finishOutbound(outbound, errors),
   };
   return { config, errors };
+}
+
+type OutboundDraft = { -readonly [K in keyof AriOutboundWebSocket]: AriOutboundWebSocket[K] } & {
+  rawApps: string;
+  where: { file: string; line: number };
+};
+
+const NO_OUTBOUND = { websocketClientId: '', apps: [], rawApps: '', localAriUser: '', subscribeAll: false };
+
+function applyOutboundOption(d: OutboundDraft, e: ConfEntry, err: (e: ConfEntry, message: string) => void): void {
+  switch (e.key.toLowerCase()) {
+    case 'type':
+      return;
+    case 'websocket_client_id':
+      d.websocketClientId = e.value.trim();
+      return;
+    case 'apps':
+      d.rawApps = e.value;
+      return;
+    case 'local_ari_user':
+      d.localAriUser = e.value.trim();
+      return;
+    case 'subscribe_all':
+      d.subscribeAll = astTrue(e.value.trim());
+      return;
+    default:
+      err(e, `Could not find option suitable for category '${d.name}' named '${e.key}'`);
+  }
+}
+
+/** outbound_websocket_apply: a section missing a required option or naming a bad app is discarded. */
+function finishOutbound(
+  drafts: ReadonlyMap<string, OutboundDraft>,
+  errors: ConfError[],
+): Map<string, AriOutboundWebSocket> {
+  const out = new Map<string, AriOutboundWebSocket>();
+  for (const d of drafts.values()) {
+    const problems: string[] = [];
+    if (d.websocketClientId === '') problems.push('Outbound websocket missing websocket_client_id');
+    const apps = d.rawApps.split(',').map((a) => a.trim());
+    if (d.rawApps.trim() === '') problems.push('Outbound websocket missing apps');
+    else {
+      if (apps.some((a) => a === '')) problems.push('Outbound websocket has empty app');
+      for (const a of apps) {
+        if (a.length > MAX_APP_NAME_LEN)
+          problems.push(`Outbound websocket app '${a}' > ${MAX_APP_NAME_LEN} characters`);
+      }
+    }
+    if (d.localAriUser === '') problems.push('Outbound websocket missing local_ari_user');
+    for (const p of problems) errors.push({ ...d.where, message: `${d.name}: ${p}` });
+    if (problems.length > 0) {
+      errors.push({ ...d.where, message: `${d.name}: Outbound websocket configuration failed` });
+      continue;
+    }
+    const { name, websocketClientId, localAriUser, subscribeAll } = d;
+    out.set(name, { name, websocketClientId, apps, localAriUser, subscribeAll });
+  }
+  return out;
 }
 
 /** One `auth_failure_*` option into `limits`; false for a value out of range. */

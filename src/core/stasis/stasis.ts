@@ -7,6 +7,19 @@ import type { SubscriptionIndex } from './subscription-index.js';
 
 export type StasisOutcome = { status: 'FAILED' } | { status: 'SUCCESS'; continueAt?: ContinueTarget };
 
+/** A per-call app made for one channel's stay (ari.conf per_call_config outbound WebSockets). */
+export interface PerCallLease {
+  /** The app the channel enters instead of the one named (`<app>:<channel name>`). */
+  readonly app: string;
+  /** The channel left Stasis. */
+  release(): void;
+}
+
+/** app_stasis.c: asked when Stasis(app) names an app that is not registered. */
+export interface PerCallApps {
+  open(channel: Channel, app: string): Promise<PerCallLease | undefined>;
+}
+
 /** The control of a channel that is in a Stasis application, if any. */
 export function controlOf(channel: Channel): StasisControl | undefined {
   return channel.stasis instanceof StasisControl ? channel.stasis : undefined;
@@ -31,6 +44,8 @@ export class Stasis {
   onLeave: (channel: Channel) => void = () => {};
   /** Told after StasisStart / StasisEnd went out (the operator's call log and metrics). */
   onStasis: ((kind: 'start' | 'end', channel: Channel, app: string) => void) | undefined;
+  /** Outbound per-call WebSockets, when ari.conf has any. */
+  perCall: PerCallApps | undefined;
 
   constructor(
     readonly apps: StasisApps,
@@ -46,6 +61,17 @@ export class Stasis {
   async exec(channel: Channel, appName: string, args: readonly string[]): Promise<StasisOutcome> {
     // §3.2: STASISSTATUS is cleared first; an app that is unknown or whose socket closed fails at once.
     channel.setVariable('STASISSTATUS', '');
+    // app_stasis.c: only a name that is not registered at all may get a per-call connection.
+    const lease = this.perCall && !this.apps.get(appName) ? await this.perCall.open(channel, appName) : undefined;
+    if (lease === undefined) return this.#exec(channel, appName, args);
+    try {
+      return await this.#exec(channel, lease.app, args);
+    } finally {
+      lease.release();
+    }
+  }
+
+  async #exec(channel: Channel, appName: string, args: readonly string[]): Promise<StasisOutcome> {
     const app = this.apps.get(appName);
     if (!app?.isActive) {
       channel.setVariable('STASISSTATUS', 'FAILED');
