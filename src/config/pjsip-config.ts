@@ -82,7 +82,7 @@ function endpointDefaults(name: string): Draft<EndpointConfig> {
     identifyBy: ['username', 'ip'], rtpSymmetric: false, forceRport: true, rewriteContact: false,
     directMedia: true, trustIdInbound: false, mohSuggest: 'default', mohPassthrough: false, language: '',
     sdpOwner: '-', sdpSession: 'Asterisk', rtpTimeout: 0, ignore183WithoutSdp: false,
-    suppressQ850ReasonHeaders: false, allowUnauthenticatedOptions: false,
+    suppressQ850ReasonHeaders: false, allowUnauthenticatedOptions: false, allowTransfer: true,
   }; // prettier-ignore
 }
 
@@ -247,7 +247,7 @@ const applyEndpoint: Apply<EndpointConfig> = (d, e, key, err) => {
     rtp_symmetric: 'rtpSymmetric', force_rport: 'forceRport', rewrite_contact: 'rewriteContact',
     direct_media: 'directMedia', trust_id_inbound: 'trustIdInbound', moh_passthrough: 'mohPassthrough',
     ignore_183_without_sdp: 'ignore183WithoutSdp', suppress_q850_reason_headers: 'suppressQ850ReasonHeaders',
-    allow_unauthenticated_options: 'allowUnauthenticatedOptions',
+    allow_unauthenticated_options: 'allowUnauthenticatedOptions', allow_transfer: 'allowTransfer',
   } as const; // prettier-ignore
   if (Object.hasOwn(strings, key)) d[strings[key as keyof typeof strings]] = e.value;
   else if (Object.hasOwn(booleans, key)) d[booleans[key as keyof typeof booleans]] = astTrue(e.value);

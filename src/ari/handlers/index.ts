@@ -6,7 +6,7 @@ import type {
   ServedByServer,
   ServerIdentity,
 } from '../contract/implement.js';
-import { notImplemented, resourceHandlers } from '../contract/implement.js';
+import { resourceHandlers } from '../contract/implement.js';
 import type { Handler, HandlerTable } from '../handler.js';
 import type { OperationDecl, ResourceName } from '../operation.js';
 import { applicationHandlers } from './applications.js';
@@ -24,6 +24,7 @@ import { channelMohHandlers } from './channel-moh.js';
 import { channelPlaybackHandlers } from './channel-playback.js';
 import { channelRecordHandlers } from './channel-record.js';
 import { channelSnoopHandlers } from './channel-snoop.js';
+import { channelTransferHandlers } from './channel-transfer.js';
 import { playbackHandlers } from './playbacks.js';
 import { recordingHandlers } from './recordings.js';
 import { soundHandlers } from './sounds.js';
@@ -39,7 +40,7 @@ const channelHandlers = resourceHandlers('channels', {
   ...channelMohHandlers,
   ...channelSnoopHandlers,
   externalMedia: channelExternalMediaHandlers.externalMedia,
-  transfer_progress: notImplemented,
+  transfer_progress: channelTransferHandlers.transfer_progress,
 });
 
 /** Every operation of every resource: the typecheck fails when one is missing or under the wrong nickname. */

@@ -11,6 +11,8 @@ import { buildRequest, buildResponse } from '../../sip/ua/message-builder.js';
 import type { DialogUser, SipSource } from '../../sip/ua/sip-stack.js';
 import type { CallMedia } from './call-media.js';
 import { parseInfoDtmf } from './info-dtmf.js';
+import { endPendingRefer, onReferInDialog } from './refer-in.js';
+import type { ReferProgress } from './refer-in-subscription.js';
 import { qosVariables } from './qos-vars.js';
 import { readSessionFunction, type SessionFacts } from './session-functions.js';
 import { SessionExpiry, SessionRefresher, parseSessionExpires, sendReinvite } from './session-refresh.js';
@@ -35,6 +37,10 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   isTerminated = false;
   /** DTMF mode now in force (PJSIP_DTMF_MODE()). */
   dtmfMode: string;
+  /** PJSIP_TRANSFER_HANDLING(): a REFER is carried out (`core`) or handed to the ARI application (`ari-only`). */
+  transferHandling: 'core' | 'ari-only' = 'core';
+  /** The subscription of a REFER handed to the application and not yet finished (refer-in.ts). */
+  pendingRefer: ReferProgress | undefined;
 
   constructor(
     readonly ctx: PjsipContext,
@@ -54,6 +60,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     const cause = channel.hangupCause;
     // tech_cause is the SIP status the cause maps to, when it maps to one (sip-reference §3.4).
     if (channel.techCause === 0 && hasStatusForCause(cause)) channel.techCause = statusFromCause(cause);
+    endPendingRefer(this);
     if (!this.isTerminated) this.release(cause);
     this.terminate();
     this.ctx.channelsChanged(this.endpoint, channel);
@@ -102,6 +109,12 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   }
 
   writeFunction(_channel: Channel, func: string, args: string, value: string): boolean {
+    if (func === 'PJSIP_TRANSFER_HANDLING') {
+      // dialplan_functions.c: empty or `core`, or `ari-only`; anything else leaves it unchanged.
+      if (value !== '' && value !== 'core' && value !== 'ari-only') return false;
+      this.transferHandling = value === 'ari-only' ? 'ari-only' : 'core';
+      return true;
+    }
     if (func === 'PJSIP_DTMF_MODE') {
       if (!['rfc4733', 'inband', 'info', 'auto', 'auto_info', 'none'].includes(value)) return false;
       this.dtmfMode = value;
@@ -254,6 +267,8 @@ export abstract class SipSession implements ChannelTech, DialogUser {
         return this.#onReinvite(req, tx, source);
       case 'INFO':
         return this.#onInfo(req, tx);
+      case 'REFER':
+        return onReferInDialog(this, req, tx);
       case 'OPTIONS':
         return this.respond(req, tx, 200, 'OK', [
           ['Allow', ALLOW],
