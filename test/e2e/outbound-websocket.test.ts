@@ -233,3 +233,18 @@ test('a per-call server that refuses makes the channel leave Stasis with STASISS
   assert.equal(sockets.length, before);
   refused.delete('/owsk/percall');
 });
+
+test('at shutdown a persistent connection gets ApplicationUnregistered for each app, then close 1000', async () => {
+  const app = sockets.filter((s) => s.req.url?.startsWith('/owsk/events')).at(-1)!;
+  const count = app.frames.length;
+  await server.app.close();
+  assert.equal(await app.closed, 1000);
+  const tail = app.frames.slice(count);
+  assert.deepEqual(
+    tail.filter((e) => e.type.startsWith('Application')).map((e) => [e.type, e.application]),
+    [
+      ['ApplicationUnregistered', 'owsk-a1'],
+      ['ApplicationUnregistered', 'owsk-a2'],
+    ],
+  );
+});
