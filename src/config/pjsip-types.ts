@@ -79,8 +79,8 @@ export interface EndpointConfig {
   /** `moh_suggest` (default), `moh_passthrough` (no). */
   readonly mohSuggest: string;
   readonly mohPassthrough: boolean;
-  /** `allow_transfer` (yes): a REFER received on a call is refused 603 when no. */
-  readonly allowTransfer: boolean;
+  /** `allow_transfer` (yes): a REFER received on a call is refused 603 when no (absent = yes). */
+  readonly allowTransfer?: boolean;
   /** `language` ('' = the channel default). */
   readonly language: string;
   /** `sdp_owner` (-), `sdp_session` (Asterisk). */

@@ -112,7 +112,7 @@ function channelOfDialog(session: SipSession, r: Replaces): Channel | undefined 
 export function onReferInDialog(session: SipSession, req: SipRequest, tx: ServerTransaction): void {
   const channel = session.channel as Channel | undefined;
   if (channel === undefined || session.isTerminated) return session.respond(req, tx, 404, 'Not Found');
-  if (!session.endpoint.allowTransfer) return session.respond(req, tx, 603, 'Decline');
+  if (session.endpoint.allowTransfer === false) return session.respond(req, tx, 603, 'Decline');
   const referTo = req.header('refer-to') ?? req.header('r');
   if (referTo === undefined) return session.respond(req, tx, 400, 'Bad Request');
   const target = parseReferTo(referTo);
