@@ -62,14 +62,28 @@ export function prepare(core: Core, p: OutboundParams): { originator?: Channel }
   return originator ? { originator } : {};
 }
 
+/**
+ * The ids of an originate/create: the caller's, else fresh ones. A Local pair honours `otherChannelId` only
+ * with `channelId` (core_unreal.c: else `;2` gets a uniqueid of its own, allocated after `;1`'s); any other
+ * technology is handed both for the conflict check whatever it uses.
+ */
+function idsOf(core: Core, p: OutboundParams): { id: string; otherId?: string } {
+  const id = p.channelId || core.channels.allocateId();
+  if (p.channelId) return p.otherChannelId ? { id, otherId: p.otherChannelId } : { id };
+  if (parseEndpoint(p.endpoint)?.tech.toLowerCase() === LOCAL_TECH) return { id, otherId: core.channels.allocateId() };
+  return p.otherChannelId ? { id, otherId: p.otherChannelId } : { id };
+}
+
+const LOCAL_TECH = 'local';
+
 /** The driver request for originate/create: ids, formats and originator as the caller gave them. */
-function requestFor(core: Core, p: OutboundParams, id: string, extra: { originator?: Channel }): Channel {
-  return requestChannel(core, p.endpoint, {
-    id,
-    ...(p.otherChannelId ? { otherId: p.otherChannelId } : {}),
-    ...(p.formats ? { formats: p.formats } : {}),
-    ...extra,
-  });
+function requestFor(
+  core: Core,
+  p: OutboundParams,
+  ids: { id: string; otherId?: string },
+  extra: { originator?: Channel },
+): Channel {
+  return requestChannel(core, p.endpoint, { ...ids, ...(p.formats ? { formats: p.formats } : {}), ...extra });
 }
 
 /**
@@ -117,8 +131,8 @@ export function originate(core: Core, p: OriginateParams): Channel | Promise<Cha
     }
     target = { context, exten: p.extension, priority };
   }
-  const id = p.channelId || core.channels.allocateId();
-  return afterRequest(requestFor(core, p, id, extra), (channel) => {
+  const ids = idsOf(core, p);
+  return afterRequest(requestFor(core, p, ids, extra), (channel) => {
     channel.setLocation({ appName: 'AppDial2', appData: '(Outgoing Line)' });
     if (p.callerId) {
       const party = parseCallerId(p.callerId);
@@ -128,7 +142,7 @@ export function originate(core: Core, p: OriginateParams): Channel | Promise<Cha
     const app = p.app ? core.apps.get(p.app) : undefined;
     if (app) {
       core.stasis.subscribe(app, channel);
-      const peer = core.channels.get(p.otherChannelId || `${id};2`);
+      const peer = core.channels.get(ids.otherId ?? `${ids.id};2`);
       if (peer) core.stasis.subscribe(app, peer);
     }
     applyVariables(core, channel, p.variables);
@@ -181,8 +195,7 @@ export function dialInBackground(
 /** POST /channels/create: the channel enters Stasis at once, Down, and waits for /dial (§6.6). */
 export function create(core: Core, p: OutboundParams & { app: string }): Channel | Promise<Channel> {
   const extra = prepare(core, p);
-  const id = p.channelId || core.channels.allocateId();
-  return afterRequest(requestFor(core, p, id, extra), (channel) => {
+  return afterRequest(requestFor(core, p, idsOf(core, p), extra), (channel) => {
     channel.madeByCreate = true;
     const app = core.apps.get(p.app);
     if (app) {
@@ -208,7 +221,12 @@ export function dialCreated(core: Core, channelId: string, timeoutSec: number, c
   const dialstring = dialstringOf(channel);
   void control.run(async () => {
     const status = await dialChannel(core, channel, timeoutSec > 0 ? timeoutSec * 1000 : 0, dialstring);
-    if (status !== 'ANSWER' && !channel.isHangupRequested) channel.softHangup(SoftHangup.EXPLICIT);
+    // A call that could not be placed is hung up (app_control_dial), and the dial timeout is the channel's own
+    // hangup time (set_timeout). Busy and congestion are only indications: the channel stays in Stasis, Down,
+    // until the application hangs it up. A callee that hung up is already on its way out.
+    if ((status === 'CHANUNAVAIL' || status === 'TIMEOUT') && !channel.isHangupRequested) {
+      channel.softHangup(SoftHangup.EXPLICIT);
+    }
   });
 }
 

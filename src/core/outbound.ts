@@ -18,8 +18,13 @@ export function requestChannel(core: Core, endpoint: string, request: ChannelReq
   const parsed = parseEndpoint(endpoint);
   if (!parsed) throw new CoreError('INVALID_ENDPOINT', 'Invalid endpoint specified');
   const driver = core.driver(parsed.tech);
-  core.channels.assertIdsFree(driver?.idsFor?.(request) ?? [request.id]);
+  // Ids are checked when a channel is allocated, after the technology is found: an unknown one is 500 even for
+  // an id in use. A driver of two channels (Local) names both ids, checked together; any other driver's
+  // allocation checks the id and the second id it was handed against the live channels (do_ids_conflict),
+  // though it uses only the first.
   if (!driver) throw new CoreError('REQUEST_FAILED', 'Allocation failed');
+  if (driver.idsFor) core.channels.assertIdsFree(driver.idsFor(request));
+  else for (const id of [request.id, request.otherId]) if (id) core.channels.assertIdsFree([id]);
   // Over a limit the request fails as a failed allocation does (admission.ts): the 500 Asterisk answers then.
   if (core.admission.refusal() !== undefined) {
     throw new CoreError('REQUEST_FAILED', 'Allocation failed', ADMISSION_REFUSAL_HOLD_MS);

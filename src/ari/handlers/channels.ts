@@ -72,9 +72,11 @@ export const channelCallHandlers = {
   originateWithId: sameAs(ops.originateWithId, originateOp),
 
   create: implement(ops.create, {
-    params: { endpoint: { missing: 'Endpoint must be specified' }, app: { missing: 'Application must be specified' } },
+    // No `app` check: 22.10.1 makes the channel (200, its Down snapshot) and its Stasis() then fails at once for
+    // want of an application name, which hangs it up (ari_channel_thread) — as it does for an unknown application.
+    params: { endpoint: { missing: 'Endpoint must be specified' } },
     handle: (args, { core }) => {
-      const made = create(core, { ...args, formats: args.formats?.split(',') });
+      const made = create(core, { ...args, app: args.app ?? '', formats: args.formats?.split(',') });
       return made instanceof Promise ? made.then((c) => c.snapshot()) : made.snapshot();
     },
   }),

@@ -32,7 +32,15 @@ export class LocalHalf implements ChannelTech {
     this.peer = undefined;
     const peerTech = peer?.tech;
     if (peerTech instanceof LocalHalf) peerTech.peer = undefined;
-    if (peer && !peer.isDestroyed) peer.queueHangup(channel.hangupCause);
+    if (!peer || peer.isDestroyed) return;
+    // A `;2` whose dialplan never started has nothing to run its hangup: it goes with `;1` (chan_local releases
+    // an unlaunched `;2` itself), as after a /channels/create that was never dialed.
+    if (this.side === 1 && !this.pair.isLaunched) {
+      if (peer.hangupCause === 0) peer.hangupCause = channel.hangupCause;
+      peer.destroy();
+      return;
+    }
+    peer.queueHangup(channel.hangupCause);
   }
 
   indicate(channel: Channel, indication: ControlIndication): void {
@@ -57,6 +65,8 @@ export class LocalPair {
   readonly two: LocalHalf = new LocalHalf(this, 2);
   /** Hold is answered with music on hold here (cleared by the `m` option). */
   interceptsMoh = true;
+  /** Whether `;2` has started its dialplan (a call on `;1` got through). */
+  isLaunched = false;
   outbound!: Channel;
   inbound!: Channel;
 
@@ -98,6 +108,7 @@ export class LocalPair {
     if (hasCaller) inbound.setCaller({});
     if (hasConnected) inbound.setConnected({});
     for (const [name, value] of out.vars) inbound.setVariable(name, value);
+    this.isLaunched = true;
     setImmediate(() => void dialplan.run(inbound, { context: this.context, exten: this.exten, priority: 1 }));
     return { ok: true };
   }
