@@ -268,3 +268,16 @@ test('server mode: the bot dials /media/<id>; the channel is slin16, the stream 
     await call.hangup().catch(() => call.close());
   }
 });
+
+test('server mode: a hangup sends stop as the last message, then closes the socket with 1000', async () => {
+  const made = await externalMedia({ connection_type: 'server', format: 'ulaw' });
+  const bot = await TwilioBot.connect(mediaUrl(server, made.channelvars.MEDIA_WEBSOCKET_CONNECTION_ID!));
+  const start = await bot.waitFor('start');
+  await stasisStart(events, made.id);
+  assert.equal((await ari(server, 'DELETE', `/channels/${made.id}`)).status, 204);
+  const stop = await bot.waitFor('stop');
+  assert.equal(stop.data.streamSid, start.data.streamSid);
+  assert.deepEqual(stop.data.stop, { accountSid: start.data.start.accountSid, callSid: start.data.start.callSid });
+  assert.equal(await bot.waitClose(), 1000);
+  assert.equal(bot.messages.at(-1), stop, 'the last message');
+});

@@ -19,6 +19,8 @@ import { controlOf } from '../../core/stasis/stasis.js';
 
 /** AST_CAUSE_NO_ROUTE_DESTINATION: a client connection that could not be made (webchan_call). */
 const CAUSE_NO_ROUTE_DESTINATION = 3;
+/** How long a relayed socket's last bytes may take to come back from the worker before the socket is closed anyway. */
+const FINISH_DRAIN_MS = 1000;
 /** WebSocket close code for a channel that ends without its own reason (webchan_hangup's default). */
 const CLOSE_NORMAL = 1000;
 
@@ -99,7 +101,21 @@ export class WebSocketMediaConnection implements MediaSocketHandler {
   hangup(): void {
     const peer = this.#peer;
     this.#peer = undefined;
-    peer?.close(this.#closeCode);
+    if (peer === undefined) return;
+    const raw = peer.raw;
+    if (raw === undefined || this.leg.isClosed) return peer.close(this.#closeCode);
+    // Relayed as bytes: the worker speaks WebSocket, so it writes the last messages and the close frame; they
+    // arrive after the channel is gone, so the leg keeps routing them here while it closes.
+    this.leg.send({ op: 'websocket-raw-finish' });
+    this.leg.drainOnClose({
+      ms: FINISH_DRAIN_MS,
+      take: (event) => {
+        if (event.ev === 'websocket-raw-tx') raw.write(event.data);
+        else if (event.ev === 'websocket-raw-end') raw.end();
+        return event.ev === 'websocket-raw-end';
+      },
+      expired: () => peer.close(this.#closeCode),
+    });
   }
 
   #onEvent(event: MediaEvent): void {

@@ -43,6 +43,13 @@ export interface PlaneTransport {
 /** Below this no channel speaks (softmix's minimum rate). */
 const NARROWBAND_RATE = 8000;
 
+/** What a closing leg does with the events its edge still sends (MediaLeg.drainOnClose). */
+export interface LegDrain {
+  readonly ms: number;
+  take(event: MediaEvent): boolean;
+  expired(): void;
+}
+
 export class MediaLeg {
   /** Events of this channel's media (DTMF, playback progress, ...). */
   onEvent: ((event: MediaEvent) => void) | undefined;
@@ -51,6 +58,7 @@ export class MediaLeg {
   #statsSlot: number | undefined;
   #closed = false;
   #nativeRate: number = NARROWBAND_RATE;
+  #drain: LegDrain | undefined;
 
   constructor(
     readonly id: number,
@@ -101,11 +109,31 @@ export class MediaLeg {
     return readStatsSlot(this.client.statsView(this.worker), this.#statsSlot);
   }
 
+  /**
+   * When the leg closes, keep routing its events to `drain.take` for up to `drain.ms` instead of forgetting it at
+   * once: what a closing edge still writes (a relayed WebSocket's last messages and its close frame) comes back
+   * after the core has let the channel go. `take` returns true at the last event; `expired` runs if none came.
+   */
+  drainOnClose(drain: LegDrain): void {
+    this.#drain = drain;
+  }
+
   close(): void {
     if (this.#closed) return;
     this.client.post(this, { id: this.id, cmd: { op: 'close' } });
     this.#closed = true;
-    this.client.forget(this);
+    const drain = this.#drain;
+    this.#drain = undefined;
+    if (drain === undefined) return this.client.forget(this);
+    const timer = setTimeout(() => {
+      this.client.forget(this);
+      drain.expired();
+    }, drain.ms);
+    this.onEvent = (event) => {
+      if (!drain.take(event)) return;
+      clearTimeout(timer);
+      this.client.forget(this);
+    };
   }
 
   /** Its worker died: closed at once, and the channel is told. */

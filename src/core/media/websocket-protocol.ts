@@ -155,7 +155,12 @@ export type WebSocketCommand =
   /** Server mode, relayed as bytes: what the main thread read from the app's socket. */
   | { readonly op: 'websocket-raw-rx'; readonly data: Uint8Array }
   /** Server mode, relayed as bytes: the app's socket closed or failed. */
-  | { readonly op: 'websocket-raw-end' };
+  | { readonly op: 'websocket-raw-end' }
+  /**
+   * Server mode, relayed as bytes: the channel is going. The worker, which speaks the WebSocket protocol, writes
+   * the stream's last messages (Twilio mode's `stop`) and the close frame, then `websocket-raw-end`.
+   */
+  | { readonly op: 'websocket-raw-finish' };
 
 /** Events (`ev` names unique across the whole protocol). */
 export type WebSocketEvent =

@@ -63,6 +63,9 @@ class WebSocketFeature implements EngineFeature {
       case 'websocket-raw-end':
         if (edge instanceof WebSocketEdge) this.#relayed.get(edge)?.peerEnded();
         return true;
+      case 'websocket-raw-finish':
+        if (edge instanceof WebSocketEdge) this.#finishRelayed(edge);
+        return true;
       default:
         return false;
     }
@@ -72,7 +75,7 @@ class WebSocketFeature implements EngineFeature {
     const edge = channel.edge;
     if (!(edge instanceof WebSocketEdge)) return;
     this.#connecting.get(edge)?.abort();
-    // The channel is going: the main thread closes the app's socket (with the close code); this side just stops.
+    // The channel is gone: a relayed socket was finished already (websocket-raw-finish); this side just stops.
     this.#relayed.get(edge)?.destroy();
     this.#relayed.delete(edge);
     this.#edges.delete(edge);
@@ -129,6 +132,19 @@ class WebSocketFeature implements EngineFeature {
     });
     this.#relayed.set(edge, stream);
     edge.attach(socket);
+  }
+
+  /**
+   * The channel is going and the main thread still holds the app's socket: the edge closes (its last messages —
+   * Twilio's `stop` — and the close frame with the call's code are written through the stream at once), and the
+   * stream ends without waiting for the app's close frame, so the main thread ends the TCP socket.
+   */
+  #finishRelayed(edge: WebSocketEdge): void {
+    const stream = this.#relayed.get(edge);
+    if (stream === undefined) return;
+    edge.close();
+    this.#relayed.delete(edge);
+    stream.destroy();
   }
 
   readonly #tick = (): void => {
