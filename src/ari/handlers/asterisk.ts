@@ -1,6 +1,5 @@
 import os from 'node:os';
 import { formatTimestamp, nowTimestamp } from '../../core/time.js';
-import { toAriError } from '../errors.js';
 import { implement, resourceHandlers } from '../contract/implement.js';
 import { OPERATIONS } from '../operations/index.js';
 import { asteriskConfigHandlers } from './asterisk-config.js';
@@ -22,6 +21,22 @@ const buildInfo = (): NonNullable<typeof build> =>
   });
 
 const VARIABLE = { variable: { missing: 'Variable name is required' } } as const;
+
+/** The names Asterisk computes when there is no channel (the directory names are not served here). */
+function channelLessBuiltin(name: string, entityId: string, systemName: string): string | undefined {
+  switch (name) {
+    case 'EPOCH':
+      return String(Math.floor(Date.now() / MS_PER_SECOND));
+    case 'ENTITYID':
+      return entityId;
+    case 'SYSTEMNAME':
+      return systemName;
+    default:
+      return undefined;
+  }
+}
+
+const MS_PER_SECOND = 1000;
 
 export const asteriskHandlers = resourceHandlers('asterisk', {
   ping: implement(ops.ping, {
@@ -45,16 +60,19 @@ export const asteriskHandlers = resourceHandlers('asterisk', {
     },
   }),
 
-  /** Unset globals read as "" rather than 404 (§6.9). */
+  /**
+   * Asterisk reads the name as a plain variable without a channel (ast_str_retrieve_variable): a few computed
+   * names, then the globals, compared exactly. Nothing is evaluated — `LEN()` or `CALLERID(name)` is just a name
+   * no global has — and whatever is not found reads as "" with 200 (§6.9).
+   */
   getGlobalVar: implement(ops.getGlobalVar, {
     params: VARIABLE,
-    handle: ({ variable }, { core }) => {
-      try {
-        return { value: core.variables.read(undefined, variable) ?? '' };
-      } catch (err) {
-        return toAriError(err);
-      }
-    },
+    handle: ({ variable }, { core, identity }) => ({
+      value:
+        channelLessBuiltin(variable, core.asteriskId, identity.systemName) ??
+        core.variables.globals.get(variable) ??
+        '',
+    }),
   }),
 
   setGlobalVar: implement(ops.setGlobalVar, {

@@ -2,13 +2,9 @@ import type { ControlIndication } from '../../core/frame.js';
 import { streamDtmf } from '../../core/channel/dtmf-stream.js';
 import { implement, type ResourceHandlers } from '../contract/implement.js';
 import type { TargetEnvs } from '../contract/targets.js';
-import { AriError } from '../handler.js';
 import { OPERATIONS } from '../operations/index.js';
 
 const ops = OPERATIONS.channels;
-
-/** ARI `dtmf` characters; `w`/`W` and `,` pause (main/dsp/app.c ast_dtmf_stream). */
-const DTMF = /^[0-9A-Da-d*#wW,]+$/;
 
 /** mute/unmute: the documented default (both) is not applied: absent is an error (§6.8, quirk 6). */
 const DIRECTION = { missing: 'Direction is required', invalid: 'Invalid direction specified' } as const;
@@ -46,7 +42,7 @@ export const channelControlHandlers = {
     target: 'answerableChannel',
     params: { dtmf: { missing: 'DTMF is required' } },
     handle: ({ dtmf, before, between, duration, after }, { channel, control }) => {
-      if (!DTMF.test(dtmf)) throw new AriError(400, 'Invalid DTMF digits');
+      // Any characters are accepted: the stream skips those that are not digits (ast_dtmf_stream).
       // Digits are streamed on the channel's command queue: later commands wait for them (§6.4).
       void control.run(() => streamDtmf(channel, dtmf, { before, between, duration, after }));
     },
