@@ -52,8 +52,8 @@ export function answerWithoutSubscription(
   tx: ServerTransaction,
   status: number,
 ): void {
-  const ok = status === 200;
-  session.respond(req, tx, ok ? 202 : status, ok ? 'Accepted' : reasonPhrase(status), [['Refer-Sub', 'false']]);
+  // Recorded: a transfer that went ahead is answered `200 OK`, not 202.
+  session.respond(req, tx, status, reasonPhrase(status), [['Refer-Sub', 'false']]);
 }
 
 class ReferSubscription implements ReferProgress {
