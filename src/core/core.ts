@@ -18,6 +18,7 @@ import { SubscriptionIndex } from './stasis/subscription-index.js';
 import { Variables } from './variables.js';
 import { Bridges } from './bridge/bridges.js';
 import { DeviceStates } from './device-states.js';
+import { deviceStateFunction } from './device-state-function.js';
 import { UnrealSequence } from './channel/unreal-sequence.js';
 import { Mailboxes } from './mailboxes.js';
 import { stopSilence } from './media/moh-control.js';
@@ -94,7 +95,8 @@ export class Core {
     this.stasis = new Stasis(this.apps, this.index, this.bus);
     this.variables = new Variables(() => this.bus);
     this.bridges = new Bridges(this.bus, this.stasis, () => this.media, this.unrealSequence);
-    this.deviceStates = new DeviceStates(this.bus);
+    this.deviceStates = new DeviceStates(this.bus, (technology) => this.driver(technology) !== undefined);
+    this.variables.registerFunction('DEVICE_STATE', deviceStateFunction(this.deviceStates));
     this.endpoints = new Endpoints(() => this.bus);
     this.observers = new CallObservers(this.channels);
     this.stasis.onStasis = (kind, channel, app) => this.observers.stasis(kind, channel, app);
@@ -109,8 +111,11 @@ export class Core {
       publish: <T extends EventType>(type: T, fields: EventFields<T>, route: EventRoute) =>
         this.bus.publish(type, fields, route),
       channelvarNames,
+      onStateChanged: (channel) => this.deviceStates.channelStateChanged(channel),
+      onIndicated: (channel, indication) => this.deviceStates.channelIndicated(channel, indication),
       onDestroyed: (channel: Channel) => {
         this.channels.remove(channel);
+        this.deviceStates.channelDestroyed(channel);
         this.index.drop('channel:' + channel.id);
         this.observers.channelDestroyed(channel);
       },
@@ -139,6 +144,7 @@ export class Core {
     const channel = new Channel(this.#host, spec.id, spec.name, spec.tech, spec.state, spec.location);
     if (spec.endpoint !== undefined) channel.endpoint = spec.endpoint;
     this.channels.add(channel);
+    this.deviceStates.channelCreated(channel);
     channel.publish('ChannelCreated');
     this.observers.channelCreated(channel);
     return channel;

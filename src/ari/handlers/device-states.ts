@@ -1,4 +1,5 @@
-import { DEVICE_STATES, DeviceStates, type DeviceStateValue } from '../../core/device-states.js';
+import { parseDeviceState } from '../../core/device-state-rules.js';
+import { DeviceStates } from '../../core/device-states.js';
 import { implement, resourceHandlers } from '../contract/implement.js';
 import { AriError } from '../handler.js';
 import { OPERATIONS } from '../operations/index.js';
@@ -12,6 +13,10 @@ function controlledName(name: string): string {
   return name;
 }
 
+/**
+ * res_ari_device_states: GET reads any device (`PJSIP/alice`, `Local/100@default`, `Stasis:foo`, INVALID for a
+ * name no technology or provider knows); the list and PUT/DELETE are about `Stasis:` devices only.
+ */
 export const deviceStateHandlers = resourceHandlers('deviceStates', {
   list: implement(ops.list, { handle: (_args, { core }) => core.deviceStates.listControlled() }),
   get: implement(ops.get, {
@@ -20,11 +25,9 @@ export const deviceStateHandlers = resourceHandlers('deviceStates', {
   update: implement(ops.update, {
     handle: ({ deviceName, deviceState }, { core }) => {
       const name = controlledName(deviceName);
-      const state = (deviceState ?? '').toUpperCase();
-      if (!(DEVICE_STATES as readonly string[]).includes(state) || state === 'UNKNOWN') {
-        throw new AriError(500, 'Unknown device', 'Internal Server Error');
-      }
-      core.deviceStates.set(name, state as DeviceStateValue);
+      const state = parseDeviceState(deviceState ?? '');
+      if (state === 'UNKNOWN') throw new AriError(500, 'Unknown device', 'Internal Server Error');
+      core.deviceStates.set(name, state);
     },
   }),
   delete: implement(ops.delete, {

@@ -1,6 +1,7 @@
 import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
 import type { ChannelDriver, ChannelRequest } from '../../core/ports.js';
+import { localDeviceSource } from './local-device-state.js';
 import { LocalPair } from './local-pair.js';
 
 /**
@@ -10,7 +11,9 @@ import { LocalPair } from './local-pair.js';
  */
 export class LocalDriver implements ChannelDriver {
   readonly technology = 'Local';
-  constructor(private readonly core: Core) {}
+  constructor(private readonly core: Core) {
+    core.deviceStates.register(localDeviceSource(() => core.dialplan));
+  }
 
   idsFor(request: ChannelRequest): readonly string[] {
     return [request.id, request.otherId ?? `${request.id};2`];

@@ -17,6 +17,7 @@ import { OutboundSession } from './outbound-session.js';
 import { PendingByes } from './pending-byes.js';
 import type { PjsipContext } from './pjsip-context.js';
 import { PjsipEndpoints } from './pjsip-endpoints.js';
+import { watchPjsipDeviceStates } from './pjsip-device-state.js';
 import { ContactStore } from './registrar/contact-store.js';
 import { EndpointIdentifier } from './registrar/identify.js';
 import { Qualifier } from './registrar/qualify.js';
@@ -91,6 +92,7 @@ export class PjsipDriver implements ChannelDriver, PjsipContext {
     const driver = new PjsipDriver(options.core, config, stack, options.rtp, limiter);
     options.core.registerDriver(driver);
     options.core.endpoints.register(driver.endpointsView);
+    watchPjsipDeviceStates(options.core.deviceStates, config, driver.store);
     return driver;
   }
 

@@ -17,6 +17,10 @@ export interface ChannelHost {
   /** ari.conf `channelvars`: shown in every snapshot, "" when unset. */
   readonly channelvarNames: readonly string[];
   onDestroyed(channel: Channel): void;
+  /** The state changed (after ChannelStateChange): its device is re-evaluated (ast_setstate). */
+  onStateChanged?(channel: Channel): void;
+  /** An indication is about to go to the device (hold marks the channel held for its device state). */
+  onIndicated?(channel: Channel, indication: ControlIndication): void;
 }
 
 /** The consumer of frames read from a channel: the running dialplan application or Stasis. */
@@ -115,6 +119,7 @@ export class Channel {
     this.state = state;
     this.touch();
     this.publish('ChannelStateChange');
+    this.host.onStateChanged?.(this);
   }
 
   /**
@@ -349,7 +354,9 @@ export class Channel {
   }
 
   indicate(indication: ControlIndication): void {
-    if (!this.isDestroyed) this.tech.indicate(this, indication);
+    if (this.isDestroyed) return;
+    this.host.onIndicated?.(this, indication);
+    this.tech.indicate(this, indication);
   }
 
   /** Answer (`ast_answer`): the device is told, the state goes Up. */
