@@ -167,6 +167,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const onAriConfig = (ari: LoadedConfig['ari']): void => {
     ariUsers = ari.users;
     verified.clear();
+    outbound.reload(ari);
   };
   installModules({ core, config, dialplan: extensions.dialplan, logChannels, log, onAriConfig });
   const ari = new AriServer({
@@ -234,6 +235,8 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
     writeTimeoutMs: config.ari.websocketWriteTimeoutMs,
     logger: log,
     addStasisContext: (app) => pbx.addStasisContext(app),
+    removeStasisContext: (app) => pbx.removeStasisContext(app),
+    configDir: config.dir,
   });
   let closing: Promise<void> | undefined;
   return {

@@ -6,7 +6,9 @@
 // 1000 after the call left Stasis; a server that refuses makes the channel leave with STASISSTATUS=FAILED.
 import assert from 'node:assert/strict';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { after, before, test } from 'node:test';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -103,17 +105,17 @@ function socketAt(index: number, ms = 5000): Promise<AppSocket> {
   });
 }
 
+const PERSISTENT = '[owsk-p]\ntype=outbound_websocket\nwebsocket_client_id=owsk-p-conn\napps=owsk-a1, owsk-a2\nlocal_ari_user=asterisk'; // prettier-ignore
+const PER_CALL = '[owsk-pc]\ntype=outbound_websocket\nwebsocket_client_id=owsk-pc-conn\napps=owsk-pc\nlocal_ari_user=asterisk'; // prettier-ignore
+const ariConf = (withPersistent: boolean): string => [ARI_CONF, ...(withPersistent ? [PERSISTENT] : []), PER_CALL].join('\n'); // prettier-ignore
+
 before(async () => {
   http = createServer();
   http.on('upgrade', onUpgrade);
   await new Promise<void>((r) => http.listen(0, '127.0.0.1', r));
   const port = (http.address() as AddressInfo).port;
   server = await startTestServer({
-    'ari.conf': [
-      ARI_CONF,
-      '[owsk-p]\ntype=outbound_websocket\nwebsocket_client_id=owsk-p-conn\napps=owsk-a1, owsk-a2\nlocal_ari_user=asterisk',
-      '[owsk-pc]\ntype=outbound_websocket\nwebsocket_client_id=owsk-pc-conn\napps=owsk-pc\nlocal_ari_user=asterisk',
-    ].join('\n'),
+    'ari.conf': ariConf(true),
     'websocket_client.conf': [
       '[owsk-p-conn]\ntype=websocket_client',
       `uri=ws://127.0.0.1:${port}/owsk/events?token=abc`,
@@ -232,6 +234,37 @@ test('a per-call server that refuses makes the channel leave Stasis with STASISS
   assert.equal(refused.get('/owsk/percall'), 2, 'reconnect_attempts tries');
   assert.equal(sockets.length, before);
   refused.delete('/owsk/percall');
+});
+
+/** Rewrite ari.conf and `module reload res_ari.so` over ARI. */
+async function reloadAri(text: string): Promise<void> {
+  writeFileSync(join(server.app.config.dir, 'ari.conf'), text);
+  assert.equal((await ari(server, 'PUT', '/asterisk/modules/res_ari.so')).status, 204);
+}
+
+test('a reload that removes the section ends its session; one that adds it back dials again', async () => {
+  const old = sockets.filter((s) => s.req.url?.startsWith('/owsk/events')).at(-1)!;
+  const count = old.frames.length;
+  await reloadAri(ariConf(false));
+  assert.equal(await old.closed, 1000);
+  assert.deepEqual(
+    old.frames.slice(count).map((e) => [e.type, e.application]),
+    [
+      ['ApplicationUnregistered', 'owsk-a1'],
+      ['ApplicationUnregistered', 'owsk-a2'],
+    ],
+  );
+  const index = sockets.length;
+  await reloadAri(ariConf(true));
+  const fresh = await socketAt(index);
+  await fresh.wait((e) => e.application === 'owsk-a2');
+  assert.deepEqual(
+    fresh.frames.map((e) => [e.type, e.application]),
+    [
+      ['ApplicationRegistered', 'owsk-a1'],
+      ['ApplicationRegistered', 'owsk-a2'],
+    ],
+  );
 });
 
 test('at shutdown a persistent connection gets ApplicationUnregistered for each app, then close 1000', async () => {

@@ -152,13 +152,17 @@ export class OutboundConnection implements EventSink {
     this.#abort.abort();
     this.#queued = [];
     const ws = this.#ws;
-    // session_unregister_apps: a persistent session tells the app before the socket closes; a per-call one
-    // has nothing to tell (Asterisk's goes out on a socket already closed).
-    if (this.opts.kind === 'persistent' && this.isConnected) {
-      for (const app of this.opts.apps) this.#session?.send(this.#appEvent('ApplicationUnregistered', app));
+    if (ws !== undefined && ws.readyState === ws.OPEN) {
+      // session_unregister_apps: a persistent session tells the app before the socket closes (a per-call one
+      // has nothing to tell: Asterisk's goes out on a socket already closed). Written on the socket itself, as
+      // the last frames: the session may hold events back for a while, and the close would overtake them.
+      if (this.opts.kind === 'persistent') {
+        for (const app of this.opts.apps) ws.send(this.#appEvent('ApplicationUnregistered', app));
+      }
+      ws.close(NORMAL_CLOSURE);
+    } else {
+      ws?.terminate();
     }
-    if (ws !== undefined && ws.readyState === ws.OPEN) ws.close(NORMAL_CLOSURE);
-    else ws?.terminate();
     try {
       this.#stasis?.close();
     } catch (err) {

@@ -11,7 +11,8 @@
  *   events after StasisEnd still reach the app).
  */
 import type { AriConfig } from '../../config/ari-config.js';
-import type { WebSocketClientConfig } from '../../config/websocket-client-config.js';
+import { loadConf } from '../../config/load-config.js';
+import { parseWebSocketClientConfig, type WebSocketClientConfig } from '../../config/websocket-client-config.js';
 import type { Channel } from '../../core/channel/channel.js';
 import { controlOf, type PerCallApps, type PerCallLease, type Stasis } from '../../core/stasis/stasis.js';
 import type { EventValidator } from '../server/event-validator.js';
@@ -32,12 +33,15 @@ export interface OutboundWebSocketsOptions {
   readonly validator?: EventValidator;
   /** Adds the `stasis-<app>` context of a per_call_config app. */
   readonly addStasisContext: (app: string) => void;
+  /** Removes it again (a reload dropped the app). */
+  readonly removeStasisContext: (app: string) => void;
   /** Overrides PER_CALL_LINGER_MS. */
   readonly perCallLingerMs?: number;
 }
 
 export class OutboundWebSockets implements PerCallApps {
-  readonly #persistent = new Map<string, OutboundConnection>();
+  /** Persistent sessions by section name, with the section they run. */
+  readonly #persistent = new Map<string, { conn: OutboundConnection; section: ResolvedOutboundWebSocket }>();
   /** per_call_config sections by app name. */
   readonly #perCallConfigs = new Map<string, ResolvedOutboundWebSocket>();
   readonly #perCall = new Set<OutboundConnection>();
@@ -47,7 +51,8 @@ export class OutboundWebSockets implements PerCallApps {
 
   /** The sessions by id (persistent ones, then per-call ones under way). */
   get sessions(): ReadonlyMap<string, OutboundConnection> {
-    const all = new Map(this.#persistent);
+    const all = new Map<string, OutboundConnection>();
+    for (const [id, { conn }] of this.#persistent) all.set(id, conn);
     for (const c of this.#perCall) all.set(c.id, c);
     return all;
   }
@@ -68,9 +73,32 @@ export class OutboundWebSockets implements PerCallApps {
         this.opts.logger.warn({ id: conn.id, error }, 'Outbound ARI WebSocket: Stasis app registration failed');
         continue;
       }
-      this.#persistent.set(conn.id, conn);
+      this.#persistent.set(conn.id, { conn, section });
       void conn.run();
     }
+  }
+
+  /**
+   * `module reload res_ari.so`: a persistent section that is gone or changed ends (ApplicationUnregistered,
+   * close 1000) and a changed or new one starts afresh; an unchanged one keeps its socket. per_call_config apps
+   * are replaced (their contexts follow); per-call sessions under way go on.
+   */
+  reload(sections: readonly ResolvedOutboundWebSocket[]): void {
+    const next = new Map<string, ResolvedOutboundWebSocket>();
+    for (const s of sections) if (s.connectionType === 'persistent') next.set(s.config.name, s);
+    for (const [name, { conn, section }] of this.#persistent) {
+      const wanted = next.get(name);
+      if (wanted !== undefined && JSON.stringify(wanted) === JSON.stringify(section)) {
+        next.delete(name);
+        continue;
+      }
+      conn.stop();
+      this.#persistent.delete(name);
+    }
+    const oldApps = [...this.#perCallConfigs.keys()];
+    this.#perCallConfigs.clear();
+    this.start([...sections.filter((s) => s.connectionType === 'per_call_config'), ...next.values()]);
+    for (const app of oldApps) if (!this.#perCallConfigs.has(app)) this.opts.removeStasisContext(app);
   }
 
   /** PerCallApps: the call's own session, connected, or undefined (no per_call_config for `app`, or no connection). */
@@ -108,7 +136,7 @@ export class OutboundWebSockets implements PerCallApps {
   close(): void {
     for (const timer of this.#timers) clearTimeout(timer);
     this.#timers.clear();
-    for (const conn of this.#persistent.values()) conn.stop();
+    for (const { conn } of this.#persistent.values()) conn.stop();
     for (const conn of this.#perCall) conn.stop();
     this.#persistent.clear();
     this.#perCall.clear();
@@ -156,15 +184,38 @@ export interface StartOutboundOptions extends Omit<OutboundWebSocketsOptions, 'r
   readonly ari: Pick<AriConfig, 'outboundWebsockets' | 'users'>;
   readonly clients: ReadonlyMap<string, WebSocketClientConfig>;
   readonly stasis: Pick<Stasis, 'perCall' | 'apps'>;
+  /** The config folder, read again at reload. */
+  readonly configDir: string;
+}
+
+/** What the composition root holds: the sessions, and the reload of ari.conf. */
+export interface RunningOutboundWebSockets {
+  readonly sessions: OutboundWebSockets;
+  /** res_ari.so reload: `ari` read again; websocket_client.conf is read again too, as Asterisk does. */
+  reload(ari: Pick<AriConfig, 'outboundWebsockets' | 'users'>): void;
+  close(): void;
 }
 
 /** The composition root's one call: check the sections, report the bad ones, start the rest. */
-export function startOutboundWebSockets(options: StartOutboundOptions): OutboundWebSockets {
-  const { ari, clients, stasis, ...rest } = options;
-  const resolved = resolveOutboundWebSockets(ari, clients);
-  for (const error of resolved.errors) rest.logger.warn({ file: 'ari.conf' }, error);
-  const outbound = new OutboundWebSockets({ ...rest, registry: stasis.apps });
-  if (resolved.valid.some((s) => s.connectionType === 'per_call_config')) stasis.perCall = outbound;
-  outbound.start(resolved.valid);
-  return outbound;
+export function startOutboundWebSockets(options: StartOutboundOptions): RunningOutboundWebSockets {
+  const { ari, clients, stasis, configDir, ...rest } = options;
+  const sessions = new OutboundWebSockets({ ...rest, registry: stasis.apps });
+  // Stasis asks for per-call apps only when there is some outbound section at all.
+  const resolve = (a: StartOutboundOptions['ari'], c: StartOutboundOptions['clients']) => {
+    const resolved = resolveOutboundWebSockets(a, c);
+    for (const error of resolved.errors) rest.logger.warn({ file: 'ari.conf' }, error);
+    stasis.perCall = resolved.valid.some((s) => s.connectionType === 'per_call_config') ? sessions : undefined;
+    return resolved.valid;
+  };
+  sessions.start(resolve(ari, clients));
+  return {
+    sessions,
+    reload: (next) => {
+      // The file's own errors were logged by the reload that read ari.conf; only its connections are needed.
+      const file = loadConf(configDir, 'websocket_client.conf', []);
+      const again = file ? parseWebSocketClientConfig(file).config : new Map<string, WebSocketClientConfig>();
+      sessions.reload(resolve(next, again));
+    },
+    close: () => sessions.close(),
+  };
 }
