@@ -4,6 +4,7 @@
  * routing (404), OPTIONS (204), method (405), then the handler. Used by HTTP and REST over WebSocket alike.
  */
 import { TurnBudget } from './turn-budget.js';
+import { isHttpRequest, sharedGate, type CausalGate, type RequestTicket } from './causal-gate.js';
 import { AriError, type HandlerResult, type HandlerTable, type RequestContext } from '../handler.js';
 import type { OperationDecl } from '../operation.js';
 import { authenticate, mayUseMethod, type AriUser } from './auth.js';
@@ -23,6 +24,8 @@ export interface DispatcherOptions {
   readonly prefix: string;
   readonly serverHeader: string;
   readonly logger: AriLogger;
+  /** Holds events back until the response of the request that may have caused them is written. */
+  readonly gate?: CausalGate;
 }
 
 /** What the checks before the handler decided. */
@@ -43,9 +46,11 @@ const WRITES_PER_TURN = 32;
 export class Dispatcher {
   readonly #tree: RouteTree;
   readonly #writes = new TurnBudget(WRITES_PER_TURN);
+  readonly #gate: CausalGate;
 
   constructor(private readonly opts: DispatcherOptions) {
     this.#tree = new RouteTree(opts.operations);
+    this.#gate = opts.gate ?? sharedGate;
   }
 
   async dispatch(req: AriRequest): Promise<AriResponse> {
@@ -149,23 +154,33 @@ export class Dispatcher {
 
   async #invoke(p: Extract<Prepared, { kind: 'operation' }>, req: AriRequest): Promise<AriResponse> {
     const { op, cors } = p;
+    let ticket: RequestTicket | undefined;
     try {
       const args = bindArgs(op, pathVariables(op, p.match.segments), req.params, req.jsonBody);
       const table = this.opts.handlers[op.resource];
       const handler = table && Object.hasOwn(table, op.nickname) ? table[op.nickname] : undefined;
       if (!handler) return errorResponse(501, 'Not implemented', undefined, cors);
-      if (op.method !== 'GET') await this.#writes.enter();
+      if (op.method !== 'GET') {
+        await this.#writes.enter();
+        // Events published from here on wait for this response to be written (causal-gate.ts). REST over
+        // WebSocket sessions hold their own ticket for the whole request.
+        if (isHttpRequest(req)) ticket = this.#gate.open();
+      }
       const ctx: RequestContext = { user: p.user.user, readOnly: p.user.readOnly, jsonBody: req.jsonBody };
-      return fromResult(op, await handler(args, ctx), cors);
+      return withTicket(fromResult(op, await handler(args, ctx), cors), ticket);
     } catch (err) {
       if (err instanceof AriError && Number.isInteger(err.status) && err.status >= 200 && err.status <= 599) {
         const res = jsonResponse(err.status, err.body ?? { message: err.message }, cors, err.reason);
-        return err.holdMs === undefined ? res : { ...res, holdMs: err.holdMs };
+        return withTicket(err.holdMs === undefined ? res : { ...res, holdMs: err.holdMs }, ticket);
       }
       this.opts.logger.error({ err, method: req.method, path: req.path }, 'ARI handler failed');
-      return errorResponse(500, 'Internal Server Error', undefined, cors);
+      return withTicket(errorResponse(500, 'Internal Server Error', undefined, cors), ticket);
     }
   }
+}
+
+function withTicket(res: AriResponse, ticket: RequestTicket | undefined): AriResponse {
+  return ticket === undefined ? res : ticket.attach(res);
 }
 
 /** A handler's result as a response; `undefined` is the operation's success status with no body. */

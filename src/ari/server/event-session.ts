@@ -9,7 +9,9 @@ import type { Duplex } from 'node:stream';
 import { performance } from 'node:perf_hooks';
 import type { RawData, WebSocket } from 'ws';
 import type { EventSink, StasisConnection } from '../../core/ports.js';
+import { sharedGate, type CausalGate, type RequestTicket } from './causal-gate.js';
 import type { EventValidator } from './event-validator.js';
+import { HeldEvents } from './held-events.js';
 import type { AriLogger } from './types.js';
 
 /** Requests waiting on one socket beyond this many are dropped (a client flooding without reading). */
@@ -28,6 +30,13 @@ export interface EventSessionOptions {
   readonly onClosed: (session: EventSession) => void;
   /** Developer-mode validation of every event sent (see event-validator.ts). */
   readonly validator?: EventValidator;
+  /** Holds events back until the responses of the requests in flight are written (causal-gate.ts). */
+  readonly gate?: CausalGate;
+}
+
+/** The RESTResponse event as the bus serializes it, compact or pretty (its `type` comes first). */
+function isRestResponse(json: string): boolean {
+  return json.startsWith('{"type":"RESTResponse"') || json.startsWith('{\n  "type": "RESTResponse"');
 }
 
 export class EventSession implements EventSink {
@@ -50,11 +59,19 @@ export class EventSession implements EventSink {
   #isAlive = true;
   readonly #requests: string[] = [];
   #draining = false;
+  readonly #gate: CausalGate;
+  /** Events held back by requests in flight (causal-gate.ts). */
+  readonly #held: HeldEvents;
+  /** The REST over WebSocket request being served, until its RESTResponse is taken. */
+  #ticket: RequestTicket | undefined;
 
   constructor(
     readonly apps: readonly string[],
     private readonly opts: EventSessionOptions,
-  ) {}
+  ) {
+    this.#gate = opts.gate ?? sharedGate;
+    this.#held = new HeldEvents(this.#gate, (json) => this.#write(json));
+  }
 
   get isClosed(): boolean {
     return this.#closed;
@@ -62,7 +79,7 @@ export class EventSession implements EventSink {
 
   /** Events accepted for this socket and not yet written to it (including those waiting for the upgrade). */
   get queuedEvents(): number {
-    return this.#pendingWrites + this.#queued.length;
+    return this.#pendingWrites + this.#queued.length + this.#held.size;
   }
 
   /** How long (ms) the socket has had events pending without any being written; 0 when nothing is pending. */
@@ -70,10 +87,22 @@ export class EventSession implements EventSink {
     return this.#stalledSince === undefined ? 0 : performance.now() - this.#stalledSince;
   }
 
-  /** EventSink: one serialized event as one text frame. */
+  /**
+   * EventSink: one serialized event as one text frame. While requests are in flight it waits for their
+   * responses (causal-gate.ts); this socket's own RESTResponse goes ahead of the events its request caused.
+   */
   send(json: string): void {
     if (this.#closed) return;
     if (this.opts.validator) json = this.opts.validator.check(json);
+    const ticket = this.#ticket;
+    if (ticket !== undefined && isRestResponse(json)) {
+      this.#ticket = undefined;
+      return this.#held.respond(json, ticket);
+    }
+    this.#held.push(json);
+  }
+
+  #write(json: string): void {
     const ws = this.#ws;
     if (!ws) {
       this.#queued.push(json);
@@ -108,7 +137,7 @@ export class EventSession implements EventSink {
     ws.on('close', () => this.close());
     const queued = this.#queued;
     this.#queued = [];
-    for (const json of queued) this.send(json);
+    for (const json of queued) this.#write(json);
   }
 
   /** Keepalive tick: a peer that did not answer the previous ping is dropped. */
@@ -163,6 +192,7 @@ export class EventSession implements EventSink {
     this.#closed = true;
     this.#queued = [];
     this.#requests.length = 0;
+    this.#releaseAll();
     if (this.#writeTimer !== undefined) clearTimeout(this.#writeTimer);
     this.#writeTimer = undefined;
     try {
@@ -171,6 +201,13 @@ export class EventSession implements EventSink {
       this.opts.logger.error({ err }, 'closing the Stasis connection failed');
     }
     this.opts.onClosed(this);
+  }
+
+  /** Nothing more goes out: what this socket holds stops holding others back. */
+  #releaseAll(): void {
+    this.#held.close();
+    this.#ticket?.close();
+    this.#ticket = undefined;
   }
 
   #armWriteTimer(): void {
@@ -230,10 +267,18 @@ export class EventSession implements EventSink {
     try {
       while (!this.#closed && this.#requests.length > 0) {
         const text = this.#requests.shift()!;
+        // Events published while this request runs wait for its RESTResponse (causal-gate.ts).
+        const ticket = this.#gate.open();
+        this.#ticket = ticket;
         try {
           await this.opts.onRequest(this, text);
         } catch (err) {
           this.opts.logger.error({ err }, 'REST over WebSocket request failed');
+        }
+        // No RESTResponse came (the app's event filter dropped it, the socket closed): stop holding.
+        if (this.#ticket === ticket) {
+          this.#ticket = undefined;
+          ticket.close();
         }
       }
     } finally {

@@ -6,6 +6,7 @@
  */
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { markHttpRequest, responseWritten, ticketOf } from './causal-gate.js';
 import type { BodyResult } from './http-body.js';
 import { formatJson } from './responses.js';
 import type { AriParam, AriRequest, AriResponse } from './types.js';
@@ -23,14 +24,14 @@ export function toAriRequest(req: IncomingMessage, ariPath: string, body: BodyRe
   const { query } = splitTarget(req.url ?? '');
   // Form fields first, then the query string, so that the query string wins (res_ari.c:ast_ari_callback).
   const params: AriParam[] = body.kind === 'form' ? [...body.params, ...parseFormList(query)] : parseFormList(query);
-  return {
+  return markHttpRequest({
     method: req.method ?? 'GET',
     path: ariPath,
     params,
     headers: flatHeaders(req.headers),
     ...(body.kind === 'json' ? { jsonBody: body.value } : {}),
     ...(body.kind === 'error' ? { bodyError: { status: body.status, message: body.message } } : {}),
-  };
+  });
 }
 
 interface WireBody {
@@ -59,23 +60,41 @@ function headerList(res: AriResponse, body: WireBody, server: string, closing: b
   return list;
 }
 
-/** Send `res` on a Node response. A header Node refuses (bad characters) turns into a bare 500. */
+/**
+ * Send `res` on a Node response. A header Node refuses (bad characters) turns into a bare 500. Events the request
+ * may have caused are held until the response bytes are with the kernel (causal-gate.ts): at once when the socket
+ * took them in full, else once they have been flushed.
+ */
 export function writeResponse(out: ServerResponse, res: AriResponse, server: string, pretty: boolean): void {
-  if (out.headersSent || out.destroyed) return;
+  const ticket = ticketOf(res);
+  if (out.headersSent || out.destroyed) {
+    ticket?.close();
+    return;
+  }
   const body = wireBody(res, pretty);
   try {
     out.writeHead(res.status, res.reason, headerList(res, body, server, false).flat());
   } catch {
     out.writeHead(500, 'Internal Server Error', ['Server', server, 'Content-Length', '0']);
     out.end();
+    ticket?.close();
     return;
   }
   out.end(body.data);
+  if (ticket === undefined) return;
+  const socket = out.socket;
+  if (socket === null || socket.writableLength === 0) {
+    ticket.close();
+    return;
+  }
+  const close = (): void => ticket.close();
+  out.once('finish', close);
+  out.once('close', close);
 }
 
 /** Send `res` as raw HTTP/1.1 on a socket that Node handed over (an upgrade request), then close it. */
 export function writeRawResponse(socket: Duplex, res: AriResponse, server: string, pretty: boolean): void {
-  if (socket.destroyed) return;
+  if (socket.destroyed) return responseWritten(res);
   const body = wireBody(res, pretty);
   let head = `HTTP/1.1 ${res.status} ${res.reason}\r\n`;
   for (const [k, v] of headerList(res, body, server, true)) {
@@ -83,4 +102,5 @@ export function writeRawResponse(socket: Duplex, res: AriResponse, server: strin
     head += `${k}: ${v}\r\n`;
   }
   socket.end(Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), body.data]));
+  responseWritten(res);
 }
