@@ -14,14 +14,18 @@ import { OPERATIONS } from '../operations/index.js';
 
 const ops = OPERATIONS.bridges;
 
-/** addChannel/removeChannel validate every id first: empty ones are skipped, unknown → 400, not in Stasis → 422. */
+/**
+ * addChannel/removeChannel validate every id first: empty ones are skipped, unknown → 400, not in Stasis → 422.
+ * The channel is found by its uniqueid in any case (the snapshot cache, find_channel_control: a name is 400), its
+ * Stasis control by the exact id only: the id in another case is 422 although the channel is in Stasis.
+ */
 function stasisChannels(core: Core, ids: readonly string[] | undefined): Channel[] {
   const channels = (ids ?? [])
     .filter((id) => id !== '')
     .map((id) => {
       const channel = core.channels.get(id);
       if (!channel) throw new AriError(400, 'Channel not found');
-      if (!controlOf(channel)) throw new AriError(422, 'Channel not in Stasis application');
+      if (channel.id !== id || !controlOf(channel)) throw new AriError(422, 'Channel not in Stasis application');
       return channel;
     });
   if (channels.length === 0) throw new AriError(400, 'Missing parameter channel');

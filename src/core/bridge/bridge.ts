@@ -28,6 +28,8 @@ export class Bridge {
    * a video source is set; `videoSourceId` is the single source (shown as `video_source_id`).
    */
   videoMode: 'talker' | 'single' | 'sfu' = 'talker';
+  /** A video_sfu bridge has only the multimix capability: softmix whatever its size or later video mode. */
+  isMultimixOnly = false;
   videoSourceId = '';
   readonly audio: BridgeAudio;
   /** The bridge's own playbacks and music on hold. */
@@ -55,6 +57,7 @@ export class Bridge {
    */
   get technology(): string {
     if (this.type === 'holding') return 'holding_bridge';
+    if (this.isMultimixOnly) return 'softmix';
     return this.peers.count > 2 ? 'softmix' : 'simple_bridge';
   }
 

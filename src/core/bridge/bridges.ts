@@ -12,16 +12,6 @@ import { UnrealSequence } from '../channel/unreal-sequence.js';
 const silentPlane = nullMediaPlane();
 const nullPlane = (): MediaPlane => silentPlane;
 
-const KNOWN_FLAGS = new Set([
-  'mixing',
-  'holding',
-  'dtmf_events',
-  'proxy_media',
-  'video_sfu',
-  'video_single',
-  'sdp_label',
-]);
-
 export function bridgeOf(channel: Channel): Bridge | undefined {
   return channel.bridge instanceof Bridge ? channel.bridge : undefined;
 }
@@ -41,24 +31,38 @@ export class Bridges {
     return this.#byId.get(id);
   }
 
+  #isInUse(id: string): boolean {
+    const wanted = id.toLowerCase();
+    for (const known of this.#byId.keys()) if (known.toLowerCase() === wanted) return true;
+    return false;
+  }
+
   list(): IterableIterator<Bridge> {
     return this.#byId.values();
   }
 
-  /** `type` is a comma list of flags; holding+mixing or no usable flag fails like Asterisk (500). */
+  /**
+   * `type` is a comma list of flags, read as bridge_create_common does: `mixing` and `holding` give the bridge its
+   * capabilities, `dtmf_events`/`proxy_media` only take native bridging away, and `video_sfu` makes it a
+   * multimix (softmix) bridge whatever else was asked. No capability, or holding with mixing, is 500.
+   * An id in use is 409 without regard to case: Asterisk checks the bridge's topic name, which compares so.
+   */
   create(id: string | undefined, typeList: string | undefined, name: string): Bridge {
-    if (id && this.#byId.has(id)) throw new CoreError('CONFLICT', `Bridge with id '${id}' already exists`);
+    if (id && this.#isInUse(id)) throw new CoreError('CONFLICT', `Bridge with id '${id}' already exists`);
     const flags = (typeList || 'mixing').split(',').map((f) => f.trim());
-    const holding = flags.includes('holding');
-    const mixing = flags.includes('mixing') || (!holding && flags.some((f) => KNOWN_FLAGS.has(f)));
+    const sfu = flags.includes('video_sfu');
+    const holding = !sfu && flags.includes('holding');
+    const mixing = sfu || flags.includes('mixing');
     if ((holding && mixing) || (!holding && !mixing)) {
       throw new CoreError('INTERNAL', `Unable to create bridge. Possible duplicate bridge id '${id || '(null)'}'`);
     }
     const type: BridgeType = holding ? 'holding' : 'mixing';
     const bridge = new Bridge(id || randomUUID(), name, type, this.plane, this.sequence);
     // bridge_stasis_new: video_sfu selects the SFU mode, video_single the single-source mode without a source.
-    if (flags.includes('video_sfu')) bridge.videoMode = 'sfu';
-    else if (flags.includes('video_single')) bridge.videoMode = 'single';
+    if (sfu) {
+      bridge.videoMode = 'sfu';
+      bridge.isMultimixOnly = true;
+    } else if (flags.includes('video_single')) bridge.videoMode = 'single';
     this.#byId.set(bridge.id, bridge);
     this.#publish('BridgeCreated', bridge);
     return bridge;
