@@ -69,6 +69,11 @@ class ReferSubscription implements ReferProgress {
 
   notify(status: number, isFinal: boolean): void {
     if (this.#isTerminated) return;
+    // The call's dialog ended (BYE either way): the subscription went with it.
+    if (this.session.isTerminated) {
+      this.#isTerminated = true;
+      return;
+    }
     if (!this.#sentTrying) {
       this.#sentTrying = true;
       if (status !== TRYING) this.#send(TRYING, false);
