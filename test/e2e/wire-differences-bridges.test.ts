@@ -1,5 +1,5 @@
 /**
- * Bridge answers checked side by side with Asterisk 22.10.1: which `type` lists make a bridge and with which
+ * Bridge and endpoint answers checked side by side with Asterisk 22.10.1: which `type` lists make a bridge and with which
  * technology, bridge ids in use without regard to case, and channels named to addChannel/removeChannel in
  * another spelling than their id.
  */
@@ -92,4 +92,14 @@ test('addChannel/removeChannel: the id in another case is 422 (its control is no
   assert.equal((await ari(server, 'POST', '/bridges/b1/removeChannel?channel=member')).status, 204);
   assert.equal((await ari(server, 'DELETE', '/channels/member')).status, 204);
   assert.equal((await ari(server, 'DELETE', '/bridges/b1')).status, 204);
+});
+
+test('GET /endpoints/{tech} names the technology exactly; one endpoint matches its technology in any case', async () => {
+  for (const tech of ['pjsip', 'Pjsip']) {
+    const r = await ari(server, 'GET', `/endpoints/${tech}`);
+    assert.deepEqual([r.status, r.json], [404, { message: `No Endpoints found - invalid tech ${tech}` }]);
+  }
+  assert.equal((await ari(server, 'GET', '/endpoints/PJSIP')).status, 200);
+  assert.equal((await ari(server, 'GET', '/endpoints/pjsip/anonymous')).json?.resource, 'anonymous');
+  assert.equal((await ari(server, 'GET', '/endpoints/PJSIP/ANONYMOUS')).status, 404, 'the resource is exact');
 });

@@ -58,8 +58,11 @@ export const endpointHandlers = resourceHandlers('endpoints', {
   list: implement(ops.list, { handle: (_args, { core }) => core.endpoints.list() }),
   listByTech: implement(ops.listByTech, {
     handle: ({ tech }, { core }) => {
+      // The technology's own endpoint is found by its exact name (`PJSIP`; `pjsip` is 404), although a single
+      // endpoint's technology matches in any case (`GET /endpoints/pjsip/alice`).
       const provider = core.endpoints.provider(tech);
-      if (provider === undefined) throw new AriError(404, `No Endpoints found - invalid tech ${tech}`);
+      if (provider === undefined || provider.technology !== tech)
+        throw new AriError(404, `No Endpoints found - invalid tech ${tech}`);
       return provider.list();
     },
   }),
