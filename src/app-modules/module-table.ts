@@ -11,12 +11,27 @@ import type { SupportLevel } from '../core/modules/module-registry.js';
  * What reloading a module does in Switchyard:
  *   dialplan  extensions.conf is read again and replaces the running dialplan (new calls use it);
  *   ari       ari.conf's users and passwords are read again and apply to the next request;
+ *   pjsip     pjsip.conf's endpoints, AORs, auths, identifies and global options replace the running ones
+ *             (pjsip-reload.ts); `pjsip-identify` does that for the identify sections only;
+ *   moh       musiconhold.conf's classes replace the running ones in the media plane (media-reload.ts);
+ *   indications  indications.conf's tone zones replace the running ones;
+ *   rtp       rtp.conf's port range and options apply to the next RTP session;
  *   logger    every logger channel file is reopened under its name (after an outside rotation);
  *   restart   the named file is read again and its errors logged, but the part keeps its settings until the
  *             server restarts (a warning says so);
  *   nothing   Asterisk reads a file for it that Switchyard has no use for; the reload succeeds.
  */
-export type ReloadKind = 'dialplan' | 'ari' | 'logger' | { readonly restart: string } | 'nothing';
+export type ReloadKind =
+  | 'dialplan'
+  | 'ari'
+  | 'pjsip'
+  | 'pjsip-identify'
+  | 'moh'
+  | 'indications'
+  | 'rtp'
+  | 'logger'
+  | { readonly restart: string }
+  | 'nothing';
 
 export interface ModuleRow {
   readonly name: string;
@@ -55,7 +70,7 @@ export const MODULE_TABLE: readonly ModuleRow[] = [
   // Built into the core (Asterisk lists these without `.so`).
   core('http', 'HTTP server for ARI, its events and media WebSockets', { reload: { restart: 'http.conf' } }),
   core('logger', 'Logger channels fed by the structured log', { reload: 'logger' }),
-  core('indications', 'Country tone tables (indications.conf)', { reload: { restart: 'indications.conf' } }),
+  core('indications', 'Country tone tables (indications.conf)', { reload: 'indications' }),
   core('dsp', 'DTMF, silence and talk detection on audio', { reload: 'nothing' }),
   core('sounds', 'Index of the sound files served by /sounds'),
 
@@ -72,17 +87,14 @@ export const MODULE_TABLE: readonly ModuleRow[] = [
   core('chan_bridge_media.so', 'Announcer and Recorder channels that play to and record bridges'),
 
   // The SIP stack.
-  core('res_pjsip.so', 'SIP transports, endpoints, AORs, contacts and qualify', {
-    reload: { restart: 'pjsip.conf' },
-  }),
+  core('res_pjsip.so', 'SIP transports, endpoints, AORs, contacts and qualify', { reload: 'pjsip' }),
   core('res_pjsip_session.so', 'SIP INVITE sessions, re-INVITEs and session timers'),
   core('res_pjsip_sdp_rtp.so', 'SDP offer/answer for RTP audio streams'),
-  core('res_pjsip_authenticator_digest.so', 'Digest authentication of incoming SIP requests', {
-    reload: { restart: 'pjsip.conf' },
-  }),
+  // Asterisk's reload of this module only rebuilds the id it puts in nonces; it reads no file.
+  core('res_pjsip_authenticator_digest.so', 'Digest authentication of incoming SIP requests', { reload: 'nothing' }),
   core('res_pjsip_outbound_authenticator_digest.so', 'Digest credentials answered on outgoing SIP requests'),
   core('res_pjsip_endpoint_identifier_ip.so', 'Endpoint identification by source address (identify sections)', {
-    reload: { restart: 'pjsip.conf' },
+    reload: 'pjsip-identify',
   }),
   core('res_pjsip_endpoint_identifier_user.so', 'Endpoint identification by the From user'),
   core('res_pjsip_endpoint_identifier_anonymous.so', 'The anonymous endpoint for unidentified requests'),
@@ -91,7 +103,7 @@ export const MODULE_TABLE: readonly ModuleRow[] = [
   core('res_pjsip_caller_id.so', 'Caller id from P-Asserted-Identity and Remote-Party-ID'),
   core('res_pjsip_header_funcs.so', 'PJSIP_HEADER and PJSIP_HEADERS dialplan functions'),
   core('res_pjsip_nat.so', 'force_rport and rewrite_contact handling'),
-  core('res_rtp_asterisk.so', 'RTP and RTCP sessions', { reload: { restart: 'rtp.conf' } }),
+  core('res_rtp_asterisk.so', 'RTP and RTCP sessions', { reload: 'rtp' }),
 
   // ARI.
   core('res_ari.so', 'ARI request routing, users and authentication', { reload: 'ari' }),
@@ -119,9 +131,7 @@ export const MODULE_TABLE: readonly ModuleRow[] = [
   core('app_echo.so', 'Echo() dialplan application'),
   core('app_playback.so', 'Playback() dialplan application', { reload: 'nothing' }),
   core('app_record.so', 'Record() dialplan application'),
-  core('res_musiconhold.so', 'Music on hold classes and the MusicOnHold() applications', {
-    reload: { restart: 'musiconhold.conf' },
-  }),
+  core('res_musiconhold.so', 'Music on hold classes and the MusicOnHold() applications', { reload: 'moh' }),
   core('func_channel.so', 'CHANNEL() dialplan function'),
   core('func_callerid.so', 'CALLERID() and CONNECTEDLINE() dialplan functions'),
   core('func_strings.so', 'LEN() dialplan function'),

@@ -1,7 +1,8 @@
 /**
  * Builds the module registry of a running server from MODULE_TABLE, with each module's use count and reload
- * wired to the real parts (the dialplan, ari.conf's users, the logger channels), and attaches it and the
- * logger channels to the core for the ARI handlers.
+ * wired to the real parts (the dialplan, ari.conf's users, the SIP driver's objects, the media plane's music on
+ * hold classes and tone zones, the RTP settings, the logger channels), and attaches it and the logger channels
+ * to the core for the ARI handlers.
  */
 import type { AriConfig } from '../config/ari-config.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
@@ -10,7 +11,10 @@ import { attachModules } from '../core/modules/attach.js';
 import type { LogChannels } from '../core/modules/log-channels.js';
 import { ModuleRegistry, type ModuleEntry, type ModuleUsage } from '../core/modules/module-registry.js';
 import type { Dialplan } from '../dialplan/dialplan.js';
-import { dialplanReloader, type DialplanReloadLogger } from './dialplan-reload.js';
+import { PjsipDriver } from '../channels/pjsip/pjsip-driver.js';
+import { dialplanReloader } from './dialplan-reload.js';
+import { indicationsReloader, mohReloader, rtpReloader } from './media-reload.js';
+import { PjsipReloader, type PjsipReloadLogger } from './pjsip-reload.js';
 import { MODULE_TABLE, type ModuleRow, type ReloadKind } from './module-table.js';
 
 export interface ModulesContext {
@@ -20,7 +24,7 @@ export interface ModulesContext {
   /** The dialplan the PBX runs. */
   readonly dialplan: Dialplan;
   readonly logChannels: LogChannels;
-  readonly log: DialplanReloadLogger;
+  readonly log: PjsipReloadLogger;
   /** Apply ari.conf's users read again (res_ari.so reload). */
   readonly onAriConfig: (ari: AriConfig) => void;
 }
@@ -41,7 +45,28 @@ function reread(ctx: ModulesContext): ReturnType<typeof loadConfig> {
   return config;
 }
 
-function reloadHook(ctx: ModulesContext, row: ModuleRow, kind: ReloadKind): () => void {
+/**
+ * The SIP driver's reloader, made once (res_pjsip.so and the identify module share what the file gave last);
+ * undefined when the server runs without the PJSIP driver.
+ */
+function pjsipReloaderOf(ctx: ModulesContext): () => PjsipReloader | undefined {
+  let reloader: PjsipReloader | undefined;
+  const driver = ctx.core.driver('PJSIP');
+  if (driver instanceof PjsipDriver) reloader = new PjsipReloader(driver, ctx.config.dir, ctx.log);
+  return () => reloader;
+}
+
+function reloadHook(
+  ctx: ModulesContext,
+  row: ModuleRow,
+  kind: ReloadKind,
+  pjsip: () => PjsipReloader | undefined,
+): () => void {
+  if (kind === 'pjsip') return () => pjsip()?.reloadAll();
+  if (kind === 'pjsip-identify') return () => pjsip()?.reloadIdentifies();
+  if (kind === 'moh') return mohReloader(() => ctx.core.media, ctx.config.dir, ctx.log);
+  if (kind === 'indications') return indicationsReloader(() => ctx.core.media, ctx.config.dir, ctx.log);
+  if (kind === 'rtp') return rtpReloader(ctx.config.rtp, ctx.config.dir, ctx.log);
   if (kind === 'dialplan') {
     return dialplanReloader(ctx.core, ctx.dialplan, ctx.config.dir, ctx.config.extensions, ctx.log);
   }
@@ -60,7 +85,7 @@ function reloadHook(ctx: ModulesContext, row: ModuleRow, kind: ReloadKind): () =
   };
 }
 
-function entryOf(ctx: ModulesContext, row: ModuleRow): ModuleEntry {
+function entryOf(ctx: ModulesContext, row: ModuleRow, pjsip: () => PjsipReloader | undefined): ModuleEntry {
   const { technology } = row;
   const useCount =
     technology !== undefined
@@ -73,7 +98,7 @@ function entryOf(ctx: ModulesContext, row: ModuleRow): ModuleEntry {
     description: row.description,
     supportLevel: row.supportLevel,
     ...(useCount && { useCount }),
-    ...(row.reload !== undefined && { reload: reloadHook(ctx, row, row.reload) }),
+    ...(row.reload !== undefined && { reload: reloadHook(ctx, row, row.reload, pjsip) }),
   };
 }
 
@@ -83,8 +108,9 @@ function entryOf(ctx: ModulesContext, row: ModuleRow): ModuleEntry {
  */
 export function installModules(ctx: ModulesContext): ModuleRegistry {
   ctx.logChannels.logDir = ctx.config.media.logDir;
+  const pjsip = pjsipReloaderOf(ctx);
   const registry = new ModuleRegistry(
-    MODULE_TABLE.map((row) => entryOf(ctx, row)),
+    MODULE_TABLE.map((row) => entryOf(ctx, row, pjsip)),
     () => usageOf(ctx.core),
   );
   attachModules(ctx.core, registry, ctx.logChannels);

@@ -75,7 +75,7 @@ function readIfExists(path: string): string | undefined {
 }
 
 /** Parses `name` from `dir`; undefined when the file is absent; a read failure becomes an error entry. */
-function loadConf(dir: string, name: string, errors: ConfError[]): ConfFile | undefined {
+export function loadConf(dir: string, name: string, errors: ConfError[]): ConfFile | undefined {
   let text: string | undefined;
   try {
     text = readIfExists(join(dir, name));

@@ -47,6 +47,8 @@ export interface EngineFeature {
   command(channel: MediaChannel, cmd: MediaCommand): boolean;
   sourceEnded?(channel: MediaChannel, slot: SourceSlot, source: ClockedSource): void;
   closed?(channel: MediaChannel): void;
+  /** The plane's settings were replaced in place (a module reload): drop what was built from the old ones. */
+  reconfigured?(): void;
 }
 
 export class MediaEngine implements MediaChannelHost {
@@ -250,6 +252,11 @@ export class MediaEngine implements MediaChannelHost {
 
   sourceEnded(channel: MediaChannel, slot: SourceSlot, source: ClockedSource): void {
     for (const feature of this.features) feature.sourceEnded?.(channel, slot, source);
+  }
+
+  /** Settings were replaced (PlaneUpdate applied to the settings object the features hold). */
+  reconfigured(): void {
+    for (const feature of this.features) feature.reconfigured?.();
   }
 
   /** Close everything (worker shutdown). */

@@ -3,7 +3,7 @@
  * microtask so the order and the asynchrony are those of the worker plane. For tests, tools, and machines where
  * one thread is enough (`media_workers=0`).
  */
-import { PlaneClient, type MediaPlane } from '../core/media/media-plane.js';
+import { PlaneClient, type MediaPlane, type PlaneUpdate } from '../core/media/media-plane.js';
 import type { FromPlane, ToPlane } from '../core/media/media-protocol.js';
 import { MediaEngine } from './engine.js';
 import { installFeatures } from './features.js';
@@ -17,7 +17,9 @@ export function startInlinePlane(settings: PlaneSettings): MediaPlane {
     workerCount: 1,
     stats,
   });
-  installFeatures(engine, settings);
+  // The features hold this object: a reconfigure replaces its fields in place.
+  const live: PlaneSettings = { ...settings };
+  installFeatures(engine, live);
   const client = new PlaneClient(
     {
       workerCount: 1,
@@ -25,6 +27,12 @@ export function startInlinePlane(settings: PlaneSettings): MediaPlane {
       statsView: () => stats.view,
     },
     async () => engine.shutdown(),
+    undefined,
+    (update: PlaneUpdate) =>
+      queueMicrotask(() => {
+        Object.assign(live, update);
+        engine.reconfigured();
+      }),
   );
   return client;
 }

@@ -5,6 +5,7 @@
 import { readlinkSync } from 'node:fs';
 import { setPriority } from 'node:os';
 import { parentPort, workerData, type MessagePort } from 'node:worker_threads';
+import type { PlaneUpdate } from '../core/media/media-plane.js';
 import type { FromPlane, ToPlane } from '../core/media/media-protocol.js';
 import { MediaEngine } from './engine.js';
 import { installFeatures } from './features.js';
@@ -24,6 +25,11 @@ export interface WorkerData {
 export interface PeerPortMessage {
   readonly peer: number;
   readonly port: MessagePort;
+}
+
+/** New music on hold classes or tone zones (a module reload). */
+export interface ReconfigureMessage {
+  readonly reconfigure: PlaneUpdate;
 }
 
 /**
@@ -56,13 +62,17 @@ const engine: MediaEngine = new MediaEngine((message: FromPlane) => toMain.push(
 });
 installFeatures(engine, data.settings);
 
-parent.on('message', (message: ToPlane[] | PeerPortMessage | 'shutdown') => {
+parent.on('message', (message: ToPlane[] | PeerPortMessage | ReconfigureMessage | 'shutdown') => {
   if (message === 'shutdown') {
     engine.shutdown();
     parent.close();
     return;
   }
   if (Array.isArray(message)) for (const m of message) engine.handle(m);
-  else remote.addPort(message.peer, message.port);
+  else if ('reconfigure' in message) {
+    // The features hold this settings object (a copy made for this thread): replace its fields in place.
+    Object.assign(data.settings, message.reconfigure);
+    engine.reconfigured();
+  } else remote.addPort(message.peer, message.port);
 });
 parent.postMessage('ready');

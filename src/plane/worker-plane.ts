@@ -8,10 +8,10 @@
  * a new worker takes its place for new calls.
  */
 import { MessageChannel, Worker } from 'node:worker_threads';
-import { PlaneClient, type MediaPlane } from '../core/media/media-plane.js';
+import { PlaneClient, type MediaPlane, type PlaneUpdate } from '../core/media/media-plane.js';
 import type { FromPlane, ToPlane } from '../core/media/media-protocol.js';
 import { MessageBatch } from './message-batch.js';
-import type { PeerPortMessage, WorkerData } from './media-worker.js';
+import type { PeerPortMessage, ReconfigureMessage, WorkerData } from './media-worker.js';
 import type { PlaneSettings } from './plane-settings.js';
 import { StatsBlock } from './stats-block.js';
 
@@ -51,7 +51,7 @@ export class WorkerPlane {
   restarts = 0;
 
   private constructor(
-    private readonly settings: PlaneSettings,
+    private settings: PlaneSettings,
     readonly count: number,
   ) {
     this.client = new PlaneClient(
@@ -62,6 +62,7 @@ export class WorkerPlane {
       },
       () => this.#shutdown(),
       (index) => this.restartWorker(index),
+      (update) => this.#reconfigure(update),
     );
   }
 
@@ -75,6 +76,14 @@ export class WorkerPlane {
   /** Stop worker `index` as if it had crashed (operators and tests); a new one takes its place. */
   async restartWorker(index: number): Promise<void> {
     await this.#slots[index]?.worker.terminate();
+  }
+
+  /** Every worker takes the new settings at once; a worker started later (after a crash) starts with them. */
+  #reconfigure(update: PlaneUpdate): void {
+    this.settings = { ...this.settings, ...update };
+    for (const slot of this.#slots) {
+      slot.worker.postMessage({ reconfigure: update } satisfies ReconfigureMessage);
+    }
   }
 
   async #startWorker(index: number): Promise<void> {

@@ -37,13 +37,13 @@ async function call(method: string, path: string) {
 /** An absolute channel name in the URL (`/` escaped, as Asterisk takes it). */
 const encoded = (path: string): string => encodeURIComponent(path);
 
-/** Reloading res_pjsip.so logs one warning (pjsip.conf is read again, applied at restart): a logged event. */
+/** Reloading http logs one warning (http.conf is read again, applied at restart): a logged event. */
 async function logAWarning(): Promise<void> {
-  assert.equal((await call('PUT', '/asterisk/modules/res_pjsip.so')).status, 204);
+  assert.equal((await call('PUT', '/asterisk/modules/http')).status, 204);
 }
 
 const WARNING_LINE =
-  /^\[\w{3} [ \d]\d \d\d:\d\d:\d\d\] WARNING\[\d+\] switchyard: pjsip\.conf was read again; its changes apply when the server restarts \{"module":"res_pjsip\.so","file":"pjsip\.conf"\}$/;
+  /^\[\w{3} [ \d]\d \d\d:\d\d:\d\d\] WARNING\[\d+\] switchyard: http\.conf was read again; its changes apply when the server restarts \{"module":"http","file":"http\.conf"\}$/;
 
 test('at start only the console is listed; the test logger is silent, so it has no levels', async () => {
   const r = await call('GET', '/asterisk/logging');
@@ -103,8 +103,8 @@ test('levels filter what a channel receives, and [json] writes the structured re
   assert.equal(readFileSync(errorsOnly, 'utf8').trimEnd().split('\n').length, 1, 'banner only: no ERROR logged');
   const record = JSON.parse(readFileSync(json, 'utf8').trimEnd().split('\n')[1]!);
   assert.equal(record.level, 40);
-  assert.equal(record.module, 'res_pjsip.so');
-  assert.match(record.msg, /^pjsip\.conf was read again/);
+  assert.equal(record.module, 'http');
+  assert.match(record.msg, /^http\.conf was read again/);
   for (const f of [errorsOnly, json])
     assert.equal((await call('DELETE', `/asterisk/logging/${encoded(f)}`)).status, 204);
 });

@@ -78,6 +78,11 @@ export class PjsipEndpoints {
     this.endpoints.publish('EndpointStateChange', this.snapshot(ep));
   }
 
+  /** The endpoints map was changed in place (a res_pjsip reload): state tracking follows the new objects. */
+  endpointsReloaded(): void {
+    this.#tracker.reindex(this.config.endpoints);
+  }
+
   close(): void {
     this.#unsubscribe();
     this.#tracker.close();

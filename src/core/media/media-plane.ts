@@ -4,7 +4,9 @@
  * RTP statistics are read from the worker's shared block without a round trip.
  */
 import { wireCodecOf } from './websocket-protocol.js';
+import type { MohClassConfig } from '../../config/media-config.js';
 import { AUDIO_CODECS } from '../../media/codecs/audio-codecs.js';
+import type { IndicationsData } from '../../media/tones/tone-zones.js';
 import {
   readStatsSlot,
   type EdgeSpec,
@@ -20,6 +22,15 @@ import {
 /** A request number that asks for no answer. */
 export const NO_REPLY = 0;
 
+/**
+ * Settings the plane takes again while it runs (res_musiconhold and indications reloads). A channel already
+ * playing music or a tone keeps what it started with; the next start uses the new classes and zones.
+ */
+export interface PlaneUpdate {
+  readonly mohClasses?: readonly MohClassConfig[];
+  readonly indications?: IndicationsData;
+}
+
 /** The media plane as the core sees it (implemented inline or over worker threads, wired in app.ts). */
 export interface MediaPlane {
   readonly workerCount: number;
@@ -29,6 +40,8 @@ export interface MediaPlane {
   close(): Promise<void>;
   /** Replace worker `index` as if it had crashed (its channels lose their media and are hung up). */
   restartWorker?(index: number): Promise<void>;
+  /** Replace music on hold classes and tone zones in every worker (and in workers started later). */
+  reconfigure?(update: PlaneUpdate): void;
 }
 
 /** How a plane's transport reaches its workers. */
@@ -156,7 +169,12 @@ export class PlaneClient implements MediaPlane {
     private readonly transport: PlaneTransport,
     private readonly stop: () => Promise<void> = async () => {},
     private readonly restart?: (index: number) => Promise<void>,
+    private readonly update?: (update: PlaneUpdate) => void,
   ) {}
+
+  reconfigure(update: PlaneUpdate): void {
+    this.update?.(update);
+  }
 
   restartWorker(index: number): Promise<void> {
     return this.restart?.(index) ?? Promise.resolve();

@@ -48,14 +48,15 @@ export function installMoh(engine: MediaEngine, settings: PlaneSettings, options
 }
 
 export class MohFeature implements EngineFeature {
-  readonly library: MohLibrary;
+  /** Replaced by a res_musiconhold reload; a playing MohSource keeps the class object it was started with. */
+  library: MohLibrary;
   readonly #positions = new Map<MediaChannel, MohPosition>();
   readonly #random: Random;
   readonly #loader: MohLoader;
 
   constructor(
     private readonly engine: MediaEngine,
-    settings: PlaneSettings,
+    private readonly settings: PlaneSettings,
     options: MohOptions,
   ) {
     this.library = new MohLibrary(settings.mohClasses);
@@ -94,6 +95,15 @@ export class MohFeature implements EngineFeature {
 
   closed(channel: MediaChannel): void {
     this.#positions.delete(channel);
+  }
+
+  /**
+   * musiconhold.conf was read again: new starts use the new classes. Music already playing goes on with the class
+   * it started with, even one the file no longer has (Asterisk 22 unlinks a removed class, and each listener keeps
+   * its reference until its music stops).
+   */
+  reconfigured(): void {
+    this.library = new MohLibrary(this.settings.mohClasses);
   }
 
   #start(channel: MediaChannel, mohClass: string | undefined, language: string, isAnswered: boolean): void {

@@ -39,15 +39,27 @@ export class EndpointStateTracker {
     private readonly onPeerStatus: (endpointName: string, status: PeerStatus) => void,
   ) {
     this.#store = store;
+    this.reindex(endpoints);
+    this.#unsubscribe = store.addListener((ev) => this.#onChange(ev));
+  }
+
+  /**
+   * Follow a new set of endpoints (a res_pjsip reload replaced some): later contact changes are matched against
+   * these objects. An endpoint still present keeps the state last announced for it, so a reload that leaves its
+   * contacts alone sends no PeerStatusChange.
+   */
+  reindex(endpoints: ReadonlyMap<string, EndpointConfig>): void {
+    this.#byAor.clear();
+    const previous = new Map(this.#state);
+    this.#state.clear();
     for (const ep of endpoints.values()) {
-      this.#state.set(ep.name, endpointState(ep, store));
+      this.#state.set(ep.name, previous.get(ep.name) ?? endpointState(ep, this.#store));
       for (const aor of ep.aors) {
         const list = this.#byAor.get(aor) ?? [];
         list.push(ep);
         this.#byAor.set(aor, list);
       }
     }
-    this.#unsubscribe = store.addListener((ev) => this.#onChange(ev));
   }
 
   state(endpointName: string): EndpointState | undefined {
