@@ -58,6 +58,12 @@ exten => xfer-ari-app,1,Set(PJSIP_TRANSFER_HANDLING()=ari-only)
 exten => xfer-echo,1,Answer()
  same => n,Echo()
  same => n,Hangup()
+exten => xfer-ring,1,Ringing()
+ same => n,Wait(1)
+ same => n,Answer()
+ same => n,Echo()
+ same => n,Hangup()
+exten => xfer-busy,1,Busy()
 exten => xfer-park,1,Answer()
  same => n,Wait(300)
  same => n,Hangup()
@@ -421,4 +427,16 @@ test('ari-only: the transferor hung up by ARI while the app has its transfer: NO
   const order = a.inbox.filter((m) => m.method !== '').map((m) => m.method);
   assert.deepEqual(order, ['NOTIFY', 'NOTIFY', 'BYE'], 'the subscription ends before the call');
   await hangupAll(a, b);
+});
+
+test('blind transfer out of a Stasis bridge is done once swapped: 200 for a ringing or a busy extension too', async () => {
+  for (const exten of ['xfer-ring', 'xfer-busy']) {
+    const { a, b, aId } = await bridgedPair();
+    assert.equal((await a.refer([referTo(exten)])).status, 202);
+    await a.next(terminated);
+    assert.deepEqual(a.notifies(), ['SIP/2.0 100 Trying | active', 'SIP/2.0 200 OK | terminated'], exten);
+    const xfer = await events.wait((e) => e.type === 'BridgeBlindTransfer' && e.channel?.id === aId);
+    assert.equal(xfer.exten, exten);
+    await hangupAll(a, b);
+  }
 });

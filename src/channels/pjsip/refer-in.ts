@@ -13,7 +13,7 @@
  */
 import type { Channel } from '../../core/channel/channel.js';
 import { handOverTransfer, hasPendingTransfer, dropPendingTransfer, type TransferState } from '../../core/transfer/ari-transfer.js'; // prettier-ignore
-import { attendedTransfer, blindTransfer, type TransferOutcome } from '../../core/transfer/bridge-transfer.js';
+import { attendedTransfer, blindTransfer } from '../../core/transfer/bridge-transfer.js';
 import type { TransferResult } from '../../core/transfer/transfer-events.js';
 import type { SipRequest } from '../../sip/message/sip-message.js';
 import type { ServerTransaction } from '../../sip/transaction/transaction-layer.js';
@@ -36,9 +36,6 @@ const NOTIFY_OF_STATE: Readonly<Record<TransferState, readonly [number, boolean]
   channel_unavailable: [503, true],
   channel_declined: [603, true],
 };
-
-/** What the transferor sends when the call it named takes over: answered 200, anything else 503. */
-const STATUS_OF_OUTCOME: Readonly<Record<TransferOutcome, number>> = { answered: 200, failed: 503 };
 
 /** The extension Asterisk sends a transfer to a call on another server to. */
 const EXTERNAL_REPLACES = 'external_replaces';
@@ -136,10 +133,10 @@ function blind(session: SipSession, channel: Channel, exten: string, progress: R
   const core = session.ctx.core;
   const context = transferContext(session, channel);
   if (!core.dialplan.exists(context, exten, 1)) return 404;
-  const result = blindTransfer(core, channel, exten, context, (outcome) =>
-    progress.notify(STATUS_OF_OUTCOME[outcome], true),
-  );
-  return STATUS_OF_RESULT[result];
+  const status = STATUS_OF_RESULT[blindTransfer(core, channel, exten, context)];
+  // Done once the Local channel is in the transferer's place (see bridge-transfer.ts).
+  if (status === 200) progress.notify(200, true);
+  return status;
 }
 
 function attended(session: SipSession, channel: Channel, value: string, progress: ReferProgress): number {

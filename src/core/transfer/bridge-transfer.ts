@@ -6,7 +6,8 @@
  *   takes the transferer's place in the bridge (ChannelLeftBridge transferer, ChannelEnteredBridge `;1`); `;2`
  *   runs the extension. BridgeBlindTransfer carries the transferer, the transferee, the Local `;1` as
  *   `replace_channel` and the bridge as it was. The transferer stays in its application, out of the bridge.
- *   The transfer has succeeded once the Local channel answers.
+ *   The transfer is reported done (NOTIFY 200) as soon as the Local channel is in the bridge, whether its
+ *   extension then answers, rings or is busy (recorded: `Ringing(),Wait(1),Answer()` and `Busy()` both 200).
  * - attended: a Local pair `Local/_attended@transfer-…` links the two bridges: `;2` replaces the second call's
  *   transferer leg, `;1` the first's, both in the application; the second leg is hung up, the first stays.
  *   BridgeAttendedTransfer has destination_type `link` and the pair as destination_link_first/second_leg.
@@ -20,9 +21,6 @@ import type { Core } from '../core.js';
 import { dialChannel, requestChannel } from '../outbound.js';
 import { controlOf } from '../stasis/stasis.js';
 import { publishAttendedTransfer, publishBlindTransfer, type TransferResult } from './transfer-events.js';
-
-/** How the transfer target fared after a successful request: answered, or gone without answering. */
-export type TransferOutcome = 'answered' | 'failed';
 
 /** The other members of the channel's bridge. */
 function othersIn(bridge: Bridge, channel: Channel): Channel[] {
@@ -41,16 +39,10 @@ function swapIn(core: Core, bridge: Bridge, channel: Channel, replacement: Chann
 }
 
 /**
- * Blind transfer of what `transferer` is bridged with to exten@context (already checked to exist). `onOutcome`
- * hears whether the Local channel that runs the extension answered. Not bridged: `Invalid`.
+ * Blind transfer of what `transferer` is bridged with to exten@context (already checked to exist): the Local
+ * channel is called in the background and hung up if its extension never answers. Not bridged: `Invalid`.
  */
-export function blindTransfer(
-  core: Core,
-  transferer: Channel,
-  exten: string,
-  context: string,
-  onOutcome: (outcome: TransferOutcome) => void,
-): TransferResult {
+export function blindTransfer(core: Core, transferer: Channel, exten: string, context: string): TransferResult {
   const bridge = bridgeOf(transferer);
   if (bridge === undefined) return 'Invalid';
   const others = othersIn(bridge, transferer);
@@ -74,7 +66,6 @@ export function blindTransfer(
     bridgeId: bridge.id,
   });
   void dialChannel(core, local, 0, `${exten}@${context}`).then((status) => {
-    onOutcome(status === 'ANSWER' ? 'answered' : 'failed');
     if (status !== 'ANSWER' && !local.isHangupRequested) local.softHangup(SoftHangup.EXPLICIT);
   });
   return 'Success';
