@@ -51,15 +51,52 @@ function splitArgs(appArgs: string | undefined): string[] {
 export function prepare(core: Core, p: OutboundParams): { originator?: Channel } {
   if (p.originator && p.formats?.length) throw badRequest("Originator and formats can't both be specified");
   if (!parseEndpoint(p.endpoint)) throw new CoreError('INVALID_ENDPOINT', 'Invalid endpoint specified');
+  return lookUpOriginator(core, p, true);
+}
+
+/** The `originator` channel (ast_channel_get_by_name); originate refuses one not found, create goes on without. */
+function lookUpOriginator(core: Core, p: OutboundParams, required: boolean): { originator?: Channel } {
   let originator: Channel | undefined;
   if (p.originator) {
     originator = core.channels.getByIdOrName(p.originator);
-    if (!originator) throw badRequest('Provided originator channel was not found');
+    if (!originator && required) throw badRequest('Provided originator channel was not found');
   }
-  for (const format of p.formats ?? []) {
+  // Formats count only without an originator, whose formats are used instead.
+  if (!originator) checkFormats(p.formats);
+  return originator ? { originator } : {};
+}
+
+function checkFormats(formats: readonly string[] | undefined): void {
+  for (const format of formats ?? []) {
     if (!KNOWN_FORMAT_NAMES.has(format)) throw badRequest(`Provided format (${format}) was not found`);
   }
-  return originator ? { originator } : {};
+}
+
+/**
+ * A `formats` list as resource_channels.c reads it: absent when empty; each name stripped, and looked up in the
+ * format cache without regard to case (`ULAW` is ulaw). An unknown name is kept as given (stripped) for the 400.
+ */
+export function parseFormats(list: string | undefined): string[] | undefined {
+  if (!list) return undefined;
+  return list.split(',').map((raw) => {
+    const name = raw.trim();
+    const known = name.toLowerCase();
+    return KNOWN_FORMAT_NAMES.has(known) ? known : name;
+  });
+}
+
+/** Client-chosen ids longer than this are refused by originate (AST_MAX_PUBLIC_UNIQUEID). */
+const MAX_PUBLIC_UNIQUEID = 149;
+/** What a channel keeps of a longer id given to create (the AST_MAX_UNIQUEID buffer less its terminator). */
+const MAX_KEPT_UNIQUEID = MAX_PUBLIC_UNIQUEID + 2;
+
+/** A label as originate and continue read it: a number is a priority (sscanf %d), else a label of the extension. */
+export function labelPriority(core: Core, context: string, exten: string, label: string): number {
+  const numeric = /^\s*[+-]?\d+/.exec(label);
+  const priority = numeric ? Number.parseInt(numeric[0], 10) : core.dialplan.findLabel(context, exten, label);
+  if (priority === undefined) throw new CoreError('NOT_FOUND', 'Requested label can not be found');
+  if (priority === 0) throw badRequest('Requested priority is illegal');
+  return priority;
 }
 
 /**
@@ -118,19 +155,25 @@ export async function runStasisThenFinish(core: Core, channel: Channel, app: str
 
 /** POST /channels: make the channel, answer 200 with its Down snapshot, dial in the background (§6.5). */
 export function originate(core: Core, p: OriginateParams): Channel | Promise<Channel> {
-  const extra = prepare(core, p);
+  // ari_channels_handle_originate_with_id's order: id lengths, endpoint, originator with formats, the endpoint's
+  // form, the application or extension (label), then the originator and the formats themselves.
+  for (const id of [p.channelId, p.otherChannelId]) {
+    if (id && id.length > MAX_PUBLIC_UNIQUEID) {
+      throw badRequest(`Uniqueid length exceeds maximum of ${MAX_PUBLIC_UNIQUEID}`);
+    }
+  }
+  if (!p.endpoint) throw badRequest('Endpoint must be specified');
+  if (p.originator && p.formats?.length) throw badRequest("Originator and formats can't both be specified");
+  if (!parseEndpoint(p.endpoint)) throw new CoreError('INVALID_ENDPOINT', 'Invalid endpoint specified');
   if (!p.app && !p.extension) throw badRequest('Application or extension must be specified');
   let target: ContinueTarget | undefined;
   if (!p.app && p.extension) {
     const context = p.context || 'default';
     let priority = p.priority && p.priority > 0 ? p.priority : 1;
-    if (p.label) {
-      const found = core.dialplan.findLabel(context, p.extension, p.label);
-      if (found === undefined) throw new CoreError('NOT_FOUND', 'Requested label not found');
-      priority = found;
-    }
+    if (p.label) priority = labelPriority(core, context, p.extension, p.label);
     target = { context, exten: p.extension, priority };
   }
+  const extra = lookUpOriginator(core, p, true);
   const ids = idsOf(core, p);
   return afterRequest(requestFor(core, p, ids, extra), (channel) => {
     channel.setLocation({ appName: 'AppDial2', appData: '(Outgoing Line)' });
@@ -194,8 +237,15 @@ export function dialInBackground(
 
 /** POST /channels/create: the channel enters Stasis at once, Down, and waits for /dial (§6.6). */
 export function create(core: Core, p: OutboundParams & { app: string }): Channel | Promise<Channel> {
-  const extra = prepare(core, p);
-  return afterRequest(requestFor(core, p, idsOf(core, p), extra), (channel) => {
+  // ast_ari_channels_create's order: originator with formats, endpoint, its form; an originator that is not
+  // found is no error here. Ids are not length-checked: the channel keeps what fits.
+  if (p.originator && p.formats?.length) throw badRequest("Originator and formats can't both be specified");
+  if (!p.endpoint) throw badRequest('Endpoint must be specified');
+  if (!parseEndpoint(p.endpoint)) throw new CoreError('INVALID_ENDPOINT', 'Invalid endpoint specified');
+  const extra = lookUpOriginator(core, p, false);
+  const kept = (id: string | undefined) => id?.slice(0, MAX_KEPT_UNIQUEID);
+  const q = { ...p, channelId: kept(p.channelId), otherChannelId: kept(p.otherChannelId) };
+  return afterRequest(requestFor(core, q, idsOf(core, q), extra), (channel) => {
     channel.madeByCreate = true;
     const app = core.apps.get(p.app);
     if (app) {

@@ -175,3 +175,60 @@ test('a Local originate with otherChannelId but no channelId ignores it: both ha
   await gone(halves[0]!.id);
   await gone('kept-2');
 });
+
+test("originate checks in Asterisk's order and words: id length, endpoint, originator+formats, app, label", async () => {
+  const long = 'x'.repeat(150);
+  const cases: [string, number, string][] = [
+    [`?channelId=${long}`, 400, 'Uniqueid length exceeds maximum of 149'],
+    [`?endpoint=Local/park@default&app=${APP}&otherChannelId=${long}`, 400, 'Uniqueid length exceeds maximum of 149'],
+    ['?originator=x&formats=ulaw', 400, 'Endpoint must be specified'],
+    ['?endpoint=Local/park@default&originator=nosuch', 400, 'Application or extension must be specified'],
+    ['?endpoint=Local/park@default&extension=park&label=0', 400, 'Requested priority is illegal'],
+    ['?endpoint=Local/park@default&extension=park&label=nolabel', 404, 'Requested label can not be found'],
+    [`?endpoint=Local/park@default&app=${APP}&originator=nosuch`, 400, 'Provided originator channel was not found'],
+  ];
+  for (const [q, status, message] of cases) {
+    const r = await ari(server, 'POST', `/channels${q}`);
+    assert.deepEqual([r.status, r.json], [status, { message }], q);
+  }
+});
+
+test('create checks originator+formats before the endpoint, ignores an originator not found and an empty formats', async () => {
+  const both = await ari(server, 'POST', '/channels/create?originator=x&formats=ulaw');
+  assert.deepEqual(both.json, { message: "Originator and formats can't both be specified" });
+  for (const [i, q] of ['originator=nosuch', 'formats=', 'formats=%20ULAW%20,alaw'].entries()) {
+    const id = `lenient-create-${i}`;
+    const r = await ari(server, 'POST', `/channels/create?endpoint=Local/park@default&app=${APP}&channelId=${id}&${q}`);
+    assert.equal(r.status, 200, `${q}: ${r.text}`);
+    await events.wait((e) => e.type === 'StasisStart' && e.channel?.id === id);
+    assert.equal((await ari(server, 'DELETE', `/channels/${id}`)).status, 204);
+  }
+  const bad = await ari(
+    server,
+    'POST',
+    `/channels/create?endpoint=Local/park@default&app=${APP}&formats=ulaw,%20bogus`,
+  );
+  assert.deepEqual(bad.json, { message: 'Provided format (bogus) was not found' }, 'names are stripped');
+  // A longer id is not refused by create: the channel keeps its first 151 characters.
+  const long = 'y'.repeat(160);
+  const kept = await ari(
+    server,
+    'POST',
+    `/channels/create?endpoint=Local/park@default&app=${APP}&channelId=${long}&otherChannelId=z`,
+  );
+  assert.equal(kept.status, 200, kept.text);
+  assert.equal(kept.json.id, 'y'.repeat(151));
+  await events.wait((e) => e.type === 'StasisStart' && e.channel?.id === kept.json.id);
+  assert.equal((await ari(server, 'DELETE', `/channels/${kept.json.id}`)).status, 204);
+});
+
+test('continue reads a label as originate does: a number is a priority, 0 is illegal, unknown is 404', async () => {
+  await parked('cont', 'cont-2');
+  await ari(server, 'POST', '/channels/cont/answer');
+  const r0 = await ari(server, 'POST', '/channels/cont/continue?label=0');
+  assert.deepEqual([r0.status, r0.json], [400, { message: 'Requested priority is illegal' }]);
+  const rx = await ari(server, 'POST', '/channels/cont/continue?extension=park&label=nolabel');
+  assert.deepEqual([rx.status, rx.json], [404, { message: 'Requested label can not be found' }]);
+  assert.equal((await ari(server, 'DELETE', '/channels/cont')).status, 204);
+  await gone('cont-2');
+});

@@ -1,4 +1,4 @@
-import { create, originate, dialCreated, type OriginateParams } from '../../core/calls.js';
+import { create, originate, dialCreated, labelPriority, parseFormats, type OriginateParams } from '../../core/calls.js';
 import { HANGUP_REASONS, SoftHangup } from '../../core/causes.js';
 import type { Core } from '../../core/core.js';
 import { parseEndpoint } from '../../core/outbound.js';
@@ -34,29 +34,28 @@ function continueTarget(core: Core, args: ContinueArgs, loc: { context: string; 
   const context = args.context || undefined;
   const exten = args.extension || undefined;
   const label = args.label || undefined;
-  const priorityArg = args.priority !== undefined && args.priority > 0 ? args.priority : undefined;
+  // Any priority but 0 is taken as given (a negative one too), as the handler does.
+  const priorityArg = args.priority ? args.priority : undefined;
   const targetContext = context ?? loc.context;
   const targetExten = exten ?? (context ? 's' : loc.exten);
   let priority: number;
-  if (label) {
-    const found = core.dialplan.findLabel(targetContext, targetExten, label);
-    if (found === undefined) throw new AriError(404, 'Requested label not found');
-    if (found <= 0) throw new AriError(400, 'Requested priority is illegal');
-    priority = found;
-  } else if (priorityArg !== undefined) priority = priorityArg;
+  if (label) priority = labelPriority(core, targetContext, targetExten, label);
+  else if (priorityArg !== undefined) priority = priorityArg;
   else if (!context && !exten) priority = loc.priority + 1;
   else priority = 1;
   return { context: targetContext, exten: targetExten, priority };
 }
 
 const originateOp = implement(ops.originate, {
-  params: { endpoint: { missing: 'Endpoint must be specified' }, timeout: { default: true } },
+  // Every check is originate's own, in its order (the id lengths come before a missing endpoint).
+  params: { timeout: { default: true } },
   handle: (args, { core }) => {
     const { timeout, formats } = args;
     const p: OriginateParams = {
       ...args,
+      endpoint: args.endpoint ?? '',
       timeout: timeout > 0 || timeout === NO_TIMEOUT ? timeout : ORIGINATE_TIMEOUT_SEC,
-      formats: formats ? formats.split(',') : undefined,
+      formats: parseFormats(formats),
     };
     const made = originate(core, p);
     return made instanceof Promise ? made.then((c) => c.snapshot()) : made.snapshot();
@@ -74,9 +73,13 @@ export const channelCallHandlers = {
   create: implement(ops.create, {
     // No `app` check: 22.10.1 makes the channel (200, its Down snapshot) and its Stasis() then fails at once for
     // want of an application name, which hangs it up (ari_channel_thread) — as it does for an unknown application.
-    params: { endpoint: { missing: 'Endpoint must be specified' } },
     handle: (args, { core }) => {
-      const made = create(core, { ...args, app: args.app ?? '', formats: args.formats?.split(',') });
+      const made = create(core, {
+        ...args,
+        endpoint: args.endpoint ?? '',
+        app: args.app ?? '',
+        formats: parseFormats(args.formats),
+      });
       return made instanceof Promise ? made.then((c) => c.snapshot()) : made.snapshot();
     },
   }),

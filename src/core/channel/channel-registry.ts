@@ -1,9 +1,6 @@
 import { CoreError, channelNotFound } from '../errors.js';
 import type { Channel } from './channel.js';
 
-/** Asterisk rejects client-chosen unique ids longer than this (AST_MAX_PUBLIC_UNIQUEID). */
-export const MAX_CHANNEL_ID_LENGTH = 149;
-
 /**
  * Channel ids and names are compared without regard to case, as Asterisk's channel storage hashes and compares
  * them (strcasecmp): `GET /channels/ABC` finds channel `abc`, and an originate asking for `ABC` while `abc` lives
@@ -37,7 +34,6 @@ export class ChannelRegistry {
   assertIdsFree(ids: readonly string[]): void {
     const asked = new Set<string>();
     for (const id of ids) {
-      if (id.length > MAX_CHANNEL_ID_LENGTH) throw new CoreError('BAD_REQUEST', 'Channel ID too long');
       const k = key(id);
       if (this.#byId.has(k) || asked.has(k)) {
         throw new CoreError('CHANNEL_ID_IN_USE', 'Channel with given unique ID already exists');
