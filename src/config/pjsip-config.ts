@@ -50,7 +50,7 @@ const ACCEPTED: Record<string, ReadonlySet<string>> = {
     'websocket_write_timeout', 'allow_wildcard_certs']),
   endpoint: new Set(['send_pai', 'send_rpid', 'send_diversion', 'trust_id_outbound', 'inband_progress', '100rel',
     'timers', 'timers_min_se', 'timers_sess_expires', 'allow_overlap', 'redirect_method', 'media_address',
-    'ice_support', 'use_avpf', 'media_encryption', 'rtp_ipv6', 'device_state_busy_at', 'call_group',
+    'ice_support', 'use_avpf', 'media_encryption', 'rtp_ipv6', 'call_group',
     'pickup_group', 'named_call_group', 'named_pickup_group', 'mailboxes', 'set_var', 'tone_zone',
     'rtp_timeout_hold', 'connected_line_method', 'direct_media_method', 'disable_direct_media_on_nat',
     'callerid_privacy', 'callerid_tag', 'send_connected_line', 'rtp_keepalive', 'suppress_moh_on_sendonly']),
@@ -256,6 +256,7 @@ const applyEndpoint: Apply<EndpointConfig> = (d, e, key, err) => {
   else if (key === 'auth') d.auth.push(...splitList(e.value));
   else if (key === 'outbound_auth') d.outboundAuth.push(...splitList(e.value));
   else if (key === 'rtp_timeout') uintInto(d, 'rtpTimeout', e, err);
+  else if (key === 'device_state_busy_at') uintInto(d, 'deviceStateBusyAt', e, err);
   else if (key === 'dtmf_mode') {
     const m = e.value.toLowerCase() as DtmfMode;
     if (DTMF_MODES.includes(m)) d.dtmfMode = m;

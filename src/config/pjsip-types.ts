@@ -88,6 +88,8 @@ export interface EndpointConfig {
   readonly sdpSession: string;
   /** `rtp_timeout` seconds (0 = never). */
   readonly rtpTimeout: number;
+  /** `device_state_busy_at`: this many calls make the PJSIP device BUSY (unset or 0 = never). */
+  readonly deviceStateBusyAt?: number;
   /** `ignore_183_without_sdp` (no), `suppress_q850_reason_headers` (no), `allow_unauthenticated_options` (no). */
   readonly ignore183WithoutSdp: boolean;
   readonly suppressQ850ReasonHeaders: boolean;

@@ -20,6 +20,19 @@ aors = lamp
 type = aor
 max_contacts = 1
 remove_existing = yes
+
+; one call makes it busy
+[desk]
+type = endpoint
+context = ds
+disallow = all
+allow = ulaw
+aors = desk
+device_state_busy_at = 1
+
+[desk]
+type = aor
+max_contacts = 1
 `;
 
 const EXTENSIONS = `[ds]
@@ -47,7 +60,7 @@ before(async () => {
   });
   events = await EventSocket.open(server, 'dsapp');
   phone = await SipPeer.open(() => server.sip.port);
-  for (const device of ['PJSIP/lamp', 'Local/park@ds']) {
+  for (const device of ['PJSIP/lamp', 'Local/park@ds', 'PJSIP/desk']) {
     const sub = await ari(
       server,
       'POST',
@@ -100,9 +113,7 @@ test('PJSIP/lamp follows its registration and calls; Local/park@ds its pairs', a
 
   // An inbound call rests in Ring inside Stasis: no re-evaluation yet, so the cached NOT_INUSE is still read.
   const calling = RtpCall.dial(server, 'ds-stasis', { from: 'lamp' });
-  const start = await events.wait(
-    (e) => e.type === 'StasisStart' && e.channel?.name.startsWith('PJSIP/lamp-') === true,
-  );
+  const start = await events.wait((e) => e.type === 'StasisStart' && e.channel?.dialplan.exten === 'ds-stasis');
   const id = start.channel!.id;
   assert.equal(await state('PJSIP/lamp'), 'NOT_INUSE');
   assert.equal((await ari(server, 'POST', `/channels/${id}/ring`)).status, 204);
@@ -157,4 +168,24 @@ test('DEVICE_STATE() reads the same states, in the dialplan and through ARI', as
   const call = await calling;
   await call.hangup();
   assert.deepEqual(await deviceEventsUpTo(14, 13), ['PJSIP/lamp=UNAVAILABLE']);
+});
+
+test('device_state_busy_at = 1: one call makes the endpoint BUSY', async () => {
+  const desk = await SipPeer.open(() => server.sip.port);
+  try {
+    const from = deviceEvents().length;
+    const res = await desk.request('REGISTER', {
+      user: 'desk',
+      headers: [`Contact: <sip:desk@127.0.0.1:${desk.port}>`, 'Expires: 300'],
+    });
+    assert.equal(res.status, 200);
+    assert.deepEqual(await deviceEventsUpTo(from + 1, from), ['PJSIP/desk=NOT_INUSE']);
+    const call = await RtpCall.dial(server, 'park', { from: 'desk' });
+    assert.deepEqual(await deviceEventsUpTo(from + 2, from + 1), ['PJSIP/desk=BUSY']);
+    assert.equal(await state('PJSIP/desk'), 'BUSY');
+    await call.hangup();
+    assert.deepEqual(await deviceEventsUpTo(from + 3, from + 2), ['PJSIP/desk=NOT_INUSE']);
+  } finally {
+    desk.close();
+  }
 });

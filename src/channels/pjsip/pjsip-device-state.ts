@@ -17,8 +17,8 @@ export function watchPjsipDeviceStates(
   deviceStates.register(
     endpointDeviceSource('PJSIP', (resource) => {
       const ep = config.endpoints.get(resource);
-      // device_state_busy_at is not read from pjsip.conf yet: never BUSY by count.
-      return ep === undefined ? undefined : { availability: endpointState(ep, store), busyAt: 0 };
+      if (ep === undefined) return undefined;
+      return { availability: endpointState(ep, store), busyAt: ep.deviceStateBusyAt ?? 0 };
     }),
   );
   const last = new Map<string, EndpointState>();
