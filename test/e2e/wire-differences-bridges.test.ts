@@ -103,3 +103,14 @@ test('GET /endpoints/{tech} names the technology exactly; one endpoint matches i
   assert.equal((await ari(server, 'GET', '/endpoints/pjsip/anonymous')).json?.resource, 'anonymous');
   assert.equal((await ari(server, 'GET', '/endpoints/PJSIP/ANONYMOUS')).status, 404, 'the resource is exact');
 });
+
+test('announcer_format and recorder_format are format cache names, found without regard to case', async () => {
+  assert.equal((await ari(server, 'POST', '/bridges/fmt?type=mixing')).status, 200);
+  const play = await ari(server, 'POST', '/bridges/fmt/play?media=sound:beep&announcer_format=ULAW');
+  assert.equal(play.status, 201, play.text);
+  const rec = await ari(server, 'POST', '/bridges/fmt/record?name=wire-fmt&format=wav&recorder_format=SLIN16');
+  assert.equal(rec.status, 201, rec.text);
+  assert.equal((await ari(server, 'POST', '/recordings/live/wire-fmt/stop')).status, 204);
+  assert.equal((await ari(server, 'DELETE', '/bridges/fmt')).status, 204);
+  await ari(server, 'DELETE', '/recordings/stored/wire-fmt');
+});

@@ -91,3 +91,12 @@ test('GET /asterisk/variable reads names, never functions: anything not found is
   const id = (await ari(server, 'GET', '/asterisk/ping')).json.asterisk_id;
   assert.deepEqual((await ari(server, 'GET', '/asterisk/variable?variable=ENTITYID')).json, { value: id });
 });
+
+test('DELETE /channels reason_code is read as sscanf %d reads it: a leading number is enough', async () => {
+  await parked('cause');
+  const bad = await ari(server, 'DELETE', '/channels/cause?reason_code=abc');
+  assert.deepEqual([bad.status, bad.json], [400, { message: 'Invalid reason for hangup reason code provided' }]);
+  assert.equal((await ari(server, 'DELETE', '/channels/cause?reason_code=17abc')).status, 204);
+  const destroyed = await events.wait((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'cause');
+  assert.equal(destroyed.cause, 17);
+});

@@ -58,7 +58,7 @@ interface BridgePlayArgs {
  */
 function playOnBridge(args: BridgePlayArgs, { core, bridge }: HandlerEnv & TargetEnvs['bridge']): Reply<PlaybackModel> {
   const format = args.announcer_format;
-  if (format !== undefined && format !== '' && !KNOWN_FORMAT_NAMES.has(format)) {
+  if (format !== undefined && format !== '' && !KNOWN_FORMAT_NAMES.has(format.toLowerCase())) {
     throw new AriError(422, 'specified announcer_format is unknown on this system');
   }
   const playback = core.playbacks.playOnBridge(bridge, {
@@ -203,7 +203,11 @@ export const bridgeHandlers = resourceHandlers('bridges', {
         throw new AriError(422, 'specified format is unknown on this system');
       }
       const recorderFormat = args.recorder_format;
-      if (recorderFormat !== undefined && recorderFormat !== '' && !KNOWN_FORMAT_NAMES.has(recorderFormat)) {
+      if (
+        recorderFormat !== undefined &&
+        recorderFormat !== '' &&
+        !KNOWN_FORMAT_NAMES.has(recorderFormat.toLowerCase())
+      ) {
         throw new AriError(422, 'specified recorder_format is unknown on this system');
       }
       const terminate = terminateOn(args.terminateOn);

@@ -18,8 +18,10 @@ const NO_TIMEOUT = -1;
 function hangupCause(reason: string | undefined, code: string | undefined): number {
   if (reason && code) throw new AriError(400, "The reason and reason_code can't both be specified");
   if (code) {
-    if (!/^\s*-?\d+\s*$/.test(code)) throw new AriError(400, 'Invalid reason_code provided', 'Invalid Reason Code');
-    return Number.parseInt(code, 10);
+    // Read as sscanf("%d") does: a leading number is enough (`17abc` is 17).
+    const leading = /^\s*[+-]?\d+/.exec(code);
+    if (!leading) throw new AriError(400, 'Invalid reason for hangup reason code provided', 'Invalid Reason Code');
+    return Number.parseInt(leading[0], 10);
   }
   if (!reason) return HANGUP_REASONS.normal!;
   const cause = HANGUP_REASONS[reason];
