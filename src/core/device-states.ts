@@ -70,6 +70,8 @@ export class DeviceStates {
   /** Live channels by device name. */
   readonly #devices = new Map<string, Set<Channel>>();
   readonly #held = new WeakSet<Channel>();
+  /** Technologies of the channels seen, lower-case: a technology without a driver (Snoop) still has devices. */
+  readonly #technologies = new Set<string>();
   /** Devices to evaluate on the next turn of the event loop, in the order their changes happened. */
   readonly #pending: string[] = [];
   /** Last published cachable state by device name; UNKNOWN is never stored (a miss reads UNKNOWN too). */
@@ -154,6 +156,7 @@ export class DeviceStates {
   };
 
   channelCreated(channel: Channel): void {
+    this.#technologies.add(channel.tech.technology.toLowerCase());
     const device = deviceOfChannel(channel.name);
     let set = this.#devices.get(device);
     if (set === undefined) this.#devices.set(device, (set = new Set()));
@@ -193,7 +196,7 @@ export class DeviceStates {
       return 'INVALID'; // no `tech/` and no provider Switchyard has
     }
     const technology = name.slice(0, slash);
-    if (!this.hasTechnology(technology)) return 'INVALID';
+    if (!this.hasTechnology(technology) && !this.#technologies.has(technology.toLowerCase())) return 'INVALID';
     const state = this.#sources.get(technology.toLowerCase())?.state(name.slice(slash + 1), this.#view) ?? 'UNKNOWN';
     if (state !== 'UNKNOWN') return state;
     return firstChannelDeviceState(this.#view.channelsOf(name), (channel) => this.#held.has(channel));

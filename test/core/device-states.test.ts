@@ -225,3 +225,16 @@ test('changes are evaluated when they are processed: a device whose channels cam
   await settle();
   assert.deepEqual(seen, ['Pair/gone@nowhere=INVALID', 'Pair/gone@nowhere=INVALID']);
 });
+
+test('a technology with channels but no driver (Snoop) has devices; once they are gone nothing stays cached', async () => {
+  const { core, seen, channel } = fixture();
+  assert.equal(core.deviceStates.get('Spy/abc'), 'INVALID', 'no driver and no channel seen yet');
+  const ch = channel('Spy/abc-00000001', 'Down');
+  ch.setState('Up');
+  await settle();
+  assert.equal(core.deviceStates.get('Spy/abc'), 'INUSE');
+  ch.destroy();
+  await settle();
+  assert.deepEqual(seen, ['Spy/abc=INUSE', 'Spy/abc=UNKNOWN']);
+  assert.equal(core.deviceStates.get('Spy/abc'), 'UNKNOWN');
+});
