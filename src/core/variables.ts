@@ -27,7 +27,8 @@ const CALLERID: DialplanFunction = {
       case 'all':
         return party.name ? `"${party.name}" <${party.number}>` : party.number;
       default:
-        throw new CoreError('FUNCTION_FAILED', 'Unable to read provided function');
+        // callerid_read logs an unknown data type and reads empty (ARI answers 200 "").
+        return '';
     }
   },
   write(channel, args, value) {

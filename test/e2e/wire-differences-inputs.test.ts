@@ -100,3 +100,18 @@ test('DELETE /channels reason_code is read as sscanf %d reads it: a leading numb
   const destroyed = await events.wait((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'cause');
   assert.equal(destroyed.cause, 17);
 });
+
+test('setChannelVar answers 204 whatever the function write did; reads word their 404s as Asterisk does', async () => {
+  await parked('vars');
+  for (const name of ['NOSUCHFUNC()', 'CHANNEL(name)', 'LEN(x)', 'CALLERID(bogus)']) {
+    const r = await ari(server, 'POST', `/channels/vars/variable?variable=${encodeURIComponent(name)}&value=x`);
+    assert.equal(r.status, 204, `${name}: ${r.text}`);
+  }
+  const many = await ari(server, 'POST', '/channels/vars/variables', { variables: { 'NOSUCHFUNC()': 'x', KEPT: 'y' } });
+  assert.equal(many.status, 204, many.text);
+  assert.deepEqual((await ari(server, 'GET', '/channels/vars/variable?variable=KEPT')).json, { value: 'y' });
+  assert.deepEqual((await ari(server, 'GET', '/channels/vars/variable?variable=CALLERID(bogus)')).json, { value: '' });
+  const missing = await ari(server, 'GET', '/channels/nosuch/variable?variable=A');
+  assert.deepEqual([missing.status, missing.json], [404, { message: 'Provided channel was not found' }]);
+  assert.equal((await ari(server, 'DELETE', '/channels/vars')).status, 204);
+});

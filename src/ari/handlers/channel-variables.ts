@@ -1,5 +1,6 @@
 import type { Channel } from '../../core/channel/channel.js';
 import type { Core } from '../../core/core.js';
+import { CoreError } from '../../core/errors.js';
 import { toAriError } from '../errors.js';
 import { implement, type ResourceHandlers } from '../contract/implement.js';
 import { AriError } from '../handler.js';
@@ -21,12 +22,32 @@ function read(core: Core, channel: Channel, name: string): string {
   return value;
 }
 
+/**
+ * Set a variable or write a function as pbx_builtin_setvar_helper does for the Stasis command: a function that
+ * is unknown, read-only or refuses the value only logs, and the request still answers 204 (app_control_set_channel_var
+ * returns 0 whatever the write did).
+ */
+function writeIgnoringFailure(
+  core: Core,
+  channel: Channel,
+  name: string,
+  value: string | undefined,
+  reportEvents: boolean | undefined,
+): void {
+  try {
+    core.variables.write(channel, name, value, reportEvents);
+  } catch (err) {
+    if (!(err instanceof CoreError)) throw err;
+  }
+}
+
 /** Channel variables and dialplan functions, one or several at a time. */
 export const channelVariableHandlers = {
   getChannelVar: implement(ops.getChannelVar, {
     params: { variable: { missing: 'Variable name is required' } },
     order: ['params', 'target'],
-    target: 'channel',
+    // ast_ari_channels_get_channel_var words its 404 "Provided channel was not found" (Channel Not Found).
+    target: 'providedChannel',
     handle: ({ variable }, { core, channel }) => ({ value: read(core, channel, variable) }),
   }),
 
@@ -52,13 +73,7 @@ export const channelVariableHandlers = {
     order: ['params', 'target'],
     target: 'stasisChannel',
     handle: async ({ variable, value, report_events }, { core, channel, control }) => {
-      await control.run(() => {
-        try {
-          core.variables.write(channel, variable, value, report_events);
-        } catch (err) {
-          toAriError(err);
-        }
-      });
+      await control.run(() => writeIgnoringFailure(core, channel, variable, value, report_events));
     },
   }),
 
@@ -70,7 +85,7 @@ export const channelVariableHandlers = {
     handle: async ({ variables }, { core, channel, control }) => {
       if (!variables) throw new AriError(400, "The 'variables' field must be a JSON object");
       await control.run(() => {
-        for (const v of variables) core.variables.write(channel, v.name.trim(), v.value, v.reportEvents);
+        for (const v of variables) writeIgnoringFailure(core, channel, v.name.trim(), v.value, v.reportEvents);
       });
     },
   }),
