@@ -13,7 +13,9 @@
  */
 import type { Channel } from '../../core/channel/channel.js';
 import { handOverTransfer, hasPendingTransfer, dropPendingTransfer, type TransferState } from '../../core/transfer/ari-transfer.js'; // prettier-ignore
+import { bridgeOf } from '../../core/bridge/bridges.js';
 import { attendedTransfer, blindTransfer } from '../../core/transfer/bridge-transfer.js';
+import { attendedTransferJoined, blindTransferJoined } from '../../core/transfer/dial-transfer.js';
 import type { TransferResult } from '../../core/transfer/transfer-events.js';
 import type { SipRequest } from '../../sip/message/sip-message.js';
 import type { ServerTransaction } from '../../sip/transaction/transaction-layer.js';
@@ -133,7 +135,19 @@ function blind(session: SipSession, channel: Channel, exten: string, progress: R
   const core = session.ctx.core;
   const context = transferContext(session, channel);
   if (!core.dialplan.exists(context, exten, 1)) return 404;
-  const status = STATUS_OF_RESULT[blindTransfer(core, channel, exten, context)];
+  let result;
+  if (bridgeOf(channel) !== undefined) result = blindTransfer(core, channel, exten, context);
+  else {
+    // A call joined by Dial(): the peer goes on to the extension and this leg ends (refer_blind_callback
+    // marks the transferee).
+    result = deferringBye(session, () =>
+      blindTransferJoined(core, channel, exten, context, (transferee) => {
+        transferee.setVariable('SIPTRANSFER', 'yes');
+        transferee.setVariable('SIPREFERRINGCONTEXT', context);
+      }),
+    );
+  }
+  const status = STATUS_OF_RESULT[result];
   // Done once the Local channel is in the transferer's place (see bridge-transfer.ts).
   if (status === 200) progress.notify(200, true);
   return status;
@@ -148,9 +162,25 @@ function attended(session: SipSession, channel: Channel, value: string, progress
     if (!session.ctx.core.dialplan.exists(transferContext(session, channel), EXTERNAL_REPLACES, 1)) return 404;
     return blind(session, channel, EXTERNAL_REPLACES, progress);
   }
-  const status = STATUS_OF_RESULT[attendedTransfer(session.ctx.core, channel, other)];
+  const core = session.ctx.core;
+  const status = STATUS_OF_RESULT[
+    bridgeOf(channel) === undefined && bridgeOf(other) === undefined
+      ? deferringBye(session, () => attendedTransferJoined(core, channel, other))
+      : attendedTransfer(core, channel, other)
+  ];
   if (status === 200) progress.notify(200, true);
   return status;
+}
+
+/**
+ * A transferer leg that a transfer hangs up leaves its BYE to the phone (RFC 5589 §6.1): Asterisk defers the
+ * session's termination (ast_sip_session_defer_termination) and sends the BYE itself only after 60 s.
+ */
+function deferringBye(session: SipSession, transfer: () => TransferResult): TransferResult {
+  session.byeDeferred = true;
+  const result = transfer();
+  if (result !== 'Success') session.byeDeferred = false;
+  return result;
 }
 
 function handOverToApp(session: SipSession, channel: Channel, target: ReferTarget, progress: ReferProgress): number {
@@ -193,4 +223,24 @@ export function endPendingRefer(session: SipSession): void {
   if (channel !== undefined && hasPendingTransfer(channel)) dropPendingTransfer(channel);
   // After the peer's BYE the dialog is gone: nothing more can be sent in it.
   if (!session.isTerminated) progress.notify(503, true);
+}
+
+/** ast_sip_session_defer_termination's timer: how long the transferor has to send its own BYE. */
+const DEFERRED_BYE_MS = 60_000;
+
+/**
+ * The channel of a leg a transfer ended is going (ChannelDestroyed now, as in Asterisk), but the dialog stays
+ * for the phone's BYE (answered 200); without one within 60 s, the BYE goes from here.
+ */
+export function holdByeAfterTransfer(session: SipSession, cause: number, channel: Channel): void {
+  session.refresher.stop();
+  session.expiry.stop();
+  session.media?.close();
+  session.ctx.channelsChanged(session.endpoint, channel);
+  const timer = setTimeout(() => {
+    if (session.isTerminated) return;
+    session.sendBye(cause);
+    session.terminate();
+  }, DEFERRED_BYE_MS);
+  timer.unref();
 }

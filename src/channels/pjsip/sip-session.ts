@@ -11,7 +11,7 @@ import { buildRequest, buildResponse } from '../../sip/ua/message-builder.js';
 import type { DialogUser, SipSource } from '../../sip/ua/sip-stack.js';
 import type { CallMedia } from './call-media.js';
 import { parseInfoDtmf } from './info-dtmf.js';
-import { endPendingRefer, onReferInDialog } from './refer-in.js';
+import { endPendingRefer, holdByeAfterTransfer, onReferInDialog } from './refer-in.js';
 import type { ReferProgress } from './refer-in-subscription.js';
 import { qosVariables } from './qos-vars.js';
 import { readSessionFunction, type SessionFacts } from './session-functions.js';
@@ -41,6 +41,8 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   transferHandling: 'core' | 'ari-only' = 'core';
   /** The subscription of a REFER handed to the application and not yet finished (refer-in.ts). */
   pendingRefer: ReferProgress | undefined;
+  /** A transfer this leg asked for ended it: its BYE is left to the phone for a while (refer-in.ts). */
+  byeDeferred = false;
 
   constructor(
     readonly ctx: PjsipContext,
@@ -61,6 +63,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
     // tech_cause is the SIP status the cause maps to, when it maps to one (sip-reference §3.4).
     if (channel.techCause === 0 && hasStatusForCause(cause)) channel.techCause = statusFromCause(cause);
     endPendingRefer(this);
+    if (this.byeDeferred && !this.isTerminated) return holdByeAfterTransfer(this, cause, channel);
     if (!this.isTerminated) this.release(cause);
     this.terminate();
     this.ctx.channelsChanged(this.endpoint, channel);

@@ -1,10 +1,12 @@
 import { dialChannel, parseEndpoint, requestChannel } from '../../core/outbound.js';
+import { DialJoin } from '../../core/transfer/dial-join.js';
 import { splitAppArgs } from '../app-args.js';
 import type { AppContext, AppResult } from './app.js';
 
 /**
  * Dial(Tech/resource[&...][,timeout[,options]]) — app_dial subset: the first destination is called, on
- * answer the two channels are joined back to back until either hangs up. Sets DIALSTATUS.
+ * answer the two channels are joined back to back until either hangs up or a transfer takes them apart. Sets
+ * DIALSTATUS.
  */
 export async function dial({ channel, core, data }: AppContext): Promise<AppResult> {
   const [targets = '', timeoutText = ''] = splitAppArgs(data);
@@ -37,15 +39,10 @@ export async function dial({ channel, core, data }: AppContext): Promise<AppResu
     return;
   }
   channel.answer();
-  // Back to back: each side's audio is linked to the other in the media plane; DTMF crosses here.
-  channel.linkAudio(callee);
-  callee.linkAudio(channel);
-  channel.reader = (frame) => callee.write(frame);
-  callee.reader = (frame) => channel.write(frame);
-  await Promise.race([channel.whenHangup(), callee.whenHangup()]);
-  if (!callee.isDestroyed) {
-    if (callee.hangupCause === 0) callee.hangupCause = channel.hangupCause || 16;
-    callee.destroy();
-  }
+  // Back to back: each side's audio is linked to the other in the media plane and frames (DTMF) cross; a
+  // transfer received on either leg may end the join or move this channel into another (dial-join.ts).
+  const end = await new DialJoin(channel, callee).wait(channel);
+  // A blind transfer sends this channel on in the dialplan, as app_dial's after-bridge goto does.
+  if (end.goto !== undefined) return { goto: end.goto };
   return { hangup: true };
 }

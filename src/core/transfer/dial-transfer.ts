@@ -1,0 +1,101 @@
+/**
+ * Transfers of calls joined by the dialplan's Dial() (dial-join.ts), as Asterisk 22.10.1 does them for the
+ * two-party basic bridge app_dial makes (main/bridge.c: ast_bridge_transfer_blind without
+ * AST_BRIDGE_FLAG_TRANSFER_BRIDGE_ONLY, two_bridge_attended_transfer). Recorded with SIP phones, A calling B
+ * through Dial() and B transferring:
+ * - blind: BLINDTRANSFER is set on A (B's name) and on B (A's name), BridgeBlindTransfer names B as `channel`,
+ *   A as `transferee`, no `replace_channel`, `is_external` true; B is hung up and A runs the extension;
+ * - attended (B holds A, calls C through Dial(), REFERs with Replaces): ATTENDEDTRANSFER on B (A's name) and A
+ *   (B's name), BridgeAttendedTransfer with both transferer legs, A as `transferee`, C as `transfer_target`,
+ *   `is_external` false and destination_type `bridge`; A and C are joined, B's two legs are hung up.
+ * Asterisk's events also carry the basic bridges (and GET /bridges lists them); Dial() here joins the channels
+ * without a bridge object, so the bridge fields are left out.
+ */
+import { SoftHangup } from '../causes.js';
+import type { Channel } from '../channel/channel.js';
+import type { Core } from '../core.js';
+import { DialJoin, joinOf } from './dial-join.js';
+import { publishBlindTransfer, type TransferResult } from './transfer-events.js';
+
+const BLINDTRANSFER = 'BLINDTRANSFER';
+const ATTENDEDTRANSFER = 'ATTENDEDTRANSFER';
+
+/** ast_bridge_set_transfer_variables: one variable written, the other kind erased. */
+function setTransferVariables(channel: Channel, value: string, attended: boolean): void {
+  channel.setVariable(attended ? ATTENDEDTRANSFER : BLINDTRANSFER, value);
+  const erased = attended ? BLINDTRANSFER : ATTENDEDTRANSFER;
+  // Unsetting a variable the channel does not have publishes nothing in Asterisk (recorded: no ChannelVarset).
+  if (channel.getVariable(erased) !== undefined) channel.setVariable(erased, undefined);
+}
+
+/** Hangs up a transferer leg once it is out of its join (its Dial(), or the join, then releases it). */
+function hangUpLeg(channel: Channel): void {
+  if (!channel.isHangupRequested) channel.softHangup(SoftHangup.EXPLICIT);
+  // A callee is run by nobody: it is released here.
+  if (!channel.hasPbx && !channel.isDestroyed) channel.destroy();
+}
+
+/**
+ * Blind transfer of `transferer`'s Dial() peer to exten@context (checked to exist). Not joined: `Invalid`.
+ * `onTransferee` runs before the event, as the transfer's requester's callback does in Asterisk.
+ */
+export function blindTransferJoined(
+  core: Core,
+  transferer: Channel,
+  exten: string,
+  context: string,
+  onTransferee?: (transferee: Channel) => void,
+): TransferResult {
+  const join = joinOf(transferer);
+  if (join === undefined || join.isOver) return 'Invalid';
+  const transferee = join.peerOf(transferer);
+  setTransferVariables(transferee, transferer.name, false);
+  setTransferVariables(transferer, transferee.name, false);
+  onTransferee?.(transferee);
+  publishBlindTransfer(core, {
+    transferer,
+    transferee,
+    replacement: undefined,
+    exten,
+    context,
+    result: 'Success',
+    isExternal: true,
+    bridge: undefined,
+    bridgeId: undefined,
+  });
+  join.sendOn(transferer, { context, exten, priority: 1 }, (channel, target) => void core.dialplan.run(channel, target)); // prettier-ignore
+  hangUpLeg(transferer);
+  return 'Success';
+}
+
+/**
+ * Attended transfer between two Dial() calls: `first` (the call the REFER came on) and `second` (the one its
+ * Replaces names). Either not joined, or both in one join: `Invalid`.
+ */
+export function attendedTransferJoined(core: Core, first: Channel, second: Channel): TransferResult {
+  const firstJoin = joinOf(first);
+  const secondJoin = joinOf(second);
+  if (firstJoin === undefined || secondJoin === undefined || firstJoin === secondJoin) return 'Invalid';
+  if (firstJoin.isOver || secondJoin.isOver) return 'Invalid';
+  const transferee = firstJoin.peerOf(first);
+  const target = secondJoin.peerOf(second);
+  setTransferVariables(first, transferee.name, true);
+  setTransferVariables(transferee, first.name, true);
+  DialJoin.link(firstJoin, first, secondJoin, second);
+  core.bus.publish(
+    'BridgeAttendedTransfer',
+    {
+      transferer_first_leg: first.snapshot(),
+      transferer_second_leg: second.snapshot(),
+      transferee: transferee.snapshot(),
+      transfer_target: target.snapshot(),
+      result: 'Success',
+      is_external: false,
+      destination_type: 'bridge',
+    },
+    { channels: [first, second, transferee, target] },
+  );
+  hangUpLeg(second);
+  hangUpLeg(first);
+  return 'Success';
+}
