@@ -9,16 +9,6 @@ import { runConformance } from './replay.js';
 
 const EXCLUDE: Exclusions = {
   events: [
-    // DeviceStateChanged for Local/... devices (seen by the subscribeAll socket): Local channel device
-    // states arrive with the media issue. (Without the .jsonl dump the device name is unknown: all of them.)
-    {
-      why: 'Local device states',
-      match: (e) => {
-        if (e.type !== 'DeviceStateChanged') return false;
-        const ds = e.proj['device_state'] as { name?: string } | undefined;
-        return e.json === undefined || (ds?.name ?? '').startsWith('Local/');
-      },
-    },
     // RESTRequest r6 is GET recordings/stored: its answer lists the recordings left on disk by the media
     // scenarios (brec, sub/r1); recordings arrive with the media issue.
     { why: 'stored recordings (media)', match: (e) => e.type === 'RESTResponse' && e.proj['request_id'] === 'r6' },
