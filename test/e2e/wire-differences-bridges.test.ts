@@ -114,3 +114,36 @@ test('announcer_format and recorder_format are format cache names, found without
   assert.equal((await ari(server, 'DELETE', '/bridges/fmt')).status, 204);
   await ari(server, 'DELETE', '/recordings/stored/wire-fmt');
 });
+
+test('a member hung up in the bridge leaves its app subscribed to the bridge; one removed does not', async () => {
+  for (const how of ['hangup', 'remove'] as const) {
+    const id = `sub-${how}`;
+    const made = await ari(server, 'POST', `/channels?endpoint=Local/park@default&app=${APP}&channelId=${id}`);
+    assert.equal(made.status, 200, made.text);
+    await events.wait((e) => e.type === 'StasisStart' && e.channel?.id === id);
+    assert.equal((await ari(server, 'POST', `/bridges/b-${how}?type=mixing`)).status, 200);
+    assert.equal((await ari(server, 'POST', `/bridges/b-${how}/addChannel?channel=${id}`)).status, 204);
+    await events.wait((e) => e.type === 'ChannelEnteredBridge' && e.channel?.id === id);
+    if (how === 'hangup') assert.equal((await ari(server, 'DELETE', `/channels/${id}`)).status, 204);
+    else assert.equal((await ari(server, 'POST', `/bridges/b-${how}/removeChannel?channel=${id}`)).status, 204);
+    await events.wait((e) => e.type === 'ChannelLeftBridge' && e.channel?.id === id);
+    const play = await ari(server, 'POST', `/bridges/b-${how}/play/p-${how}?media=sound:beep`);
+    assert.equal(play.status, 201, play.text);
+    // The playback is the witness: its events reach the app only through the bridge subscription. Without one,
+    // the marker channel's StasisStart (well after the playback started) shows nothing came.
+    if (how === 'hangup') await events.wait((e) => e.type === 'PlaybackStarted' && e.playback?.id === `p-${how}`);
+    assert.equal((await ari(server, 'DELETE', `/bridges/b-${how}`)).status, 204);
+    const marker = `marker-${how}`;
+    await ari(server, 'POST', `/channels?endpoint=Local/park@default&app=${APP}&channelId=${marker}`);
+    await events.wait((e) => e.type === 'StasisStart' && e.channel?.id === marker);
+    const seen = events.events
+      .filter((e) => e.playback?.id === `p-${how}` || (e.type === 'BridgeDestroyed' && e.bridge?.id === `b-${how}`))
+      .map((e) => e.type);
+    if (how === 'hangup') {
+      assert.ok(seen.includes('PlaybackStarted'), seen.join());
+      assert.ok(seen.includes('BridgeDestroyed'), seen.join());
+    } else assert.deepEqual(seen, []);
+    await ari(server, 'DELETE', `/channels/${marker}`);
+    if (how === 'remove') await ari(server, 'DELETE', `/channels/${id}`);
+  }
+});

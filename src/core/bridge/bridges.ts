@@ -141,7 +141,10 @@ export class Bridges {
     bridge.peers.leave(channel);
     const control = controlOf(channel);
     if (control) {
-      this.stasis.index.unsubscribe(control.app, 'bridge:' + bridge.id);
+      // A member removed (or continuing in the dialplan) takes its app's bridge subscription with it; one hung up
+      // in the bridge leaves it behind, as 22.10.1 does: the app still hears the bridge's playbacks and its
+      // BridgeDestroyed.
+      if (!channel.isHangupRequested) this.stasis.index.unsubscribe(control.app, 'bridge:' + bridge.id);
       channel.reader = () => {};
     }
     this.#publishMember('ChannelLeftBridge', bridge, channel);
