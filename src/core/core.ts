@@ -110,6 +110,7 @@ export class Core {
     this.#host = {
       publish: <T extends EventType>(type: T, fields: EventFields<T>, route: EventRoute) =>
         this.bus.publish(type, fields, route),
+      reaches: (channel) => this.bus.reachesChannel(channel),
       channelvarNames,
       onStateChanged: (channel) => this.deviceStates.channelStateChanged(channel),
       onIndicated: (channel, indication) => this.deviceStates.channelIndicated(channel, indication),

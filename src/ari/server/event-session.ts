@@ -42,7 +42,7 @@ function isRestResponse(json: string): boolean {
 export class EventSession implements EventSink {
   connection: StasisConnection | undefined;
   #ws: WebSocket | undefined;
-  /** The TCP socket under #ws, corked while one tick's events are written (one syscall per tick). */
+  /** The TCP socket under #ws, corked while one loop turn's events are written (one syscall per turn). */
   #socket: Duplex | undefined;
   #corked = false;
   readonly #uncork = (): void => {
@@ -112,11 +112,13 @@ export class EventSession implements EventSink {
     if (this.#pendingWrites++ === 0) this.#stalledSince = performance.now();
     else if (this.#pendingWrites >= SLOW_CONSUMER_QUEUE_DEPTH && !this.#isReportedSlow) this.#reportSlow();
     if (this.#writeTimer === undefined && this.opts.writeTimeoutMs > 0) this.#armWriteTimer();
-    // Events come in bursts (a call's setup is a dozen events in one tick): batch the frames of a tick.
+    // Events come in bursts (a call's setup is a dozen events; a loop turn under load serves many requests):
+    // the frames of one turn go out in one write, once the turn has polled every socket (setImmediate), not
+    // one write per request served.
     if (!this.#corked && this.#socket) {
       this.#corked = true;
       this.#socket.cork();
-      process.nextTick(this.#uncork);
+      setImmediate(this.#uncork);
     }
     ws.send(json, this.#onWritten);
   }

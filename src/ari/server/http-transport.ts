@@ -34,29 +34,44 @@ export function toAriRequest(req: IncomingMessage, ariPath: string, body: BodyRe
   });
 }
 
+/** A body as it goes out: JSON text stays a string, so Node writes head and body in one piece. */
 interface WireBody {
   readonly contentType?: string;
-  readonly data: Buffer;
+  readonly data: Buffer | string;
+  readonly length: number;
 }
+
+const EMPTY: WireBody = { data: '', length: 0 };
 
 function wireBody(res: AriResponse, pretty: boolean): WireBody {
-  if (res.raw) return { contentType: res.raw.contentType, data: res.raw.data };
+  if (res.raw) return { contentType: res.raw.contentType, data: res.raw.data, length: res.raw.data.length };
   if (res.json !== undefined) {
     const text = pretty ? formatJson(res.json, true) : res.json;
-    return { contentType: 'application/json', data: Buffer.from(text, 'utf8') };
+    return { contentType: 'application/json', data: text, length: Buffer.byteLength(text, 'utf8') };
   }
-  return { data: Buffer.alloc(0) };
+  return EMPTY;
 }
 
-function headerList(res: AriResponse, body: WireBody, server: string, closing: boolean): [string, string][] {
-  const list: [string, string][] = [
-    ['Server', server],
-    ['Date', new Date().toUTCString()],
-  ];
-  if (closing) list.push(['Connection', 'close']);
-  list.push(['Cache-Control', 'no-cache, no-store'], ['Content-Length', String(body.data.length)]);
-  for (const [k, v] of res.headers) list.push([k, v]);
-  if (body.contentType !== undefined) list.push(['Content-type', body.contentType]);
+/** The Date header (RFC 9110 §5.6.7 IMF-fixdate) changes once a second: built once a second. */
+let dateSecond = -1;
+let dateText = '';
+function httpDate(): string {
+  const now = Date.now();
+  const second = Math.floor(now / 1000);
+  if (second !== dateSecond) {
+    dateSecond = second;
+    dateText = new Date(now).toUTCString();
+  }
+  return dateText;
+}
+
+/** The response headers as Node's flat [name, value, name, value, ...] list. */
+function headerList(res: AriResponse, body: WireBody, server: string, closing: boolean): string[] {
+  const list = ['Server', server, 'Date', httpDate()];
+  if (closing) list.push('Connection', 'close');
+  list.push('Cache-Control', 'no-cache, no-store', 'Content-Length', String(body.length));
+  for (const [k, v] of res.headers) list.push(k, v);
+  if (body.contentType !== undefined) list.push('Content-type', body.contentType);
   return list;
 }
 
@@ -73,7 +88,7 @@ export function writeResponse(out: ServerResponse, res: AriResponse, server: str
   }
   const body = wireBody(res, pretty);
   try {
-    out.writeHead(res.status, res.reason, headerList(res, body, server, false).flat());
+    out.writeHead(res.status, res.reason, headerList(res, body, server, false));
   } catch {
     out.writeHead(500, 'Internal Server Error', ['Server', server, 'Content-Length', '0']);
     out.end();
@@ -97,10 +112,14 @@ export function writeRawResponse(socket: Duplex, res: AriResponse, server: strin
   if (socket.destroyed) return responseWritten(res);
   const body = wireBody(res, pretty);
   let head = `HTTP/1.1 ${res.status} ${res.reason}\r\n`;
-  for (const [k, v] of headerList(res, body, server, true)) {
+  const list = headerList(res, body, server, true);
+  for (let i = 0; i + 1 < list.length; i += 2) {
+    const k = list[i]!;
+    const v = list[i + 1]!;
     if (/[\r\n]/.test(k) || /[\r\n]/.test(v)) continue;
     head += `${k}: ${v}\r\n`;
   }
-  socket.end(Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), body.data]));
+  const data = typeof body.data === 'string' ? Buffer.from(body.data, 'utf8') : body.data;
+  socket.end(Buffer.concat([Buffer.from(`${head}\r\n`, 'latin1'), data]));
   responseWritten(res);
 }

@@ -21,6 +21,8 @@ export interface ChannelHost {
   onStateChanged?(channel: Channel): void;
   /** An indication is about to go to the device (hold marks the channel held for its device state). */
   onIndicated?(channel: Channel, indication: ControlIndication): void;
+  /** Whether an event about `channel` would reach any application (when false it is not built at all). */
+  reaches?(channel: Channel): boolean;
 }
 
 /** The consumer of frames read from a channel: the running dialplan application or Stasis. */
@@ -110,6 +112,7 @@ export class Channel {
       ? [ChannelEventFields<T>?]
       : [ChannelEventFields<T>]
   ): void {
+    if (this.host.reaches?.(this) === false) return;
     const all = { ...fields[0], channel: this.snapshot() } as unknown as EventFields<T>;
     this.host.publish(type, all, { channels: [this] });
   }

@@ -50,6 +50,22 @@ export class EventBus {
     targets.clear();
   }
 
+  /**
+   * Whether an event about `channel` reaches any application (app.c forwards of the channel, all channels, or
+   * its endpoint). Most of a call's channel events reach none (a Local `;2` running dialplan, a channel before
+   * its StasisStart): their snapshot need not be built.
+   */
+  reachesChannel(channel: Channel): boolean {
+    const targets = this.#targets;
+    targets.clear();
+    this.index.addSubscribers('channel:', targets);
+    this.index.addSubscribers('channel:' + channel.id, targets);
+    if (channel.endpoint !== undefined) this.#addEndpoint(channel.endpoint, targets);
+    const reaches = targets.size > 0;
+    targets.clear();
+    return reaches;
+  }
+
   /** Apps subscribed to `endpoint:<tech>/<resource>`, to `endpoint:<tech>` or to all endpoints. */
   #addEndpoint(endpoint: string, targets: Set<StasisApp>): void {
     const index = this.index;
