@@ -270,7 +270,8 @@ export function dialCreated(core: Core, channelId: string, timeoutSec: number, c
   if (caller) channel.setConnected({ name: caller.caller.name, number: caller.caller.number });
   const dialstring = dialstringOf(channel);
   void control.run(async () => {
-    const status = await dialChannel(core, channel, timeoutSec > 0 ? timeoutSec * 1000 : 0, dialstring);
+    const timeoutMs = timeoutSec > 0 ? timeoutSec * 1000 : 0;
+    const status = await dialChannel(core, channel, timeoutMs, dialstring, undefined, false, true);
     // A call that could not be placed is hung up (app_control_dial), and the dial timeout is the channel's own
     // hangup time (set_timeout). Busy and congestion are only indications: the channel stays in Stasis, Down,
     // until the application hangs it up. A callee that hung up is already on its way out.

@@ -111,6 +111,11 @@ export function dialChannel(
   caller?: Channel,
   /** Originate repeats the dial string on every Dial event; /dial and Dial() only on the first (traces s3, s5). */
   repeatDialstring = false,
+  /**
+   * ARI /dial: the Stasis dial bridge publishes a final Dial only for what the callee indicated; a channel the
+   * application hung up itself while it rang gets none (22.10.1: StasisEnd follows the hangup request at once).
+   */
+  quietOnLocalHangup = false,
 ): Promise<DialStatus> {
   // A request still completing (DNS, a bind) is waited for; one that failed is a channel that could not be had,
   // as a failed ast_request is to app_dial.
@@ -119,7 +124,7 @@ export function dialChannel(
     completions.delete(channel);
     return completion.then((ok) =>
       ok && !channel.isDestroyed
-        ? dialChannel(core, channel, timeoutMs, dialstring, caller, repeatDialstring)
+        ? dialChannel(core, channel, timeoutMs, dialstring, caller, repeatDialstring, quietOnLocalHangup)
         : 'CHANUNAVAIL',
     );
   }
@@ -133,13 +138,13 @@ export function dialChannel(
   return new Promise<DialStatus>((resolve) => {
     let done = false;
     let timer: NodeJS.Timeout | undefined;
-    const finish = (status: DialStatus): void => {
+    const finish = (status: DialStatus, quiet = false): void => {
       if (done) return;
       done = true;
       if (timer) clearTimeout(timer);
       channel.controlListeners.delete(onControl);
       if (status === 'BUSY' || status === 'CONGESTION' || status === 'NOANSWER' || status === 'CHANUNAVAIL') {
-        if (!channel.isDestroyed) publishDial(core, channel, status, later, caller);
+        if (!channel.isDestroyed && !quiet) publishDial(core, channel, status, later, caller);
       }
       resolve(status);
     };
@@ -166,7 +171,9 @@ export function dialChannel(
       }
     };
     channel.controlListeners.add(onControl);
-    void channel.whenHangup().then(() => finish(statusForCause(channel.hangupCause)));
+    void channel
+      .whenHangup()
+      .then(() => finish(statusForCause(channel.hangupCause), quietOnLocalHangup && channel.lastHangupWasSoft));
     if (timeoutMs > 0) {
       timer = setTimeout(() => {
         if (channel.hangupCause === 0) channel.hangupCause = 19;

@@ -232,3 +232,15 @@ test('continue reads a label as originate does: a number is a priority, 0 is ill
   assert.equal((await ari(server, 'DELETE', '/channels/cont')).status, 204);
   await gone('cont-2');
 });
+
+test('a created channel the app hangs up while its dial rings gets no final Dial event', async () => {
+  const r = await ari(server, 'POST', `/channels/create?endpoint=Local/ring@default&app=${APP}&channelId=ringing`);
+  assert.equal(r.status, 200, r.text);
+  await events.wait((e) => e.type === 'StasisStart' && e.channel?.id === 'ringing');
+  assert.equal((await ari(server, 'POST', '/channels/ringing/dial?timeout=10')).status, 204);
+  await events.wait((e) => e.type === 'Dial' && e.peer?.id === 'ringing' && e.dialstatus === 'RINGING');
+  assert.equal((await ari(server, 'DELETE', '/channels/ringing')).status, 204);
+  await gone('ringing');
+  const dials = events.events.filter((e) => e.type === 'Dial' && e.peer?.id === 'ringing').map((e) => e.dialstatus);
+  assert.deepEqual(dials, ['', 'RINGING']);
+});
