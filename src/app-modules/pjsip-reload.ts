@@ -17,7 +17,7 @@
  * `user_agent` and `default_realm` also apply at the next start. Both are logged.
  */
 import type { ConfError } from '../config/conf-types.js';
-import { defaultUserAgent } from '../config/load-config.js';
+import { anonymousSipExposure, defaultUserAgent } from '../config/load-config.js';
 import { parsePjsipConfig } from '../config/pjsip-config.js';
 import type { AorConfig, IdentifyConfig, PjsipConfig, PjsipGlobalConfig, TransportConfig } from '../config/pjsip-types.js'; // prettier-ignore
 import { readForReload } from './conf-validity.js';
@@ -108,6 +108,8 @@ export class PjsipReloader {
     this.#reloadGlobal(fresh.global);
     this.#checkTransports(fresh.transports);
     this.target.endpointsView.endpointsReloaded();
+    const exposure = anonymousSipExposure(config); // the warning given at start, for an [anonymous] added now
+    if (exposure !== undefined) this.log.warn({}, exposure);
     this.log.info(
       { endpoints: config.endpoints.size, aors: config.aors.size, auths: config.auths.size, identifies: config.identifies.length }, // prettier-ignore
       'res_pjsip reloaded pjsip.conf',
