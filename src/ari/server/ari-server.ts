@@ -14,6 +14,7 @@ import { Dispatcher } from './dispatcher.js';
 import { EventsEndpoint } from './events-endpoint.js';
 import { readBody } from './http-body.js';
 import { toAriRequest, writeRawResponse, writeResponse } from './http-transport.js';
+import { LowerCaseMethods } from './method-case.js';
 import { MediaEndpoint, mediaConnectionPath, type MediaRouteOptions } from './media-endpoint.js';
 import { MetricsEndpoint, isMetricsPath, type MetricsRouteOptions } from './metrics-endpoint.js';
 import { errorResponse } from './responses.js';
@@ -69,6 +70,8 @@ export class AriServer {
   /** http.conf tlsenable: the same server over TLS (tls-listener.ts), once listenTls() is called. */
   #https: Server | undefined;
   readonly #sessionLimit: number | undefined;
+  /** Lower-case methods at the start of a plain HTTP connection (method-case.ts). */
+  readonly #lowerCase: LowerCaseMethods;
   /** Per-address brake on failed authentications (429 while an address is refused). */
   readonly #authLimiter: AriAuthLimiter;
   #closing: Promise<void> | undefined;
@@ -104,6 +107,7 @@ export class AriServer {
     });
     this.#sessionLimit = opts.sessionLimit;
     this.#http = this.#wire(createServer(SERVER_OPTIONS, (req, res) => this.#onRequest(req, res)));
+    this.#lowerCase = new LowerCaseMethods(this.#http, this.#http.headersTimeout);
   }
 
   /** Start listening; resolves with the bound address (port 0 picks a free port). */
@@ -145,6 +149,7 @@ export class AriServer {
     this.#closing ??= new Promise((resolve) => {
       this.#events.closeAll();
       this.#media?.closeAll();
+      this.#lowerCase.dropWaiting();
       const servers = this.#https === undefined ? [this.#http] : [this.#http, this.#https];
       let open = servers.length;
       for (const server of servers) {

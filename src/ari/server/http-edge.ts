@@ -7,8 +7,9 @@
  *   a method it does not know);
  * - bytes a URL may not hold (0xff, a space inside the path): Asterisk cuts the path there or keeps the byte, and
  *   finds no resource: 404 `{"message":"Resource not found"}`;
- * - a method in lower case: Asterisk accepts it (it compares methods without case); Node's parser cannot, so
- *   this answers 405 — the one difference left here;
+ * - a method in lower case: Asterisk accepts it (it compares methods without case). method-case.ts mends the
+ *   first request of each connection before Node's parser reads it; a later one on a kept-alive connection reaches
+ *   the parser as it is and is answered 405 here — the one difference left;
  * - a header line too long: 400 "Header line too long"; more than 100 headers: 413 "Too many headers", both as
  *   ast_http_error's HTML page;
  * - anything else unreadable: 400 Bad Request (HTML).

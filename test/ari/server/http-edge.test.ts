@@ -44,6 +44,30 @@ test('an unknown method: 405 Invalid method with Allow, as JSON', async () => {
   }
 });
 
+test('a lower-case method starting a connection is served as Asterisk serves it (methods compared without case)', async () => {
+  const ping = await raw(req('get /ari/asterisk/ping HTTP/1.1'));
+  assert.equal(ping.status, 'HTTP/1.1 200 OK');
+  assert.ok('ping' in (JSON.parse(ping.body) as object));
+  const put = await raw(
+    req('post /ari/asterisk/variable?variable=LC_METHOD&value=yes HTTP/1.1', 'Content-Length: 0\r\n'),
+  );
+  assert.equal(put.status, 'HTTP/1.1 204 No Content');
+  const get = await raw(req('GET /ari/asterisk/variable?variable=LC_METHOD HTTP/1.1'));
+  assert.deepEqual(JSON.parse(get.body), { value: 'yes' });
+  // An unknown word in lower case is still no method.
+  const foo = await raw(req('foo /ari/asterisk/ping HTTP/1.1'));
+  assert.equal(foo.status, 'HTTP/1.1 405 Method Not Allowed');
+});
+
+test('a connection that has sent nothing yet does not hold the server open at close', async () => {
+  const other = await startTestServer({ 'ari.conf': ARI_CONF });
+  const idle = connect(other.app.port, '127.0.0.1');
+  await new Promise<void>((resolve) => idle.once('connect', () => resolve()));
+  const idleClosed = new Promise<void>((resolve) => idle.once('close', () => resolve()));
+  await other.close();
+  await idleClosed;
+});
+
 test('a 0xff byte or a space in the path: 404 Resource not found', async () => {
   const ff = Buffer.concat([Buffer.from('GET /ari/asterisk/pi'), Buffer.from([0xff]), req('ng HTTP/1.1')]);
   for (const bytes of [ff, req('GET /ari/asterisk/pi ng HTTP/1.1')]) {
