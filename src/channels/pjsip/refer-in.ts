@@ -73,6 +73,11 @@ export function parseReferTo(value: string): ReferTarget | undefined {
   return { user, replaces: replaces === undefined ? undefined : safeDecode(replaces) };
 }
 
+/** The URI of a Refer-To value, as SIPREFERTOHDR holds it. */
+function referToUri(value: string): string {
+  return (/<([^>]*)>/.exec(value)?.[1] ?? value).trim();
+}
+
 function safeDecode(text: string): string {
   try {
     return decodeURIComponent(text);
@@ -121,7 +126,7 @@ export function onReferInDialog(session: SipSession, req: SipRequest, tx: Server
   let status: number;
   if (session.transferHandling === 'ari-only') status = handOverToApp(session, channel, target, progress);
   else if (target.replaces !== undefined) status = attended(session, channel, target.replaces, progress);
-  else status = blind(session, channel, target.user === '' ? 's' : target.user, progress);
+  else status = blind(session, channel, target.user === '' ? 's' : target.user, progress, referToUri(referTo));
   if (!subscribed) return answerWithoutSubscription(session, req, tx, status);
   if (status !== 200) progress.notify(status, true);
 }
@@ -131,7 +136,7 @@ function transferContext(session: SipSession, channel: Channel): string {
   return channel.getVariable('TRANSFER_CONTEXT') || session.endpoint.context;
 }
 
-function blind(session: SipSession, channel: Channel, exten: string, progress: ReferProgress): number {
+function blind(session: SipSession, channel: Channel, exten: string, progress: ReferProgress, uri = ''): number {
   const core = session.ctx.core;
   const context = transferContext(session, channel);
   if (!core.dialplan.exists(context, exten, 1)) return 404;
@@ -144,6 +149,7 @@ function blind(session: SipSession, channel: Channel, exten: string, progress: R
       blindTransferJoined(core, channel, exten, context, (transferee) => {
         transferee.setVariable('SIPTRANSFER', 'yes');
         transferee.setVariable('SIPREFERRINGCONTEXT', context);
+        if (uri !== '') transferee.setVariable('SIPREFERTOHDR', uri);
       }),
     );
   }
@@ -163,11 +169,12 @@ function attended(session: SipSession, channel: Channel, value: string, progress
     return blind(session, channel, EXTERNAL_REPLACES, progress);
   }
   const core = session.ctx.core;
-  const status = STATUS_OF_RESULT[
-    bridgeOf(channel) === undefined && bridgeOf(other) === undefined
-      ? deferringBye(session, () => attendedTransferJoined(core, channel, other))
-      : attendedTransfer(core, channel, other)
-  ];
+  const status =
+    STATUS_OF_RESULT[
+      bridgeOf(channel) === undefined && bridgeOf(other) === undefined
+        ? deferringBye(session, () => attendedTransferJoined(core, channel, other))
+        : attendedTransfer(core, channel, other)
+    ];
   if (status === 200) progress.notify(200, true);
   return status;
 }

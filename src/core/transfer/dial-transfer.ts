@@ -7,7 +7,9 @@
  *   A as `transferee`, no `replace_channel`, `is_external` true; B is hung up and A runs the extension;
  * - attended (B holds A, calls C through Dial(), REFERs with Replaces): ATTENDEDTRANSFER on B (A's name) and A
  *   (B's name), BridgeAttendedTransfer with both transferer legs, A as `transferee`, C as `transfer_target`,
- *   `is_external` false and destination_type `bridge`; A and C are joined, B's two legs are hung up.
+ *   `is_external` false and destination_type `bridge`; A and C are joined (A's ATTENDEDTRANSFER cleared, as
+ *   entering a bridge does), B's two legs are hung up, and A and C each get the connected line B's other leg
+ *   had.
  * Asterisk's events also carry the basic bridges (and GET /bridges lists them); Dial() here joins the channels
  * without a bridge object, so the bridge fields are left out.
  */
@@ -81,7 +83,13 @@ export function attendedTransferJoined(core: Core, first: Channel, second: Chann
   const target = secondJoin.peerOf(second);
   setTransferVariables(first, transferee.name, true);
   setTransferVariables(transferee, first.name, true);
+  const firstConnected = { ...first.connected };
+  const secondConnected = { ...second.connected };
   DialJoin.link(firstJoin, first, secondJoin, second);
+  // The transferee moved into the second call's bridge, and entering a bridge clears the transfer variables
+  // (bridge_channel.c); the second leg is hung up before the event goes out.
+  transferee.setVariable(ATTENDEDTRANSFER, undefined);
+  hangUpLeg(second);
   core.bus.publish(
     'BridgeAttendedTransfer',
     {
@@ -95,7 +103,9 @@ export function attendedTransferJoined(core: Core, first: Channel, second: Chann
     },
     { channels: [first, second, transferee, target] },
   );
-  hangUpLeg(second);
+  // Recorded: each party is then shown the party the transferor's other leg was connected to.
+  transferee.setConnected(secondConnected);
+  target.setConnected(firstConnected);
   hangUpLeg(first);
   return 'Success';
 }

@@ -42,6 +42,8 @@ export async function dial({ channel, core, data }: AppContext): Promise<AppResu
   // Back to back: each side's audio is linked to the other in the media plane and frames (DTMF) cross; a
   // transfer received on either leg may end the join or move this channel into another (dial-join.ts).
   const end = await new DialJoin(channel, callee).wait(channel);
+  // app_dial sets DIALSTATUS again once the bridge is over (recorded: ANSWER after a hangup or a transfer).
+  if (!channel.isDestroyed) channel.setVariable('DIALSTATUS', 'ANSWER');
   // A blind transfer sends this channel on in the dialplan, as app_dial's after-bridge goto does.
   if (end.goto !== undefined) return { goto: end.goto };
   return { hangup: true };
