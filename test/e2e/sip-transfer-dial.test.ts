@@ -144,6 +144,7 @@ test('blind transfer by the callee: NOTIFY 100 then 200, the caller runs the ext
   assert.equal(aVars.SIPREFERRINGCONTEXT, 'xferd');
   assert.equal(aVars.SIPREFERTOHDR, `sip:xferd-echo@127.0.0.1:${target.sip.port}`);
   assert.equal(varsOf(mark, bName).BLINDTRANSFER, aName);
+  assert.equal(about(mark, bName, 'ChannelUnhold').length, 1, 'the transferer is taken off hold, held or not');
 
   // B's channel is gone, but its dialog waits for B's own BYE (none was sent to B), which is answered.
   await events.wait((e) => events.events.indexOf(e) >= mark && e.type === 'ChannelDestroyed' && nameOf(e) === bName); // prettier-ignore
@@ -200,11 +201,13 @@ test('attended transfer: B holds A, calls C through Dial(), REFERs with Replaces
 
   const xfer = await events.wait((e) => events.events.indexOf(e) >= mark && e.type === 'BridgeAttendedTransfer');
   assert.equal(xfer.transferer_first_leg.name, bName);
-  assert.match(xfer.transferer_second_leg.name, /^PJSIP\/xferd-b-/);
+  const secondLeg = xfer.transferer_second_leg.name as string;
+  assert.match(secondLeg, /^PJSIP\/xferd-b-/);
   assert.equal(xfer.transferee.name, aName);
   assert.match(xfer.transfer_target.name, /^PJSIP\/xferd-c-/);
   assert.deepEqual([xfer.result, xfer.is_external, xfer.destination_type], ['Success', false, 'bridge']);
   assert.equal(varsOf(mark, bName).ATTENDEDTRANSFER, aName);
+  for (const leg of [bName, secondLeg]) assert.equal(about(mark, leg, 'ChannelUnhold').length, 1, `${leg} off hold`);
   const aTransferVars = about(mark, aName, 'ChannelVarset').filter((e) => e.variable === 'ATTENDEDTRANSFER');
   assert.deepEqual(
     aTransferVars.map((e) => e.value),
@@ -218,7 +221,6 @@ test('attended transfer: B holds A, calls C through Dial(), REFERs with Replaces
     events.wait((e) => events.events.indexOf(e) > events.events.indexOf(xfer) && e.type === 'ChannelConnectedLine' && nameOf(e) === name), // prettier-ignore
     ),
   );
-  const secondLeg = xfer.transferer_second_leg.name as string;
   assert.equal((lines[0] as unknown as { channel: ChannelJson }).channel.connected.number, shown.get(secondLeg));
   assert.equal((lines[1] as unknown as { channel: ChannelJson }).channel.connected.number, shown.get(bName));
   await events.wait((e) => events.events.indexOf(e) >= mark && e.type === 'ChannelDestroyed' && nameOf(e) === bName); // prettier-ignore

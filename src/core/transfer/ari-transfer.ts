@@ -16,6 +16,7 @@ import type { Channel } from '../channel/channel.js';
 import type { ReferTo, ReferredBy } from '../../ari/models/wire.js';
 import type { Core } from '../core.js';
 import { jsonMembers, RawJson } from '../events/raw-json.js';
+import { joinOf } from './dial-join.js';
 
 /** The `states` values of transfer_progress, in the words of the ARI parameter. */
 export const TRANSFER_STATES = ['channel_progress', 'channel_answered', 'channel_unavailable', 'channel_declined'] as const; // prettier-ignore
@@ -55,8 +56,10 @@ interface Pending {
 
 const pendingByChannel = new WeakMap<Channel, Pending>();
 
-/** The other member of a two-party bridge (ast_channel_bridge_peer). */
+/** The other member of a two-party bridge (ast_channel_bridge_peer); for a call joined by Dial(), its peer. */
 function bridgePeer(channel: Channel): Channel | undefined {
+  const join = joinOf(channel);
+  if (bridgeOf(channel) === undefined && join !== undefined && !join.isOver) return join.peerOf(channel);
   const members = bridgeOf(channel)?.members;
   if (members === undefined || members.length !== 2) return undefined;
   return members[0] === channel ? members[1] : members[0];

@@ -3,9 +3,10 @@
  * two-party basic bridge app_dial makes (main/bridge.c: ast_bridge_transfer_blind without
  * AST_BRIDGE_FLAG_TRANSFER_BRIDGE_ONLY, two_bridge_attended_transfer). Recorded with SIP phones, A calling B
  * through Dial() and B transferring:
- * - blind: BLINDTRANSFER is set on A (B's name) and on B (A's name), BridgeBlindTransfer names B as `channel`,
+ * - blind: ChannelUnhold on B (held or not), BLINDTRANSFER is set on A (B's name) and on B (A's name), BridgeBlindTransfer names B as `channel`,
  *   A as `transferee`, no `replace_channel`, `is_external` true; B is hung up and A runs the extension;
- * - attended (B holds A, calls C through Dial(), REFERs with Replaces): ATTENDEDTRANSFER on B (A's name) and A
+ * - attended (B holds A, calls C through Dial(), REFERs with Replaces): ChannelUnhold on both of B's legs,
+ *   ATTENDEDTRANSFER on B (A's name) and A
  *   (B's name), BridgeAttendedTransfer with both transferer legs, A as `transferee`, C as `transfer_target`,
  *   `is_external` false and destination_type `bridge`; A and C are joined (A's ATTENDEDTRANSFER cleared, as
  *   entering a bridge does), B's two legs are hung up, and A and C each get the connected line B's other leg
@@ -51,6 +52,8 @@ export function blindTransferJoined(
   const join = joinOf(transferer);
   if (join === undefined || join.isOver) return 'Invalid';
   const transferee = join.peerOf(transferer);
+  // ast_bridge_transfer_blind takes the transferer off hold first: ChannelUnhold, held or not (recorded).
+  transferer.publish('ChannelUnhold');
   setTransferVariables(transferee, transferer.name, false);
   setTransferVariables(transferer, transferee.name, false);
   onTransferee?.(transferee);
@@ -81,6 +84,9 @@ export function attendedTransferJoined(core: Core, first: Channel, second: Chann
   if (firstJoin.isOver || secondJoin.isOver) return 'Invalid';
   const transferee = firstJoin.peerOf(first);
   const target = secondJoin.peerOf(second);
+  // Both transferer legs are taken off hold first (ChannelUnhold each, recorded).
+  first.publish('ChannelUnhold');
+  second.publish('ChannelUnhold');
   setTransferVariables(first, transferee.name, true);
   setTransferVariables(transferee, first.name, true);
   const firstConnected = { ...first.connected };
