@@ -72,7 +72,7 @@ test('blind transfer: the caller’s Dial() goes on at the target; a callee tran
   const ran: Channel[] = [];
   join.sendOn(b, target, (c) => ran.push(c));
   assert.deepEqual(await ended, { goto: target });
-  assert.deepEqual(ran, []);
+  assert.equal(ran.length, 0);
   assert.equal(a.reader, undefined, 'no longer joined');
 
   const c = channel('c', true);
