@@ -149,6 +149,7 @@ test('blind transfer by the callee: NOTIFY 100 then 200, the caller runs the ext
   // B's channel is gone, but its dialog waits for B's own BYE (none was sent to B), which is answered.
   await events.wait((e) => events.events.indexOf(e) >= mark && e.type === 'ChannelDestroyed' && nameOf(e) === bName); // prettier-ignore
   assert.equal(b.inbox.filter((m) => m.method === 'BYE').length, 0);
+  assert.equal(about(mark, bName, 'ChannelHangupRequest').length, 0, 'a callee leaving is released, not asked');
   b.stopTone();
   const bye = await b.request('BYE');
   assert.equal(bye.status, 200);

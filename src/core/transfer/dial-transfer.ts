@@ -31,11 +31,15 @@ function setTransferVariables(channel: Channel, value: string, attended: boolean
   if (channel.getVariable(erased) !== undefined) channel.setVariable(erased, undefined);
 }
 
-/** Hangs up a transferer leg once it is out of its join (its Dial(), or the join, then releases it). */
+/**
+ * Hangs up a transferer leg once it is out of its join. A Dial() caller gets a hangup request and its dialplan
+ * ends; a callee, which nothing runs, is released at once (recorded: ChannelDestroyed with no
+ * ChannelHangupRequest before it, as Asterisk hangs up an imparted channel that leaves its bridge).
+ */
 function hangUpLeg(channel: Channel): void {
-  if (!channel.isHangupRequested) channel.softHangup(SoftHangup.EXPLICIT);
-  // A callee is run by nobody: it is released here.
-  if (!channel.hasPbx && !channel.isDestroyed) channel.destroy();
+  if (channel.isDestroyed) return;
+  if (channel.hasPbx) channel.softHangup(SoftHangup.EXPLICIT);
+  else channel.destroy();
 }
 
 /**
