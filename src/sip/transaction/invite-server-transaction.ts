@@ -29,7 +29,8 @@ const NEXT: Record<InviteServerState, readonly InviteServerState[]> = {
 
 export class InviteServerTransaction {
   readonly id: string;
-  readonly request: SipRequest;
+  /** Released on entering Accepted, as is the last response (see `#release`). */
+  #request: SipRequest | undefined;
   /** Where responses go (§18.2.2). */
   readonly destination: Destination;
   readonly #ctx: TransactionContext;
@@ -52,7 +53,7 @@ export class InviteServerTransaction {
     if (request.method !== 'INVITE' || id === undefined)
       throw new TypeError('InviteServerTransaction: an INVITE with a Via');
     this.id = id;
-    this.request = request;
+    this.#request = request;
     this.destination = destination;
     this.#ctx = ctx;
     this.#user = user;
@@ -63,6 +64,11 @@ export class InviteServerTransaction {
 
   get state(): InviteServerState {
     return this.#state;
+  }
+
+  /** The INVITE; undefined once the transaction is Accepted. */
+  get request(): SipRequest | undefined {
+    return this.#request;
   }
 
   get lastResponse(): SipResponse | undefined {
@@ -136,8 +142,8 @@ export class InviteServerTransaction {
   }
 
   readonly #onTrying = (): void => {
-    if (this.#state !== 'proceeding' || this.#lastResponse !== undefined) return;
-    this.#lastResponse = makeResponse(this.request, 100, 'Trying');
+    if (this.#state !== 'proceeding' || this.#lastResponse !== undefined || this.#request === undefined) return;
+    this.#lastResponse = makeResponse(this.#request, 100, 'Trying');
     this.#send(this.#lastResponse);
   };
 
@@ -188,6 +194,12 @@ export class InviteServerTransaction {
         else this.#timers.start('I', this.#values.I!, this.#toTerminated);
         return;
       case 'accepted':
+        // RFC 6026 §7.1: in Accepted an INVITE retransmission is absorbed without a response and each 2xx
+        // retransmission is handed in by the TU, so neither the INVITE nor the 2xx is needed again. Letting them go
+        // matters because the state lasts Timer L (64*T1, 32 s): at a steady call rate, that many seconds of calls'
+        // INVITEs and 2xx answers (SDP included) would otherwise stay in memory after the calls have ended.
+        this.#request = undefined;
+        this.#lastResponse = undefined;
         this.#timers.start('L', this.#values.L!, this.#toTerminated);
         this.#user.onAccepted?.();
         return;

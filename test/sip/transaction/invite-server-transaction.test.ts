@@ -116,6 +116,26 @@ test('a 2xx moves to Accepted: INVITEs absorbed, the TU retransmits its 2xx, ACK
   assert.equal(tx.state, 'terminated');
 });
 
+test('entering Accepted lets go of the INVITE and the 2xx, which live on only in the TU for the 32 s of Timer L', () => {
+  const { clock, transport, tx } = started();
+  clock.advance(200);
+  assert.equal(tx.request?.method, 'INVITE');
+  assert.equal(tx.lastResponse?.status, 100);
+  tx.respond(response(200, 'OK'));
+  assert.equal(tx.request, undefined);
+  assert.equal(tx.lastResponse, undefined);
+  tx.receiveRequest(request());
+  tx.respond(response(200, 'OK'));
+  assert.deepEqual(transport.times('SIP/2.0 200'), [200, 200]);
+});
+
+test('a non-2xx final keeps the response for Timer G and the INVITE while Completed', () => {
+  const { tx } = started();
+  tx.respond(response(486, 'Busy Here'));
+  assert.equal(tx.request?.method, 'INVITE');
+  assert.equal(tx.lastResponse?.status, 486);
+});
+
 test('a second final response is a programmer error', () => {
   const { tx } = started();
   tx.respond(response(486, 'Busy Here'));
