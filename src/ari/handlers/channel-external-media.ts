@@ -138,12 +138,20 @@ function reply(started: ExternalMediaStarted): RawJson<ChannelModel> {
   return new RawJson<ChannelModel>(JSON.stringify({ ...model, channelvars: started.variables }));
 }
 
+/** Client-chosen channel ids longer than this are refused by originate (AST_MAX_PUBLIC_UNIQUEID). */
+const MAX_PUBLIC_UNIQUEID = 149;
+
 export const channelExternalMediaHandlers = {
   externalMedia: implement(ops.externalMedia, {
     params: RULES,
     handle: async (args, { core }) => {
       const dial = dialString(core, args, checkedHost(core, args));
       try {
+        // The originate it makes refuses a longer id (Uniqueid length exceeds maximum), which this operation
+        // reports as its generic 500.
+        if (args.channelId !== undefined && args.channelId.length > MAX_PUBLIC_UNIQUEID) {
+          throw new CoreError('BAD_REQUEST', 'Uniqueid length exceeds maximum');
+        }
         const started = await startExternalMedia(core, {
           dialString: dial,
           app: args.app,
