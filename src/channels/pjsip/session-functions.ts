@@ -118,3 +118,54 @@ function readPjsipItem(s: SipSession, facts: SessionFacts, item: string): string
       return undefined;
   }
 }
+
+/** DTMF modes PJSIP_DTMF_MODE accepts (chan_pjsip's dtmf_mode values). */
+const DTMF_MODES: readonly string[] = ['rfc4733', 'inband', 'info', 'auto', 'auto_info', 'none'];
+
+/** Writes of the PJSIP_* dialplan functions a session owns; false for a function or value it does not take. */
+/** The part of a session the PJSIP_* function writes change. */
+export type WritableSessionState = Pick<SipSession, 'transferHandling' | 'dtmfMode' | 'extraHeaders'>;
+
+export function writeSessionFunction(
+  session: WritableSessionState,
+  func: string,
+  args: string,
+  value: string,
+): boolean {
+  if (func === 'PJSIP_TRANSFER_HANDLING') {
+    // dialplan_functions.c: empty or `core`, or `ari-only`; anything else leaves it unchanged.
+    if (value !== '' && value !== 'core' && value !== 'ari-only') return false;
+    session.transferHandling = value === 'ari-only' ? 'ari-only' : 'core';
+    return true;
+  }
+  if (func === 'PJSIP_DTMF_MODE') {
+    if (!DTMF_MODES.includes(value)) return false;
+    session.dtmfMode = value;
+    return true;
+  }
+  return func === 'PJSIP_HEADER' && writeHeader(session.extraHeaders, args, value);
+}
+
+/** PJSIP_HEADER(add|update|remove,Name): headers our outgoing INVITE adds (names compared without case). */
+function writeHeader(headers: Array<readonly [string, string]>, args: string, value: string): boolean {
+  const [action = '', name = ''] = args.split(',').map((p) => p.trim());
+  if (name === '') return false;
+  const lower = name.toLowerCase();
+  const at = headers.findIndex(([n]) => n.toLowerCase() === lower);
+  switch (action.toLowerCase()) {
+    case 'add':
+      headers.push([name, value]);
+      return true;
+    case 'update':
+      if (at === -1) headers.push([name, value]);
+      else headers[at] = [name, value];
+      return true;
+    case 'remove':
+      for (let i = headers.length - 1; i >= 0; i--) {
+        if (headers[i]![0].toLowerCase() === lower) headers.splice(i, 1);
+      }
+      return true;
+    default:
+      return false;
+  }
+}

@@ -14,7 +14,7 @@ import { parseInfoDtmf } from './info-dtmf.js';
 import { endPendingRefer, holdByeAfterTransfer, onReferInDialog } from './refer-in.js';
 import type { ReferProgress } from './refer-in-subscription.js';
 import { qosVariables } from './qos-vars.js';
-import { readSessionFunction, type SessionFacts } from './session-functions.js';
+import { readSessionFunction, writeSessionFunction, type SessionFacts } from './session-functions.js';
 import { SessionExpiry, SessionRefresher, parseSessionExpires, sendReinvite } from './session-refresh.js';
 import { ALLOW, SUPPORTED, type PjsipContext } from './pjsip-context.js';
 import { causeFromReasonHeaders, hasStatusForCause, q850Reason, statusFromCause } from './sip-causes.js';
@@ -112,38 +112,7 @@ export abstract class SipSession implements ChannelTech, DialogUser {
   }
 
   writeFunction(_channel: Channel, func: string, args: string, value: string): boolean {
-    if (func === 'PJSIP_TRANSFER_HANDLING') {
-      // dialplan_functions.c: empty or `core`, or `ari-only`; anything else leaves it unchanged.
-      if (value !== '' && value !== 'core' && value !== 'ari-only') return false;
-      this.transferHandling = value === 'ari-only' ? 'ari-only' : 'core';
-      return true;
-    }
-    if (func === 'PJSIP_DTMF_MODE') {
-      if (!['rfc4733', 'inband', 'info', 'auto', 'auto_info', 'none'].includes(value)) return false;
-      this.dtmfMode = value;
-      return true;
-    }
-    if (func !== 'PJSIP_HEADER') return false;
-    const [action = '', name = ''] = args.split(',').map((p) => p.trim());
-    if (name === '') return false;
-    const lower = name.toLowerCase();
-    const at = this.extraHeaders.findIndex(([n]) => n.toLowerCase() === lower);
-    switch (action.toLowerCase()) {
-      case 'add':
-        this.extraHeaders.push([name, value]);
-        return true;
-      case 'update':
-        if (at === -1) this.extraHeaders.push([name, value]);
-        else this.extraHeaders[at] = [name, value];
-        return true;
-      case 'remove':
-        for (let i = this.extraHeaders.length - 1; i >= 0; i--) {
-          if (this.extraHeaders[i]![0].toLowerCase() === lower) this.extraHeaders.splice(i, 1);
-        }
-        return true;
-      default:
-        return false;
-    }
+    return writeSessionFunction(this, func, args, value);
   }
 
   /** chan_pjsip_get_uniqueid: the dialog's Call-ID. */
