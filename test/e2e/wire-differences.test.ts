@@ -244,3 +244,19 @@ test('a created channel the app hangs up while its dial rings gets no final Dial
   const dials = events.events.filter((e) => e.type === 'Dial' && e.peer?.id === 'ringing').map((e) => e.dialstatus);
   assert.deepEqual(dials, ['', 'RINGING']);
 });
+
+test('subscribing an app to a channel named in another case subscribes the channel by its own id', async () => {
+  await parked('SubMe', 'SubMe-2');
+  const other = await EventSocket.open(server, 'wire-other');
+  try {
+    const r = await ari(server, 'POST', '/applications/wire-other/subscription?eventSource=channel:SUBME');
+    assert.equal(r.status, 200, r.text);
+    assert.deepEqual(r.json.channel_ids, ['SubMe']);
+    const wrong = await ari(server, 'DELETE', '/applications/wire-other/subscription?eventSource=channel:SUBME');
+    assert.deepEqual([wrong.status, wrong.json], [422, { message: 'Event source was not subscribed to' }]);
+    assert.equal((await ari(server, 'DELETE', '/channels/SubMe')).status, 204);
+    await other.wait((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'SubMe');
+  } finally {
+    other.close();
+  }
+});

@@ -51,7 +51,10 @@ export const applicationHandlers = resourceHandlers('applications', {
       for (const source of eventSource) {
         const { key, scheme, id } = sourceKey(source);
         if (!sourceExists(core, scheme, id)) throw new AriError(422, 'Event source does not exist');
-        core.index.subscribe(app, key);
+        // A channel is found whatever the case of its id, and subscribed under the id it has (app.c subscribes
+        // the channel object): its events then reach the app, and unsubscribing needs that exact id.
+        const channel = scheme === 'channel' && id !== '' ? core.channels.get(id) : undefined;
+        core.index.subscribe(app, channel ? `channel:${channel.id}` : key);
       }
       return app.toJSON() as never;
     },
