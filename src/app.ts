@@ -131,6 +131,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   log.info({ dir: config.media.recordingsDir, repaired: wavs.repaired, failed: wavs.failed }, 'recordings checked');
   core.playbacks.configure(config.media);
   core.admission.configure(config.limits);
+  core.variables.systemName = config.systemName;
   const websocketMedia = new WebSocketDriver(core, config.websocketClients);
   const drivers: ChannelDriver[] = [
     new LocalDriver(core),
@@ -172,7 +173,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   installModules({ core, config, dialplan: extensions.dialplan, logChannels, log, onAriConfig });
   const ari = new AriServer({
     operations: ALL_OPERATIONS,
-    handlers: buildHandlers(core, { version: `22.10.1-switchyard-${VERSION}`, systemName: os.hostname() }),
+    handlers: buildHandlers(core, { version: `22.10.1-switchyard-${VERSION}`, systemName: config.systemName }),
     docs: {
       resources: resourcesListing,
       resource: apiDeclaration,

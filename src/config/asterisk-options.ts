@@ -4,6 +4,7 @@
  * memory below which new calls are refused; 0 = none). Asterisk ignores a value it cannot read (it keeps 0);
  * so does this, with a warning. Switchyard adds `maxheapmb`: the server's own JavaScript heap ceiling (0 = none).
  */
+import os from 'node:os';
 import type { ConfError, ConfFile } from './conf-types.js';
 
 export interface AdmissionLimits {
@@ -44,4 +45,25 @@ export function parseAdmissionLimits(file: ConfFile | undefined): { limits: Admi
     }
   }
   return { limits, errors };
+}
+
+/** The values ast_true() reads as yes. */
+const TRUE_WORDS = new Set(['yes', 'true', 'y', 't', '1', 'on']);
+
+/**
+ * asterisk.conf `[options]` `systemname` (and `autosystemname = yes`, which takes the host's name): what
+ * `${SYSTEMNAME}` and AsteriskInfo `config.name` report. Asterisk leaves it empty when neither is set; the entries
+ * are applied in file order, so the later of the two wins (main/options.c).
+ */
+export function parseSystemName(file: ConfFile | undefined, hostname: () => string = os.hostname): string {
+  let name = '';
+  for (const section of file?.sections ?? []) {
+    if (section.name !== 'options' || section.isTemplate) continue;
+    for (const entry of section.entries) {
+      const key = entry.key.toLowerCase();
+      if (key === 'systemname') name = entry.value;
+      else if (key === 'autosystemname' && TRUE_WORDS.has(entry.value.trim().toLowerCase())) name = hostname();
+    }
+  }
+  return name;
 }

@@ -5,7 +5,7 @@
  * (config.c resolves them against the config dir, not against the including file). Glob includes are not
  * expanded. A missing file means that subsystem's defaults.
  */
-import { parseAdmissionLimits, type AdmissionLimits } from './asterisk-options.js';
+import { parseAdmissionLimits, parseSystemName, type AdmissionLimits } from './asterisk-options.js';
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import { BlockList, isIP } from 'node:net';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
@@ -32,6 +32,8 @@ export interface LoadedConfig {
   readonly media: MediaConfig;
   /** asterisk.conf `[options]` maxcalls, maxload, minmemfree, maxheapmb. */
   readonly limits: AdmissionLimits;
+  /** asterisk.conf `[options]` systemname / autosystemname; "" when neither is set, as in Asterisk. */
+  readonly systemName: string;
   /** websocket_client.conf: outbound WebSocket connections by name. */
   readonly websocketClients: ReadonlyMap<string, WebSocketClientConfig>;
   /** Every file's parse and option errors, in the order ari, http, extensions, pjsip, rtp, media. */
@@ -138,6 +140,7 @@ export function loadConfig(configDir: string | undefined): LoadedConfig {
     rtp: rtp.config,
     media: media.config,
     limits: limits.limits,
+    systemName: parseSystemName(asterisk),
     websocketClients: websocketClients.config,
     errors,
   };

@@ -122,6 +122,8 @@ export function splitFunctionCall(name: string): { func: string; args: string } 
  */
 export class Variables {
   readonly globals = new Map<string, string>();
+  /** asterisk.conf `systemname`: what `${SYSTEMNAME}` reads ("" when unset). */
+  systemName = '';
   /** Functions added by core features (TALK_DETECT, ...), by upper-case name. */
   readonly #added = new Map<string, DialplanFunction>();
 
@@ -154,7 +156,7 @@ export class Variables {
     const call = splitFunctionCall(name);
     if (call) return this.callFunction(channel, call.func, call.args);
     if (channel) {
-      const value = channel.getVariable(name) ?? builtin(channel, name);
+      const value = channel.getVariable(name) ?? builtin(channel, name, this.systemName);
       if (value !== undefined) return value;
     }
     return this.globals.get(name);
@@ -181,7 +183,7 @@ export class Variables {
 }
 
 /** Variables Asterisk computes rather than stores (pbx_retrieve_variable). */
-function builtin(channel: Channel, name: string): string | undefined {
+function builtin(channel: Channel, name: string, systemName: string): string | undefined {
   switch (name) {
     case 'CHANNEL':
       return channel.name;
@@ -199,6 +201,8 @@ function builtin(channel: Channel, name: string): string | undefined {
       return channel.language;
     case 'EPOCH':
       return String(Math.floor(Date.now() / 1000));
+    case 'SYSTEMNAME':
+      return systemName;
     default:
       return undefined;
   }
