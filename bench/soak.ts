@@ -50,6 +50,12 @@ const SERVICE = 'soak';
 const CALL_LIMIT = 5000;
 /** Time for the last calls to end after sipp placed them (prompt + hangup + sipp's time-wait). */
 const DRAIN_S = 60;
+/**
+ * How long after the last call an idle heap figure is taken. The SIP transactions of ended calls outlive them:
+ * an INVITE server transaction stays in Accepted for Timer L (64×T1 = 32 s, RFC 6026), a non-INVITE one in
+ * Completed for Timer J (32 s over UDP). Measured sooner, "idle" still holds the last 32 s of calls.
+ */
+const SIP_LINGER_MS = 40_000;
 
 function positive(name: string, raw: string): number {
   const n = Number(raw);
@@ -63,7 +69,13 @@ interface Sample {
   rssMb: number | null;
 }
 
-async function soak(target: Target, app: SoakApp, heapProbe: InspectorHeap, rate: number): Promise<void> {
+async function soak(
+  target: Target,
+  app: SoakApp,
+  heapProbe: InspectorHeap,
+  rate: number,
+  afterMeasure: boolean,
+): Promise<void> {
   const minutes = positive('minutes', args.minutes);
   const sampleS = positive('sample-seconds', args['sample-seconds']);
   const baselineMin = positive('baseline-minutes', args['baseline-minutes']);
@@ -73,6 +85,8 @@ async function soak(target: Target, app: SoakApp, heapProbe: InspectorHeap, rate
   const client0 = clientSample();
   const completedBefore = app.completed;
   const failuresBefore = app.failures.total;
+  // After a measure phase, the first figure waits for that phase's transactions to end, as the last one does.
+  if (afterMeasure) await new Promise((r) => setTimeout(r, SIP_LINGER_MS));
   const first = await heapProbe.afterGc();
   printJson({ name: 'soak-sample', minute: 0, heap_after_gc_mb: first.heapUsedMb, rss_mb: start?.rssMb ?? null });
   const t0 = nowMs();
@@ -129,6 +143,7 @@ async function soak(target: Target, app: SoakApp, heapProbe: InspectorHeap, rate
   const failedSipp = col(last, 'FailedCall(C)');
   await new Promise((r) => setTimeout(r, 2000));
   app.sweepStuck();
+  await new Promise((r) => setTimeout(r, SIP_LINGER_MS - 2000));
   const final = await heapProbe.afterGc();
   const baseline = samples.filter((s) => s.minute <= baselineMin);
   const baseHeap = baseline.length ? baseline.reduce((a, s) => a + s.heap.heapUsedMb, 0) / baseline.length : null;
@@ -180,6 +195,7 @@ async function main(): Promise<void> {
     const app = await SoakApp.open(target, APP, args.media);
     try {
       let rate = args.rate === undefined ? undefined : positive('rate', args.rate);
+      const measured = rate === undefined;
       if (rate === undefined) {
         const rates = args['measure-rates'].split(',').map((r) => positive('measure-rates', r));
         const best = await measureRate(
@@ -192,7 +208,7 @@ async function main(): Promise<void> {
         if (best === null) throw new Error(`no rate in ${rates.join(',')} ran without failures`);
         rate = Math.floor(best * positive('fraction', args.fraction));
       }
-      await soak(target, app, heapProbe, rate);
+      await soak(target, app, heapProbe, rate, measured);
       if (app.lost) note(`ARI events: ${app.lost}`);
     } finally {
       app.close();
