@@ -23,12 +23,15 @@ const NEXT: Record<NonInviteClientState, readonly NonInviteClientState[]> = {
   terminated: [],
 };
 
+/** Stands in for the TU once it has its final response: Completed neither sends nor times out (§17.1.2.2). */
+const DONE_USER: ClientTransactionUser = { onResponse: () => {}, onTimeout: () => {} };
+
 export class NonInviteClientTransaction {
   readonly id: string;
   readonly request: SipRequest;
   readonly destination: Destination;
   readonly #ctx: TransactionContext;
-  readonly #user: ClientTransactionUser;
+  #user: ClientTransactionUser;
   readonly #onTerminated: (tx: NonInviteClientTransaction) => void;
   readonly #timers: TransactionTimers;
   readonly #values: TimerValues;
@@ -74,10 +77,16 @@ export class NonInviteClientTransaction {
   receiveResponse(res: SipResponse): void {
     switch (this.#state) {
       case 'trying':
-      case 'proceeding':
+      case 'proceeding': {
+        const user = this.#user;
         this.#enter(res.status < 200 ? 'proceeding' : 'completed');
-        this.#user.onResponse(res);
+        // The final response is the TU's last word from this transaction; Completed lasts Timer K (T4, 5 s over
+        // UDP) only to absorb retransmissions. Letting go of the TU's callbacks here lets an ended call's session
+        // go with them rather than linger for Timer K after its BYE was answered.
+        if (res.status >= 200) this.#user = DONE_USER;
+        user.onResponse(res);
         return;
+      }
       case 'completed':
       case 'terminated':
         return; // §17.1.2.2: retransmitted responses are absorbed

@@ -1,7 +1,10 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
+import v8 from 'node:v8';
+import vm from 'node:vm';
 
 import { NonInviteClientTransaction } from '../../../src/sip/transaction/non-invite-client-transaction.js';
+import type { ClientTransactionUser } from '../../../src/sip/transaction/transaction-ports.js';
 import { TCP, UDP, recordingUser, request, response, setup } from './harness.js';
 
 const options = () => request({ method: 'OPTIONS' });
@@ -72,4 +75,37 @@ test('INVITE and ACK are refused', () => {
   const { ctx } = setup();
   assert.throws(() => new NonInviteClientTransaction(request(), UDP, ctx, recordingUser()), TypeError);
   assert.throws(() => new NonInviteClientTransaction(request({ method: 'ACK' }), UDP, ctx, recordingUser()), TypeError);
+});
+
+/** A transaction whose TU's callbacks hold a large object, as a call's session would; only a WeakRef to it is kept. */
+function startedWithSession(
+  ctx: ReturnType<typeof setup>['ctx'],
+  log: number[],
+): { tx: NonInviteClientTransaction; session: WeakRef<object> } {
+  const session = { media: new Uint8Array(1024) };
+  const user: ClientTransactionUser = {
+    onResponse: (res) => log.push(session.media.length > 0 ? res.status : 0),
+    onTimeout: () => {},
+  };
+  const tx = new NonInviteClientTransaction(options(), UDP, ctx, user);
+  tx.start();
+  return { tx, session: new WeakRef(session) };
+}
+
+test('the TU is let go once it has the final response, not kept for Timer K', async () => {
+  v8.setFlagsFromString('--expose-gc');
+  const gc = vm.runInNewContext('gc') as () => void;
+  const { clock, ctx } = setup();
+  const log: number[] = [];
+  const { tx, session } = startedWithSession(ctx, log);
+  clock.advance(100);
+  tx.receiveResponse(ok());
+  assert.deepEqual(log, [200]);
+  assert.equal(tx.state, 'completed');
+  // A WeakRef's target is kept alive until the current job ends.
+  await new Promise((resolve) => setImmediate(resolve));
+  gc();
+  assert.equal(session.deref(), undefined, 'the TU is still referenced during Timer K');
+  tx.receiveResponse(ok());
+  assert.deepEqual(log, [200]);
 });
