@@ -11,6 +11,9 @@ import type { ChannelTech } from './channel-tech.js';
 import { emptyParty, type PartyId } from './party-id.js';
 import { snapshotJson, type DialplanLocation } from './channel-snapshot.js';
 
+/** Frames kept for the next reader at most (Answer()'s wait keeps one). */
+const MAX_UNREAD = 16;
+
 /** What a channel needs from the core around it. */
 export interface ChannelHost {
   publish<T extends EventType>(type: T, fields: EventFields<T>, route: EventRoute): void;
@@ -63,7 +66,31 @@ export class Channel {
   endpoint: string | undefined = undefined;
   /** The bridge the channel is in, if any (set by core/bridge). */
   bridge: unknown = undefined;
-  reader: FrameReader | undefined = undefined;
+  #reader: FrameReader | undefined = undefined;
+  /** Frames handed back by a reader (Answer()'s wait, __ast_answer): the next reader gets them first. */
+  #unread: Frame[] = [];
+
+  get reader(): FrameReader | undefined {
+    return this.#reader;
+  }
+
+  /** Who reads the frames (`ast_read`); kept frames go to it after the caller's setup (StasisStart first). */
+  set reader(reader: FrameReader | undefined) {
+    this.#reader = reader;
+    if (reader !== undefined && this.#unread.length > 0) queueMicrotask(() => this.#deliverUnread());
+  }
+
+  /** Hand frames back to be read again by the next reader (they were published when first read). */
+  unread(frames: readonly Frame[]): void {
+    this.#unread.push(...frames.slice(0, MAX_UNREAD - this.#unread.length));
+    if (this.#reader !== undefined) queueMicrotask(() => this.#deliverUnread());
+  }
+
+  #deliverUnread(): void {
+    let frame: Frame | undefined;
+    while (this.#reader && !this.isDestroyed && (frame = this.#unread.shift())) this.#reader(frame);
+  }
+
   #media: MediaLeg | undefined;
   /** Opens the channel's media on first use (a Local pair's, which most control-only calls never need). */
   #openMedia: (() => void) | undefined;
@@ -223,6 +250,7 @@ export class Channel {
     this.isDestroyed = true;
     this.isHangupRequested = true;
     this.reader = undefined;
+    this.#unread.length = 0;
     this.controlListeners.clear();
     this.tech.hangup(this);
     this.linkAudio(undefined);

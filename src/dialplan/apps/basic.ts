@@ -1,4 +1,6 @@
 import { splitAppArgs } from '../app-args.js';
+import type { Channel } from '../../core/channel/channel.js';
+import type { Frame } from '../../core/frame.js';
 import { safeSleep, type AppContext, type AppResult } from './app.js';
 
 /** How long __ast_answer waits for the first voice frame after answering, so early audio is not clipped. */
@@ -14,10 +16,34 @@ export async function answer({ channel, data }: AppContext): Promise<AppResult> 
   const delay = Number.parseInt(data, 10);
   if (delay > 0) return safeSleep(channel, delay);
   if (wasUp) return;
-  // A channel without open media (a Local half nobody has linked to audio yet) has no frame to wait for.
-  if (!channel.hasMedia) return safeSleep(channel, ANSWER_MEDIA_WAIT_MS);
-  const media = channel.media!;
-  await Promise.race([media.request({ op: 'wait-audio', timeoutMs: ANSWER_MEDIA_WAIT_MS }), channel.whenHangup()]);
+  await waitForMedia(channel);
+}
+
+/**
+ * __ast_answer's wait: the channel is read until audio or a digit arrives or 500 ms pass, and the digits read
+ * are put back for whoever reads next (Asterisk 22.10.1: a digit sent to a Local `;2` during its Answer() is
+ * published once the channel is in Stasis, with its own duration, before later digits).
+ */
+async function waitForMedia(channel: Channel): Promise<void> {
+  const previous = channel.reader;
+  const heard: Frame[] = [];
+  let digit = (): void => {};
+  const digitHeard = new Promise<void>((resolve) => (digit = resolve));
+  channel.reader = (frame) => {
+    if (frame.kind === 'control') return;
+    heard.push(frame);
+    digit();
+  };
+  // A channel without open media (a Local half nobody has linked to audio yet) has no audio frame to wait for.
+  const media = channel.hasMedia ? channel.media : undefined;
+  const audio =
+    media === undefined
+      ? safeSleep(channel, ANSWER_MEDIA_WAIT_MS)
+      : Promise.race([media.request({ op: 'wait-audio', timeoutMs: ANSWER_MEDIA_WAIT_MS }), channel.whenHangup()]);
+  await Promise.race([audio, digitHeard]);
+  if (channel.isDestroyed) return;
+  channel.reader = previous;
+  if (heard.length > 0) channel.unread(heard);
 }
 
 /** Hangup([cause]) — pbx_builtin_hangup: a soft hangup with the cause (16 when none or not a number). */
