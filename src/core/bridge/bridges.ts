@@ -19,6 +19,8 @@ export function bridgeOf(channel: Channel): Bridge | undefined {
 /** The Stasis bridges and membership (resource_bridges.c, stasis_bridge.c; semantics.md §7). */
 export class Bridges {
   readonly #byId = new Map<string, Bridge>();
+  /** Deleted bridges whose busy members have not left yet (their ids are still taken). */
+  readonly #dying = new Map<string, Bridge>();
 
   constructor(
     private readonly bus: EventBus,
@@ -34,6 +36,7 @@ export class Bridges {
   #isInUse(id: string): boolean {
     const wanted = id.toLowerCase();
     for (const known of this.#byId.keys()) if (known.toLowerCase() === wanted) return true;
+    for (const known of this.#dying.keys()) if (known.toLowerCase() === wanted) return true;
     return false;
   }
 
@@ -92,12 +95,34 @@ export class Bridges {
     bridge.touch();
   }
 
-  /** Members leave (ChannelLeftBridge each, staying in Stasis), then BridgeDestroyed. */
+  /**
+   * Members leave (ChannelLeftBridge each, staying in Stasis), then BridgeDestroyed. The id is gone from ARI at
+   * once, but a member busy with a command (a playback) leaves only when that is over, as in Asterisk 22.10.1
+   * (its bridge thread is in the playback): PlaybackFinished, ChannelLeftBridge, and once the last is out,
+   * BridgeDestroyed. Meanwhile a new bridge cannot take the id (409).
+   */
   destroy(bridge: Bridge): void {
-    for (const member of [...bridge.members]) this.leave(member);
+    this.#byId.delete(bridge.id);
+    const busy: Channel[] = [];
+    for (const member of [...bridge.members]) {
+      if (controlOf(member)?.busy === true) busy.push(member);
+      else this.leave(member);
+    }
+    if (busy.length === 0) return this.#destroyed(bridge);
+    this.#dying.set(bridge.id, bridge);
+    let waiting = busy.length;
+    const out = (member: Channel): void => {
+      if (bridgeOf(member) === bridge) this.leave(member);
+      if (--waiting > 0) return;
+      this.#dying.delete(bridge.id);
+      this.#destroyed(bridge);
+    };
+    for (const member of busy) void controlOf(member)?.run(() => out(member));
+  }
+
+  #destroyed(bridge: Bridge): void {
     bridge.media.close();
     bridge.audio.close(bridge.members);
-    this.#byId.delete(bridge.id);
     this.#publish('BridgeDestroyed', bridge);
     this.stasis.index.drop('bridge:' + bridge.id);
   }

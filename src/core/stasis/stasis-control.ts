@@ -20,6 +20,7 @@ export type StasisWake =
  */
 export class StasisControl {
   #tail: Promise<unknown> = Promise.resolve();
+  #pending = 0;
   #wakes: StasisWake[] = [];
   #notify: (() => void) | undefined;
 
@@ -34,9 +35,15 @@ export class StasisControl {
    * set-variable waits for the commands queued before it).
    */
   run<T>(command: () => T | Promise<T>): Promise<T> {
-    const result = this.#tail.then(command);
+    this.#pending++;
+    const result = this.#tail.then(command).finally(() => this.#pending--);
     this.#tail = result.catch(() => undefined);
     return result;
+  }
+
+  /** Whether a command is running or waiting (a playback, a recording, ...). */
+  get busy(): boolean {
+    return this.#pending > 0;
   }
 
   /**
