@@ -85,3 +85,24 @@ test('a hangup during that playback fails it, then the channel leaves and the br
     'StasisEnd',
   ]);
 });
+
+test("a bridge's own playback ends with the bridge, without PlaybackFinished", { skip }, async () => {
+  const made = await ari(server, 'POST', `/channels?endpoint=Local/park@default&app=${APP}&channelId=own`);
+  assert.equal(made.status, 200, made.text);
+  await events.wait((e) => e.type === 'StasisStart' && e.channel?.id === 'own');
+  assert.equal((await ari(server, 'POST', '/bridges?type=mixing&bridgeId=own-br')).status, 200);
+  assert.equal((await ari(server, 'POST', `/applications/${APP}/subscription?eventSource=bridge:own-br`)).status, 200);
+  assert.equal((await ari(server, 'POST', '/bridges/own-br/addChannel?channel=own')).status, 204);
+  const play = await ari(server, 'POST', '/bridges/own-br/play?media=sound:demo-congrats&playbackId=own-pb');
+  assert.equal(play.status, 201, play.text);
+  await events.wait((e) => e.type === 'PlaybackStarted' && e.playback?.id === 'own-pb');
+  assert.equal((await ari(server, 'DELETE', '/bridges/own-br')).status, 204);
+  await events.wait((e) => e.type === 'BridgeDestroyed' && e.bridge?.id === 'own-br');
+  assert.equal((await ari(server, 'GET', '/playbacks/own-pb')).status, 404);
+  assert.equal((await ari(server, 'DELETE', '/channels/own')).status, 204);
+  await events.wait((e) => e.type === 'StasisEnd' && e.channel?.id === 'own');
+  assert.deepEqual(
+    events.events.filter((e) => e.playback?.id === 'own-pb' || e.bridge?.id === 'own-br').map((e) => e.type),
+    ['ChannelEnteredBridge', 'PlaybackStarted', 'ChannelLeftBridge', 'BridgeDestroyed'],
+  );
+});
