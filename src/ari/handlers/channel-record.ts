@@ -48,7 +48,7 @@ export function recordingReply(
 
 /**
  * Channel recording (res_stasis_recording, resource_channels.c ast_ari_channels_record), in Asterisk's order:
- * negative limits (before the channel lookup), the channel (404/409; no 412: recording answers the channel),
+ * negative limits (before the channel lookup), the channel (404/409; no 412: a Down channel is recorded without being answered),
  * terminateOn, ifExists, the format (422), then the name and the file (400/409/500). 201 with the recording
  * `queued` and its Location; the recording itself runs on the channel's command queue.
  */

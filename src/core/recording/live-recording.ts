@@ -144,9 +144,11 @@ export class LiveRecording {
       // A channel that left Stasis for the dialplan has its queued commands dropped (control_flush_queue).
       if (!this.isInStasis()) return;
       if (channel.bridge !== undefined) return this.#fail('Cannot record channel while in bridge');
+      // ast_auto_answer → ast_raw_answer answers only a ringing channel: one still Down (made by /channels/create)
+      // is recorded as it is and stays Down (Asterisk 22.10.1), so continue/redirect keep answering 412.
       if (channel.state !== 'Up') {
         if (channel.isHangupRequested || channel.isDestroyed) return this.#fail('Failed to answer channel');
-        channel.answer();
+        if (channel.state === 'Ring' || channel.state === 'Ringing') channel.answer();
       }
       this.#state = 'recording';
       this.host.publish(this, 'RecordingStarted');

@@ -1,0 +1,54 @@
+/**
+ * Recording a channel that is still Down (made by /channels/create, never dialed). Asterisk 22.10.1 records
+ * without answering it (ast_auto_answer → ast_raw_answer answers only a ringing channel), so the channel stays
+ * Down and continue/redirect keep answering 412 while it records (RecordingStarted at once).
+ */
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { ARI_CONF, startTestServer, type TestServer } from '../helpers/server.js';
+import { ari, EventSocket } from '../helpers/ari.js';
+
+const APP = 'wire-more-rec';
+const EXTENSIONS = '[default]\nexten => park,1,Answer()\n same => n,Wait(300)\n';
+const INVALID = { message: 'Channel in invalid state' };
+const NAME = `wire-more-down-${process.pid}`;
+
+let server: TestServer;
+let events: EventSocket;
+
+before(async () => {
+  server = await startTestServer({ 'ari.conf': ARI_CONF, 'extensions.conf': EXTENSIONS });
+  events = await EventSocket.open(server, APP);
+});
+after(async () => {
+  events.close();
+  await server.close();
+});
+
+test('a recording leaves a Down channel Down; continue and redirect stay 412 meanwhile', async () => {
+  const made = await ari(server, 'POST', `/channels/create?endpoint=Local/park@default&app=${APP}&channelId=down`);
+  assert.equal(made.status, 200, made.text);
+  await events.wait((e) => e.type === 'StasisStart' && e.channel?.id === 'down');
+  const rec = await ari(
+    server,
+    'POST',
+    `/channels/down/record?name=${NAME}&format=wav&maxDurationSeconds=1&ifExists=overwrite`,
+  );
+  assert.equal(rec.status, 201, rec.text);
+  assert.equal(rec.json.state, 'queued');
+  await events.wait((e) => e.type === 'RecordingStarted' && e.recording?.name === NAME);
+  assert.equal((await ari(server, 'GET', `/recordings/live/${NAME}`)).json?.state, 'recording');
+  assert.equal((await ari(server, 'GET', '/channels/down')).json?.state, 'Down');
+  const cont = await ari(server, 'POST', '/channels/down/continue?context=default&extension=park&priority=1');
+  assert.deepEqual([cont.status, cont.json], [412, INVALID]);
+  const redirect = await ari(server, 'POST', '/channels/down/redirect?endpoint=Local/other@default');
+  assert.deepEqual([redirect.status, redirect.json], [412, INVALID]);
+  assert.equal((await ari(server, 'POST', `/recordings/live/${NAME}/stop`)).status, 204);
+  const finished = await events.wait((e) => e.type === 'RecordingFinished' && e.recording?.name === NAME);
+  assert.equal(finished.recording.state, 'done');
+  assert.ok(!events.typesFor('down').includes('ChannelStateChange'), 'never answered');
+  assert.equal((await ari(server, 'GET', '/channels/down')).json?.state, 'Down');
+  assert.equal((await ari(server, 'DELETE', '/channels/down')).status, 204);
+  await events.wait((e) => e.type === 'ChannelDestroyed' && e.channel?.id === 'down');
+  await ari(server, 'DELETE', `/recordings/stored/${NAME}`);
+});
