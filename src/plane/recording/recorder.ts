@@ -27,6 +27,12 @@ import { BeepSource } from './beep-source.js';
 import { SilenceLedger, appTrimMs, ariFigures } from './recording-figures.js';
 
 const MS_PER_S = 1000;
+/**
+ * An ARI recording that hears no frame for this long ends (as `timeout`, with what it has): __ast_play_and_record
+ * waits twice 2 s for a frame, then gives up ("No audio available"). Asterisk 22.10.1 recording a Down channel
+ * that sends nothing: RecordingFinished `done`, duration 0, about 4 s after RecordingStarted.
+ */
+const NO_AUDIO_MS = 4000;
 
 /** What a recorder needs from its feature. */
 export interface RecorderHost {
@@ -57,6 +63,9 @@ export class Recorder implements ReadTap {
   /** Media time recorded while not paused, and heard in all while writing, ms. */
   #recordedMs = 0;
   #heardMs = 0;
+  /** When the last frame was heard (performance.now()), and the timer that ends an ARI recording hearing none. */
+  #lastReadAt = 0;
+  #noAudioTimer: NodeJS.Timeout | undefined;
 
   constructor(
     readonly rec: number,
@@ -111,6 +120,7 @@ export class Recorder implements ReadTap {
     const writer = this.#writer;
     if (this.#phase !== 'writing' || writer === undefined) return;
     const paused = this.#isPaused;
+    this.#lastReadAt = performance.now();
     this.#heardMs += (samples.length * MS_PER_S) / rate;
     if (!paused) {
       const heard = this.#isMuted ? this.#silence(samples.length) : samples;
@@ -153,7 +163,18 @@ export class Recorder implements ReadTap {
         return;
       }
       this.channel.readTaps.push(this);
+      if (this.spec.rules === 'ari') {
+        this.#lastReadAt = performance.now();
+        this.#noAudioTimer = setTimeout(() => this.#checkAudio(), NO_AUDIO_MS).unref();
+      }
     });
+  }
+
+  #checkAudio(): void {
+    if (this.#phase !== 'writing') return;
+    const quietMs = performance.now() - this.#lastReadAt;
+    if (quietMs >= NO_AUDIO_MS) this.#end('timeout');
+    else this.#noAudioTimer = setTimeout(() => this.#checkAudio(), NO_AUDIO_MS - quietMs).unref();
   }
 
   async #openFile(): Promise<RecordingWriter | string> {
@@ -182,6 +203,7 @@ export class Recorder implements ReadTap {
         return;
       case 'writing':
         this.#phase = 'closing';
+        clearTimeout(this.#noAudioTimer);
         this.#detach();
         void this.#close(end);
         return;
