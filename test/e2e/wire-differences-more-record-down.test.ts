@@ -44,7 +44,16 @@ test('a recording leaves a Down channel Down; continue and redirect stay 412 mea
   assert.deepEqual([cont.status, cont.json], [412, INVALID]);
   const redirect = await ari(server, 'POST', '/channels/down/redirect?endpoint=Local/other@default');
   assert.deepEqual([redirect.status, redirect.json], [412, INVALID]);
+  // The recording holds the channel's command queue: a variable set waits for it (answered once it ends).
+  let isSet = false;
+  const setting = ari(server, 'POST', '/channels/down/variable?variable=AFTER&value=1').then((r) => {
+    isSet = true;
+    return r;
+  });
+  assert.equal((await ari(server, 'GET', `/recordings/live/${NAME}`)).json?.state, 'recording');
+  assert.equal(isSet, false, 'the variable waits behind the recording');
   assert.equal((await ari(server, 'POST', `/recordings/live/${NAME}/stop`)).status, 204);
+  assert.equal((await setting).status, 204);
   const finished = await events.wait((e) => e.type === 'RecordingFinished' && e.recording?.name === NAME);
   assert.equal(finished.recording.state, 'done');
   assert.ok(!events.typesFor('down').includes('ChannelStateChange'), 'never answered');
