@@ -132,6 +132,7 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   core.playbacks.configure(config.media);
   core.admission.configure(config.limits);
   core.variables.systemName = config.systemName;
+  core.channels.systemName = config.systemName;
   const websocketMedia = new WebSocketDriver(core, config.websocketClients);
   const drivers: ChannelDriver[] = [
     new LocalDriver(core),

@@ -1,7 +1,8 @@
 /**
  * More wire differences from asking Asterisk 22.10.1 and Switchyard the same questions: the system name. Asterisk
  * reports asterisk.conf `[options]` `systemname` (or the host name with `autosystemname = yes`) and "" when neither
- * is set, in AsteriskInfo `config.name`, in `${SYSTEMNAME}` without a channel and in a channel's `${SYSTEMNAME}`.
+ * is set, in AsteriskInfo `config.name`, in `${SYSTEMNAME}` without a channel and in a channel's `${SYSTEMNAME}`,
+ * and it prefixes the unique ids it makes up.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -47,6 +48,10 @@ test('asterisk.conf [options] systemname is reported everywhere', async () => {
   });
   try {
     assert.deepEqual(await names(server), ['pbx-east', 'pbx-east', 'pbx-east']);
+    // Unique ids Asterisk makes up carry the name too: `<systemname>-<epoch>.<seq>`.
+    const made = await ari(server, 'POST', '/channels?endpoint=Local/park@default&app=other-app');
+    assert.equal(made.status, 200, made.text);
+    assert.match(made.json.id, /^pbx-east-\d+\.\d+$/);
   } finally {
     await server.close();
   }

@@ -14,10 +14,14 @@ export class ChannelRegistry {
   readonly #byName = new Map<string, Channel>();
   #seq = 0;
 
-  /** A fresh uniqueid: `<unix seconds>.<sequence>` like `ast_channel_alloc` without a systemname. */
+  /** asterisk.conf `systemname`: when set, it prefixes the unique ids (`<systemname>-<epoch>.<seq>`). */
+  systemName = '';
+
+  /** A fresh uniqueid: `<unix seconds>.<sequence>`, after `<systemname>-` when there is one (ast_channel_alloc). */
   allocateId(): string {
+    const prefix = this.systemName === '' ? '' : `${this.systemName}-`;
     let id: string;
-    do id = `${Math.floor(Date.now() / 1000)}.${this.#seq++}`;
+    do id = `${prefix}${Math.floor(Date.now() / 1000)}.${this.#seq++}`;
     while (this.#byId.has(key(id)));
     return id;
   }
