@@ -101,15 +101,8 @@ class StasisApp {
     if (event.type === 'StasisStart' && typeof event.channel?.id === 'string') void this.#handle(event.channel.id);
   }
 
-  /**
-   * A request, sent once more when the server reset a reused keep-alive connection before answering (as browsers
-   * and undici do); the resets are counted in `resets` and reported.
-   */
-  async #request(method: string, path: string): Promise<AriResponse> {
-    const res = await this.http.request(method, path);
-    if (res.status !== 0 || (res.error !== 'ECONNRESET' && res.error !== 'EPIPE')) return res;
-    this.resets++;
-    return this.http.request(method, path);
+  #request(method: string, path: string): Promise<AriResponse> {
+    return this.http.requestRetryingReset(method, path, () => this.resets++);
   }
 
   async #handle(id: string): Promise<void> {

@@ -14,8 +14,8 @@ import { InspectorHeap, type HeapAfterGc } from './lib/inspector-heap.js';
 import { col, startSippLoad, type SippLoad } from './lib/sipp.js';
 import { SoakApp } from './lib/soak-app.js';
 import { note, nowMs, p50p99, printJson, round } from './lib/stats.js';
-import { clientSample, cpuPercent, openTarget, parseBenchArgs, type Target } from './lib/target.js';
-import { freeTcpPort, measureRate } from './lib/soak-measure.js';
+import { clientSample, cpuPercent, freePort, openTarget, parseBenchArgs, type Target } from './lib/target.js';
+import { measureRate } from './lib/soak-measure.js';
 
 const USAGE = `
 node --import tsx bench/soak.ts [options]
@@ -186,7 +186,7 @@ async function soak(
 
 async function main(): Promise<void> {
   if (args.target !== undefined) throw new Error('the soak starts its own server (it needs --inspect on it)');
-  const inspectPort = await freeTcpPort();
+  const inspectPort = await freePort();
   const extra = process.env['SWITCHYARD_BENCH_NODE_ARGS'] ?? '';
   process.env['SWITCHYARD_BENCH_NODE_ARGS'] = `${extra} --inspect=127.0.0.1:${inspectPort}`.trim();
   const target = await openTarget(args, { dialplan: `exten => ${SERVICE},1,Stasis(${APP})` });

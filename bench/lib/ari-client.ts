@@ -62,6 +62,17 @@ export class AriHttp {
     });
   }
 
+  /**
+   * `request`, sent once more when the server reset a reused keep-alive connection before answering (as browsers
+   * and undici do); `onRetry` counts those.
+   */
+  async requestRetryingReset(method: string, path: string, onRetry: () => void): Promise<AriResponse> {
+    const res = await this.request(method, path);
+    if (res.status !== 0 || (res.error !== 'ECONNRESET' && res.error !== 'EPIPE')) return res;
+    onRetry();
+    return this.request(method, path);
+  }
+
   close(): void {
     this.agent.destroy();
   }

@@ -88,12 +88,8 @@ export class SoakApp {
     }
   }
 
-  /** Sent once more when the server reset a reused keep-alive connection before answering (as browsers do). */
-  async #request(method: string, path: string): Promise<AriResponse> {
-    const res = await this.http.request(method, path);
-    if (res.status !== 0 || (res.error !== 'ECONNRESET' && res.error !== 'EPIPE')) return res;
-    this.resets++;
-    return this.http.request(method, path);
+  #request(method: string, path: string): Promise<AriResponse> {
+    return this.http.requestRetryingReset(method, path, () => this.resets++);
   }
 
   async #start(channelId: string): Promise<void> {

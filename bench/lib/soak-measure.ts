@@ -3,7 +3,6 @@
  * the highest rate this server carries with zero failed calls on this machine right now. The soak then runs at a
  * fraction of it, so that it measures endurance rather than the edge of overload.
  */
-import net from 'node:net';
 import { col, startSippLoad } from './sipp.js';
 import type { SoakApp } from './soak-app.js';
 import { note, p50p99, printJson, round } from './stats.js';
@@ -13,18 +12,6 @@ import { cpuPercent, type Target } from './target.js';
 const STEP_CALL_LIMIT = 5000;
 /** Pause between steps so the previous step's calls have ended (prompt + sipp's time-wait). */
 const SETTLE_MS = 5000;
-
-export function freeTcpPort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => (port ? resolve(port) : reject(new Error('no free port'))));
-    });
-  });
-}
 
 /** The highest rate of `rates` (tried in order, stopping at the first that fails) with zero failed calls. */
 export async function measureRate(

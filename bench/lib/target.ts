@@ -294,7 +294,8 @@ function buildIfStale(): string {
   return main;
 }
 
-async function freePort(): Promise<number> {
+/** A TCP port free on 127.0.0.1 right now. */
+export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
@@ -345,7 +346,10 @@ const RTP_CONF = '[general]\nrtpstart = 20000\nrtpend = 40000\n';
  */
 function writeConfigDir(port: number, sipPort: number, config: BenchServerConfig): string {
   const dir = mkdtempSync(join(tmpdir(), 'switchyard-bench-'));
-  writeFileSync(join(dir, 'http.conf'), `[general]\nenabled = yes\nbindaddr = 127.0.0.1\nbindport = ${port}\nsessionlimit = ${BENCH_SESSION_LIMIT}\n`);
+  writeFileSync(
+    join(dir, 'http.conf'),
+    `[general]\nenabled = yes\nbindaddr = 127.0.0.1\nbindport = ${port}\nsessionlimit = ${BENCH_SESSION_LIMIT}\n`,
+  );
   for (const name of ['ari.conf', 'extensions.conf']) {
     const from = join(REPO_ROOT, 'config', name);
     if (!existsSync(from)) throw new Error(`${from} is missing: the server's default config is not written yet`);
