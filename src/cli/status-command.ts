@@ -31,7 +31,8 @@ export async function showStatus(ctx: CliContext, opts: { json?: boolean }): Pro
   const started = info.status ? parseAriTimestamp(info.status.startup_time) : NaN;
   const uptime = Number.isNaN(started) ? 'unknown' : formatUptime((Date.now() - started) / MS_PER_SECOND);
   const rows: string[][] = [
-    ['Server', `${info.system?.version ?? '?'} on ${info.config?.name ?? '?'}`],
+    // The system name is empty unless asterisk.conf sets `systemname` (Asterisk's default too).
+    ['Server', `${info.system?.version ?? '?'}${info.config?.name ? ` on ${info.config.name}` : ''}`],
     ['Entity id', info.system?.entity_id ?? '?'],
     ['URL', ctx.url],
     ['Uptime', uptime],

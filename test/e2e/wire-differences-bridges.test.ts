@@ -5,8 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ari, EventSocket } from '../helpers/ari.js';
+import { type TestServer } from '../helpers/server.js';
+import { ari, type EventSocket } from '../helpers/ari.js';
+import { closeAppServer, openAppServer } from '../helpers/app-server.js';
 
 const APP = 'wire-bridges';
 const REFUSED = { message: "Unable to create bridge. Possible duplicate bridge id '(null)'" };
@@ -14,14 +15,8 @@ const REFUSED = { message: "Unable to create bridge. Possible duplicate bridge i
 let server: TestServer;
 let events: EventSocket;
 
-before(async () => {
-  server = await startTestServer();
-  events = await EventSocket.open(server, APP);
-});
-after(async () => {
-  events.close();
-  await server.close();
-});
+before(async () => ({ server, events } = await openAppServer(APP)));
+after(() => closeAppServer(server, events));
 
 test('bridge types: capabilities from mixing/holding only; video_sfu is a softmix mixing bridge whatever else', async () => {
   const made: Record<string, [number, string | undefined, string | undefined]> = {};

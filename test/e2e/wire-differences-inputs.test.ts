@@ -5,22 +5,17 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../helpers/server.js';
-import { ari, EventSocket } from '../helpers/ari.js';
+import { type TestServer } from '../helpers/server.js';
+import { ari, type EventSocket } from '../helpers/ari.js';
+import { closeAppServer, openAppServer } from '../helpers/app-server.js';
 
 const APP = 'wire-inputs';
 
 let server: TestServer;
 let events: EventSocket;
 
-before(async () => {
-  server = await startTestServer();
-  events = await EventSocket.open(server, APP);
-});
-after(async () => {
-  events.close();
-  await server.close();
-});
+before(async () => ({ server, events } = await openAppServer(APP)));
+after(() => closeAppServer(server, events));
 
 /** `Local/park` in the app, its `;2` half already in Wait() (reading, so DTMF it hears is published). */
 async function parked(id: string): Promise<void> {

@@ -6,8 +6,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARI_CONF, startTestServer, type TestServer } from '../helpers/server.js';
-import { ari, EventSocket, type AriEvent } from '../helpers/ari.js';
+import { ARI_CONF, type TestServer } from '../helpers/server.js';
+import { ari, type AriEvent, type EventSocket } from '../helpers/ari.js';
+import { closeAppServer, openAppServer } from '../helpers/app-server.js';
 import { hasSounds } from '../helpers/audio.js';
 
 const APP = 'wire-more-bridge';
@@ -17,14 +18,10 @@ const skip = !hasSounds && 'Asterisk sound files not installed';
 let server: TestServer;
 let events: EventSocket;
 
-before(async () => {
-  server = await startTestServer({ 'ari.conf': ARI_CONF, 'extensions.conf': EXTENSIONS });
-  events = await EventSocket.open(server, APP);
-});
-after(async () => {
-  events.close();
-  await server.close();
-});
+before(
+  async () => ({ server, events } = await openAppServer(APP, { 'ari.conf': ARI_CONF, 'extensions.conf': EXTENSIONS })),
+);
+after(() => closeAppServer(server, events));
 
 /** A channel in a fresh bridge, playing `sound`; resolves once PlaybackStarted. */
 async function playingInBridge(id: string, sound: string): Promise<void> {

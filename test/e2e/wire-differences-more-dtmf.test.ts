@@ -6,8 +6,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARI_CONF, startTestServer, type TestServer } from '../helpers/server.js';
-import { ari, EventSocket } from '../helpers/ari.js';
+import { ARI_CONF, type TestServer } from '../helpers/server.js';
+import { ari, type EventSocket } from '../helpers/ari.js';
+import { closeAppServer, openAppServer } from '../helpers/app-server.js';
 
 const APP = 'wire-more-dtmf';
 const EXTENSIONS = `[default]\nexten => answered,1,Answer()\n same => n,Stasis(${APP})\n same => n,Hangup()\n`;
@@ -15,14 +16,10 @@ const EXTENSIONS = `[default]\nexten => answered,1,Answer()\n same => n,Stasis($
 let server: TestServer;
 let events: EventSocket;
 
-before(async () => {
-  server = await startTestServer({ 'ari.conf': ARI_CONF, 'extensions.conf': EXTENSIONS });
-  events = await EventSocket.open(server, APP);
-});
-after(async () => {
-  events.close();
-  await server.close();
-});
+before(
+  async () => ({ server, events } = await openAppServer(APP, { 'ari.conf': ARI_CONF, 'extensions.conf': EXTENSIONS })),
+);
+after(() => closeAppServer(server, events));
 
 test('a digit heard during Answer() reaches the next application, in order, with its duration', async () => {
   const made = await ari(

@@ -6,8 +6,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { ARI_CONF, startTestServer, type TestServer } from '../helpers/server.js';
-import { ari, EventSocket } from '../helpers/ari.js';
+import { ARI_CONF, type TestServer } from '../helpers/server.js';
+import { ari, type EventSocket } from '../helpers/ari.js';
+import { closeAppServer, openAppServer } from '../helpers/app-server.js';
 
 const APP = 'wire-more-rec';
 const EXTENSIONS = '[default]\nexten => park,1,Answer()\n same => n,Wait(300)\n';
@@ -17,14 +18,10 @@ const NAME = `wire-more-down-${process.pid}`;
 let server: TestServer;
 let events: EventSocket;
 
-before(async () => {
-  server = await startTestServer({ 'ari.conf': ARI_CONF, 'extensions.conf': EXTENSIONS });
-  events = await EventSocket.open(server, APP);
-});
-after(async () => {
-  events.close();
-  await server.close();
-});
+before(
+  async () => ({ server, events } = await openAppServer(APP, { 'ari.conf': ARI_CONF, 'extensions.conf': EXTENSIONS })),
+);
+after(() => closeAppServer(server, events));
 
 test('a recording leaves a Down channel Down; continue and redirect stay 412 meanwhile', async () => {
   const made = await ari(server, 'POST', `/channels/create?endpoint=Local/park@default&app=${APP}&channelId=down`);

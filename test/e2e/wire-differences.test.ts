@@ -5,8 +5,9 @@
  */
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { startTestServer, type TestServer } from '../helpers/server.js';
+import { type TestServer } from '../helpers/server.js';
 import { ari, EventSocket } from '../helpers/ari.js';
+import { closeAppServer, openAppServer } from '../helpers/app-server.js';
 
 const APP = 'wire';
 const CONFLICT = { message: 'Channel with given unique ID already exists' };
@@ -14,14 +15,8 @@ const CONFLICT = { message: 'Channel with given unique ID already exists' };
 let server: TestServer;
 let events: EventSocket;
 
-before(async () => {
-  server = await startTestServer();
-  events = await EventSocket.open(server, APP);
-});
-after(async () => {
-  events.close();
-  await server.close();
-});
+before(async () => ({ server, events } = await openAppServer(APP)));
+after(() => closeAppServer(server, events));
 
 /** Originate `Local/park` into the app with the given ids and wait until `;1` is in Stasis. */
 async function parked(id: string, otherId: string): Promise<void> {
