@@ -30,11 +30,16 @@ export class AriHttp {
     private readonly target: Target,
     maxSockets: number,
   ) {
-    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets });
+    // FIFO: every pooled socket is used in turn, so none sits idle until the server's keep-alive timeout closes
+    // it (15 s on both servers) — the moment a LIFO pool hands out a socket the server has just closed.
+    this.agent = new http.Agent({ keepAlive: true, maxSockets, maxFreeSockets: maxSockets, scheduling: 'fifo' });
   }
 
-  /** `path` is relative to the ARI base, e.g. `/channels?endpoint=...`. */
-  request(method: string, path: string, timeoutMs = 5_000): Promise<AriResponse> {
+  /**
+   * `path` is relative to the ARI base, e.g. `/channels?endpoint=...`; `fresh` sends it on a new connection
+   * instead of a pooled one.
+   */
+  request(method: string, path: string, timeoutMs = 5_000, fresh = false): Promise<AriResponse> {
     return new Promise((resolve) => {
       let done = false;
       const finish = (res: AriResponse): void => {
@@ -45,7 +50,7 @@ export class AriHttp {
       };
       const req = http.request(
         `${this.target.ariBase}${path}`,
-        { method, agent: this.agent, headers: { authorization: this.target.authorization } },
+        { method, agent: fresh ? false : this.agent, headers: { authorization: this.target.authorization } },
         (res) => {
           const chunks: Buffer[] = [];
           res.on('data', (c: Buffer) => chunks.push(c));
@@ -64,13 +69,14 @@ export class AriHttp {
 
   /**
    * `request`, sent once more when the server reset a reused keep-alive connection before answering (as browsers
-   * and undici do); `onRetry` counts those.
+   * and undici do) — on a new connection, since other pooled sockets may be closing at the same moment;
+   * `onRetry` counts those.
    */
   async requestRetryingReset(method: string, path: string, onRetry: () => void): Promise<AriResponse> {
     const res = await this.request(method, path);
     if (res.status !== 0 || (res.error !== 'ECONNRESET' && res.error !== 'EPIPE')) return res;
     onRetry();
-    return this.request(method, path);
+    return this.request(method, path, undefined, true);
   }
 
   close(): void {
