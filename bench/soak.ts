@@ -151,7 +151,8 @@ async function soak(
   const lastLoaded = samples.at(-1)?.heap.heapUsedMb ?? null;
   const growthPct = baseHeap && lastLoaded !== null ? ((lastLoaded - baseHeap) / baseHeap) * 100 : null;
   const failedApp = app.failures.total - failuresBefore;
-  const failed = Math.max(failedSipp, calls - successful) + failedApp;
+  // A call the app failed (a request that went wrong) fails at sipp too: count each call once.
+  const failed = Math.max(failedSipp, calls - successful, failedApp);
   if (failed > 0) note(`failures: sipp ${failedSipp}, app ${JSON.stringify(app.failures)}\n${result.errors}`);
   printJson({
     name: 'soak-summary',

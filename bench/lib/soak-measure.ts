@@ -45,7 +45,7 @@ export async function measureRate(
     const after = target.sample();
     const last = result.rows.at(-1);
     const successful = col(last, 'SuccessfulCall(C)');
-    const failed = Math.max(col(last, 'FailedCall(C)'), calls - successful) + app.failures.total - failuresBefore;
+    const failed = Math.max(col(last, 'FailedCall(C)'), calls - successful, app.failures.total - failuresBefore);
     printJson({
       name: 'soak-measure',
       rate,
