@@ -49,10 +49,13 @@ export class LowerCaseMethods {
       const onClose = (): void => void this.#waiting.delete(socket);
       socket.on('error', onError);
       socket.once('close', onClose);
-      socket.setTimeout(idleMs, () => socket.destroy());
+      const onIdle = (): void => void socket.destroy();
+      socket.setTimeout(idleMs, onIdle);
       socket.once('data', (chunk: Buffer) => {
         socket.pause();
+        // Off with the listener too: the HTTP server's own keep-alive timeouts use the same 'timeout' event.
         socket.setTimeout(0);
+        socket.off('timeout', onIdle);
         socket.off('error', onError);
         socket.off('close', onClose);
         this.#waiting.delete(socket);
