@@ -48,6 +48,7 @@ export class MediaQueue {
   #buffering = false;
   #paused = false;
   #reportDrained = false;
+  #flushes = 0;
   readonly #leftover: Uint8Array;
   #leftoverLength = 0;
 
@@ -71,6 +72,10 @@ export class MediaQueue {
   }
   get isPaused(): boolean {
     return this.#paused;
+  }
+  /** FLUSH_MEDIAs so far: whoever times the queue's frames knows the app started over. */
+  get flushes(): number {
+    return this.#flushes;
   }
   /** Bytes of the next frame a tick would play; -1 when none. */
   get nextLength(): number {
@@ -128,6 +133,7 @@ export class MediaQueue {
    */
   flush(): QueueMarker[] {
     const dropped = this.#markers.map((m) => m.marker);
+    this.#flushes++;
     this.#frames.clear();
     this.#markers = [];
     this.#played = this.#queued;

@@ -40,6 +40,17 @@ const CAUSE_NETWORK_OUT_OF_ORDER = 38;
 const MAX_EARLY_MESSAGES = 1024;
 /** Codecs whose RTP payload is the same bytes as on the socket: relayed frames go out unchanged. */
 const RELAYABLE = new Set(['ulaw', 'alaw', 'g722']);
+/**
+ * Late frames of a live stream (not in Asterisk). chan_websocket plays one queued frame per tick and nothing on a
+ * tick that finds the queue empty, so when a frame of the app's steady stream arrives just after its tick it waits
+ * for the next one, and every frame after it waits one tick more: each such miss adds 20 ms of delay for the rest
+ * of the call (a bot that answers in real time drifts from 20 to 150 ms behind on a loaded server). Here a tick that
+ * finds nothing while the app's audio was flowing is owed: the next frame that arrives is played at once, for the
+ * tick it missed. After this many empty ticks in a row the app is taken to have stopped talking, nothing is owed
+ * any more, and its next audio waits for its tick as usual; so does audio after a FLUSH_MEDIA. Frames only ever go out earlier than chan_websocket
+ * would send them, never later, and none is dropped.
+ */
+const MAX_OWED_TICKS = 3;
 
 export class WebSocketEdge implements MediaEdge, CommandTarget {
   readonly rate: number;
@@ -62,6 +73,11 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
   #pcm: Int16Array;
   /** Twilio mode: the stream that speaks Twilio's messages on the socket. */
   readonly #twilio: TwilioSession | undefined;
+  /** Empty ticks since a frame was last played (idle from the start); ticks a late frame may still fill. */
+  #emptyTicks = MAX_OWED_TICKS + 1;
+  #owedTicks = 0;
+  /** The queue's flushes when it was last looked at: after a FLUSH the app starts over, so nothing is owed. */
+  #flushesSeen = 0;
 
   constructor(
     readonly channel: MediaChannel,
@@ -144,6 +160,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     if (this.#twilio !== undefined) {
       // Twilio's messages are all TEXT; everything from an app that only listens (`in`) is dropped.
       if (typeof data === 'string' && this.direction !== 'in') this.#twilio.receive(data);
+      this.#playOwed();
       return;
     }
     if (typeof data !== 'string') {
@@ -151,6 +168,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
       if (this.direction === 'in') return;
       if (this.spec.largeMessages !== true) this.queue.push(data);
       else queueLargeMessage(this.queue, data, this.#wireFrameBytes, this);
+      this.#playOwed();
       return;
     }
     const parsed = parseControl(data, Buffer.byteLength(data, 'utf8'), this.format);
@@ -172,6 +190,35 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
   /** One media clock tick: the next queued frame, decoded, is what the channel reads. */
   tick(): void {
     this.#twilio?.beforeTick();
+    this.#forgetOwedAfterFlush();
+    if (this.#playNext()) {
+      this.#emptyTicks = 0;
+      this.#owedTicks = 0;
+    } else if (!this.queue.isPaused && this.queue.nextLength < 0) {
+      this.#emptyTicks++;
+      this.#owedTicks = this.#emptyTicks <= MAX_OWED_TICKS ? this.#owedTicks + 1 : 0;
+    }
+  }
+
+  /** Frames that arrived for ticks which found the queue empty are played now (MAX_OWED_TICKS). */
+  #playOwed(): void {
+    this.#forgetOwedAfterFlush();
+    while (this.#owedTicks > 0 && this.isTicking && this.queue.nextLength >= 0) {
+      this.#owedTicks--;
+      if (!this.#playNext()) return;
+      this.#emptyTicks = 0;
+    }
+  }
+
+  #forgetOwedAfterFlush(): void {
+    if (this.queue.flushes === this.#flushesSeen) return;
+    this.#flushesSeen = this.queue.flushes;
+    this.#emptyTicks = MAX_OWED_TICKS + 1;
+    this.#owedTicks = 0;
+  }
+
+  /** The next queued frame (and the markers before it), decoded, to the channel; false when none was played. */
+  #playNext(): boolean {
     const queue = this.queue;
     const next = queue.nextLength;
     if (next > this.#frame.length) {
@@ -179,9 +226,10 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
       this.#pcm = new Int16Array(this.#rx.samplesIn(next));
     }
     const bytes = queue.tick(this.#frame);
-    if (bytes <= 0 || this.#closed) return;
+    if (bytes <= 0 || this.#closed) return false;
     const samples = this.#rx.decode(this.#frame.subarray(0, bytes), this.#pcm);
     this.channel.read(this.#pcm.subarray(0, samples));
+    return true;
   }
 
   write(samples: Int16Array): void {
