@@ -2,7 +2,8 @@
 // chan_websocket would play such a frame on the next tick and keep every later frame one tick behind; the edge plays
 // it when it arrives instead (MAX_OWED_TICKS in websocket-edge.ts), so the delay does not grow with each miss — but
 // only while the app is talking: after a pause of more than three ticks, after FLUSH_MEDIA, or while paused, its
-// audio waits for the tick as before.
+// audio waits for the tick as before. A frame left standing in the queue by a burst is worked off, one a second,
+// while audio the app sent ahead in bulk plays at the normal pace (STANDING_WINDOW_TICKS).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { edgeHarness, RecordingSocket } from './websocket-edge-harness.js';
@@ -94,4 +95,58 @@ test('a marker queued before a late frame is answered as that frame is played on
   edge.receive(frame(2));
   assert.deepEqual(heard(), [1, 2]);
   assert.deepEqual(socket.texts.slice(1), ['MEDIA_MARK_PROCESSED m1']);
+});
+
+test('a frame left standing by a burst is played off after a second; the stream then runs without it', () => {
+  const { edge, heard } = setup();
+  edge.receive(frame(0));
+  edge.receive(frame(1)); // two at once: from now on one frame waits on every tick
+  let next = 2;
+  for (let i = 0; i < 49; i++) {
+    edge.tick();
+    edge.receive(frame(next++));
+  }
+  assert.equal(heard().length, 49);
+  assert.equal(edge.queue.length, 2);
+  edge.tick();
+  assert.equal(heard().length, 51, 'the 50th tick plays its frame and the standing one');
+  assert.equal(edge.queue.length, 0);
+  assert.deepEqual(
+    heard(),
+    Array.from({ length: 51 }, (_, i) => i),
+    'in order, none dropped',
+  );
+  edge.receive(frame(next++));
+  edge.tick();
+  assert.equal(edge.queue.length, 0, 'no delay standing any more');
+});
+
+test('audio sent ahead in bulk plays at one frame a tick, and so does a queue that emptied within the second', () => {
+  const { edge, heard } = setup();
+  for (let i = 0; i < 100; i++) edge.receive(frame(i));
+  for (let i = 0; i < 60; i++) edge.tick();
+  assert.equal(heard().length, 60, 'more than MAX_STANDING_FRAMES queued: the app sent ahead on purpose');
+  const late = setup();
+  for (let i = 0; i < 3; i++) late.edge.receive(frame(i));
+  for (let i = 0; i < 50; i++) late.edge.tick();
+  assert.equal(late.heard().length, 3, 'the queue emptied in the window: nothing extra');
+});
+
+test('a pause restarts the window: audio held by PAUSE_MEDIA is not sped up', () => {
+  const { edge, heard } = setup();
+  edge.receive(frame(0));
+  edge.receive(frame(1));
+  let next = 2;
+  for (let i = 0; i < 30; i++) {
+    edge.tick();
+    edge.receive(frame(next++));
+  }
+  edge.receive('PAUSE_MEDIA');
+  edge.tick();
+  edge.receive('CONTINUE_MEDIA');
+  for (let i = 0; i < 30; i++) {
+    edge.tick();
+    edge.receive(frame(next++));
+  }
+  assert.equal(heard().length, 60, 'one frame a tick: the window started again after the pause');
 });

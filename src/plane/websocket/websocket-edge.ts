@@ -51,6 +51,16 @@ const RELAYABLE = new Set(['ulaw', 'alaw', 'g722']);
  * would send them, never later, and none is dropped.
  */
 const MAX_OWED_TICKS = 3;
+/**
+ * Standing delay of a live stream (not in Asterisk). Two of the app's frames that arrive between the same two ticks
+ * (a burst on the network or in the app) leave one frame waiting for good: the app then sends as fast as the queue
+ * plays, so the queue never empties and the call stays 20 ms further behind. When the queue held at least one and at
+ * most MAX_STANDING_FRAMES frames on every tick of a whole window, the stream is live and the frames are delay,
+ * not audio the app sent ahead on purpose (a prompt sent at once keeps hundreds queued, and the tail of it empties
+ * the queue within the window): one extra frame is played, so the delay shrinks by 20 ms a second.
+ */
+const STANDING_WINDOW_TICKS = 50;
+const MAX_STANDING_FRAMES = 5;
 
 export class WebSocketEdge implements MediaEdge, CommandTarget {
   readonly rate: number;
@@ -76,6 +86,9 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
   /** Empty ticks since a frame was last played (idle from the start); ticks a late frame may still fill. */
   #emptyTicks = MAX_OWED_TICKS + 1;
   #owedTicks = 0;
+  /** Ticks into the current standing-delay window, and the shortest queue seen on them. */
+  #windowTicks = 0;
+  #windowMin = Number.POSITIVE_INFINITY;
   /** The queue's flushes when it was last looked at: after a FLUSH the app starts over, so nothing is owed. */
   #flushesSeen = 0;
 
@@ -194,10 +207,28 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     if (this.#playNext()) {
       this.#emptyTicks = 0;
       this.#owedTicks = 0;
-    } else if (!this.queue.isPaused && this.queue.nextLength < 0) {
+      this.#watchStanding(this.queue.length);
+    } else if (this.queue.isPaused) {
+      this.#restartWindow();
+    } else if (this.queue.nextLength < 0) {
       this.#emptyTicks++;
       this.#owedTicks = this.#emptyTicks <= MAX_OWED_TICKS ? this.#owedTicks + 1 : 0;
+      this.#watchStanding(0);
     }
+  }
+
+  /** The queue's length after a tick; at the end of a window with a small standing queue, one frame more. */
+  #watchStanding(length: number): void {
+    if (length < this.#windowMin) this.#windowMin = length;
+    if (++this.#windowTicks < STANDING_WINDOW_TICKS) return;
+    const standing = this.#windowMin >= 1 && this.#windowMin <= MAX_STANDING_FRAMES;
+    this.#restartWindow();
+    if (standing) this.#playNext();
+  }
+
+  #restartWindow(): void {
+    this.#windowTicks = 0;
+    this.#windowMin = Number.POSITIVE_INFINITY;
   }
 
   /** Frames that arrived for ticks which found the queue empty are played now (MAX_OWED_TICKS). */
@@ -215,6 +246,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     this.#flushesSeen = this.queue.flushes;
     this.#emptyTicks = MAX_OWED_TICKS + 1;
     this.#owedTicks = 0;
+    this.#restartWindow();
   }
 
   /** The next queued frame (and the markers before it), decoded, to the channel; false when none was played. */
