@@ -9,7 +9,11 @@
  * delay SIP → WebSocket (the caller's frame marker read by the bot) and the round trip SIP → bot → SIP (the
  * marker back at the caller: `e2e_ms`). The same command runs against Asterisk 22.6+ (chan_websocket).
  *
- *   node --import tsx bench/websocket-media.ts [--calls 100,250,500,1000]
+ * `--mode client`: the server dials the bot instead (`connection_type=client&external_host=<--client-id>`), a
+ * websocket_client.conf connection to the bot's listening socket: written into our server's config; another
+ * server needs the section itself, with the port given as --bot-port.
+ *
+ *   node --import tsx bench/websocket-media.ts [--calls 100,250,500,1000] [--mode client]
  *   node --import tsx bench/websocket-media.ts --target http://127.0.0.1:8090 --sip 127.0.0.1:5080 --pid N
  */
 import { AriApp, eachLimited, until } from './lib/ari-app.js';
@@ -26,6 +30,9 @@ node --import tsx bench/websocket-media.ts [options]
   --calls N,N,...      concurrent calls each streaming both ways over WebSocket media (default 100,250,500,1000)
   --bot-threads T      client threads running the WebSocket bot (default 1)
   --concurrency K      ARI requests in flight while setting up (default 16)
+  --mode M             server (the bot connects to /media/<id>, default) or client (the server dials the bot)
+  --client-id ID       client mode: the websocket_client.conf connection naming the bot (default bench-ws-bot)
+  --bot-port P         client mode: the bot's loopback port (default 0: a free one; fixed for another server)
 ${MEDIA_USAGE}`;
 
 const args = parseBenchArgs(
@@ -34,24 +41,40 @@ const args = parseBenchArgs(
     calls: { type: 'string', default: '100,250,500,1000' },
     'bot-threads': { type: 'string', default: '1' },
     concurrency: { type: 'string', default: '16' },
+    mode: { type: 'string', default: 'server' },
+    'client-id': { type: 'string', default: 'bench-ws-bot' },
+    'bot-port': { type: 'string', default: '0' },
   },
   USAGE,
 );
 const steps = args.calls.split(',').map((s) => Math.round(positive('calls', s)));
 const concurrency = Math.round(positive('concurrency', args.concurrency));
 const MEDIA_APP_SUFFIX = '-ws';
+if (args.mode !== 'server' && args.mode !== 'client') throw new Error(`--mode ${args.mode}: expected server or client`);
+const clientMode = args.mode === 'client';
+
+/** Our server's websocket_client.conf in client mode: one connection, opened per call, to the bot. */
+function botConnectionConf(port: number): string {
+  return [`[${args['client-id']}]`, 'type=websocket_client', `uri=ws://127.0.0.1:${port}/`, 'protocols=media', 'connection_type=per_call_config', ''].join('\n'); // prettier-ignore
+}
 
 interface Created {
   id?: string;
   channelvars?: Record<string, string>;
 }
 
-async function connectAll(ctx: StepContext, bot: WsEchoPool, made: string[]): Promise<Record<string, unknown>> {
+async function connectAll(
+  ctx: StepContext,
+  bot: WsEchoPool,
+  made: string[],
+  inApp: ReadonlySet<string>,
+): Promise<Record<string, unknown>> {
   const wsBase = ctx.target.base.replace(/^http/, 'ws');
   const t0 = absNow();
   let bridged = 0;
   await eachLimited([...ctx.channels], concurrency, async (caller) => {
-    const query = `app=${encodeURIComponent(args.app + MEDIA_APP_SUFFIX)}&transport=websocket&encapsulation=none&connection_type=server&format=ulaw`; // prettier-ignore
+    const connection = clientMode ? `client&external_host=${encodeURIComponent(args['client-id'])}` : 'server';
+    const query = `app=${encodeURIComponent(args.app + MEDIA_APP_SUFFIX)}&transport=websocket&encapsulation=none&connection_type=${connection}&format=ulaw`; // prettier-ignore
     const res = await ctx.http.request('POST', `/channels/externalMedia?${query}`, 10_000);
     let created: Created = {};
     try {
@@ -60,12 +83,17 @@ async function connectAll(ctx: StepContext, bot: WsEchoPool, made: string[]): Pr
       created = {};
     }
     const connectionId = created.channelvars?.['MEDIA_WEBSOCKET_CONNECTION_ID'];
-    if (res.status !== 200 || created.id === undefined || connectionId === undefined) {
+    if (res.status !== 200 || created.id === undefined || (connectionId === undefined && !clientMode)) {
       return ctx.failures.add(`externalMedia:${reasonOf(res)}`);
     }
     made.push(created.id);
-    const error = await bot.connect(`${wsBase}/media/${encodeURIComponent(connectionId)}`);
-    if (error !== undefined) return ctx.failures.add(`media-websocket:${error}`);
+    if (!clientMode) {
+      const error = await bot.connect(`${wsBase}/media/${encodeURIComponent(connectionId!)}`);
+      if (error !== undefined) return ctx.failures.add(`media-websocket:${error}`);
+    } else if (!(await until(() => inApp.has(created.id!), 10_000))) {
+      // Client mode: the channel enters the app once the server's connection to the bot is up.
+      return ctx.failures.add('media-websocket:no StasisStart');
+    }
     const bridge = await ctx.http.request('POST', '/bridges?type=mixing', 10_000);
     const bridgeId = (JSON.parse(bridge.status === 200 ? bridge.body : '{}') as { id?: string }).id;
     if (bridgeId === undefined) return ctx.failures.add(`bridge:${reasonOf(bridge)}`);
@@ -81,18 +109,29 @@ async function connectAll(ctx: StepContext, bot: WsEchoPool, made: string[]): Pr
 
 async function main(): Promise<void> {
   for (const calls of steps) {
-    const server = await openMediaTarget(args);
     const bot = new WsEchoPool(Math.round(positive('bot-threads', args['bot-threads'])));
+    let server;
+    try {
+      const botPort = clientMode ? await bot.listen(Number(args['bot-port'])) : 0;
+      server = await openMediaTarget(args, clientMode ? { files: { 'websocket_client.conf': botConnectionConf(botPort) } } : {}); // prettier-ignore
+    } catch (err) {
+      await bot.close();
+      throw err;
+    }
     // The media channels run Stasis(<app>-ws): the app must exist, or they hang up at once.
     const mediaApp = await AriApp.open(server.target, args.app + MEDIA_APP_SUFFIX);
     const made: string[] = [];
+    const inApp = new Set<string>();
+    mediaApp.on('StasisStart', (e) => {
+      if (e.channel?.id !== undefined) inApp.add(e.channel.id);
+    });
     try {
       const result = await runMediaStep(
         server.target,
         args,
         { name: 'websocket-media', calls, send: true, controlWindow: true },
         {
-          prepare: (ctx) => connectAll(ctx, bot, made),
+          prepare: (ctx) => connectAll(ctx, bot, made, inApp),
           finish: async (ctx) => {
             bot.record(false);
             const report = await bot.report();
@@ -104,7 +143,7 @@ async function main(): Promise<void> {
           },
         },
       );
-      printJson(result);
+      printJson({ ...result, mode: args.mode });
     } finally {
       mediaApp.close();
       await bot.close();

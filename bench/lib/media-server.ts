@@ -67,7 +67,7 @@ export interface MediaTarget {
 
 export async function openMediaTarget(
   args: TargetArgs & MediaArgs,
-  opts: { promptSeconds?: number } = {},
+  opts: { promptSeconds?: number; files?: Record<string, string> } = {},
 ): Promise<MediaTarget> {
   if (args.target !== undefined) {
     const target = await openTarget(args);
@@ -84,7 +84,10 @@ export async function openMediaTarget(
   try {
     const target = await openTarget(args, {
       dialplan: `exten => ${args.exten},1,Stasis(${args.app})\n same => n,Hangup()`,
-      files: { 'asterisk.conf': `[directories]\nastdatadir = ${dir}\nastspooldir = ${join(dir, 'spool')}\n` },
+      files: {
+        ...opts.files,
+        'asterisk.conf': `[directories]\nastdatadir = ${dir}\nastspooldir = ${join(dir, 'spool')}\n`,
+      },
       serverArgs: media === undefined ? [] : ['--media-workers', media],
     });
     return {

@@ -43,6 +43,15 @@ export class WsEchoPool {
     return m.op === 'connected' ? m.error : undefined;
   }
 
+  /** Client mode: the first thread listens on loopback `port` (0: a free one); resolves with the port bound. */
+  async listen(port: number): Promise<number> {
+    const m = await this.#ask(this.#workers[0]!, (req) => ({ op: 'listen', port, req }));
+    if (m.op !== 'listening' || m.port === undefined) {
+      throw new Error(`bot cannot listen on ${port}: ${m.op === 'listening' ? m.error : m.op}`);
+    }
+    return m.port;
+  }
+
   record(on: boolean): void {
     for (const w of this.#workers) w.postMessage({ op: 'record', on } satisfies ToEchoWorker);
   }
