@@ -100,14 +100,20 @@ test('GET /endpoints/{tech} names the technology exactly; one endpoint matches i
 });
 
 test('announcer_format and recorder_format are format cache names, found without regard to case', async () => {
+  // A name of this run's own: the default config records into the shared spool folder.
+  const name = `wire-fmt-${process.pid}`;
   assert.equal((await ari(server, 'POST', '/bridges/fmt?type=mixing')).status, 200);
   const play = await ari(server, 'POST', '/bridges/fmt/play?media=sound:beep&announcer_format=ULAW');
   assert.equal(play.status, 201, play.text);
-  const rec = await ari(server, 'POST', '/bridges/fmt/record?name=wire-fmt&format=wav&recorder_format=SLIN16');
+  const rec = await ari(server, 'POST', `/bridges/fmt/record?name=${name}&format=wav&recorder_format=SLIN16`);
   assert.equal(rec.status, 201, rec.text);
-  assert.equal((await ari(server, 'POST', '/recordings/live/wire-fmt/stop')).status, 204);
+  assert.equal((await ari(server, 'POST', `/recordings/live/${name}/stop`)).status, 204);
   assert.equal((await ari(server, 'DELETE', '/bridges/fmt')).status, 204);
-  await ari(server, 'DELETE', '/recordings/stored/wire-fmt');
+  // The stop is answered before the file is closed (as in Asterisk): delete it once the live recording is gone.
+  for (let i = 0; i < 100 && (await ari(server, 'GET', `/recordings/live/${name}`)).status === 200; i++) {
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  assert.equal((await ari(server, 'DELETE', `/recordings/stored/${name}`)).status, 204);
 });
 
 test('a member hung up in the bridge leaves its app subscribed to the bridge; one removed does not', async () => {
