@@ -11,7 +11,8 @@
  *
  * `--mode client`: the server dials the bot instead (`connection_type=client&external_host=<--client-id>`), a
  * websocket_client.conf connection to the bot's listening socket: written into our server's config; another
- * server needs the section itself, with the port given as --bot-port.
+ * server needs the section itself, with the port given as --bot-port (with --bot-threads T, T sections:
+ * `<id>`, `<id>-1`… on consecutive ports, calls spread round robin).
  *
  *   node --import tsx bench/websocket-media.ts [--calls 100,250,500,1000] [--mode client]
  *   node --import tsx bench/websocket-media.ts --target http://127.0.0.1:8090 --sip 127.0.0.1:5080 --pid N
@@ -28,7 +29,8 @@ import { WsEchoPool } from './lib/ws-echo.js';
 const USAGE = `
 node --import tsx bench/websocket-media.ts [options]
   --calls N,N,...      concurrent calls each streaming both ways over WebSocket media (default 100,250,500,1000)
-  --bot-threads T      client threads running the WebSocket bot (default 1)
+  --bot-threads T      client threads running the WebSocket bot (default 1); in client mode thread i listens on
+                       --bot-port + i and is the connection --client-id (i = 0) or <--client-id>-<i>
   --concurrency K      ARI requests in flight while setting up (default 16)
   --mode M             server (the bot connects to /media/<id>, default) or client (the server dials the bot)
   --client-id ID       client mode: the websocket_client.conf connection naming the bot (default bench-ws-bot)
@@ -53,9 +55,25 @@ const MEDIA_APP_SUFFIX = '-ws';
 if (args.mode !== 'server' && args.mode !== 'client') throw new Error(`--mode ${args.mode}: expected server or client`);
 const clientMode = args.mode === 'client';
 
-/** Our server's websocket_client.conf in client mode: one connection, opened per call, to the bot. */
-function botConnectionConf(port: number): string {
-  return [`[${args['client-id']}]`, 'type=websocket_client', `uri=ws://127.0.0.1:${port}/`, 'protocols=media', 'connection_type=per_call_config', ''].join('\n'); // prettier-ignore
+/** The websocket_client.conf connection of bot thread `i`: `--client-id`, then `<--client-id>-1`, `-2`… */
+function botConnectionId(i: number): string {
+  return i === 0 ? args['client-id'] : `${args['client-id']}-${i}`;
+}
+
+/** Our server's websocket_client.conf in client mode: one connection per bot thread, opened per call. */
+function botConnectionConf(ports: readonly number[]): string {
+  return ports
+    .map((port, i) =>
+      [
+        `[${botConnectionId(i)}]`,
+        'type=websocket_client',
+        `uri=ws://127.0.0.1:${port}/`,
+        'protocols=media',
+        'connection_type=per_call_config',
+        '',
+      ].join('\n'),
+    )
+    .join('\n');
 }
 
 interface Created {
@@ -66,14 +84,17 @@ interface Created {
 async function connectAll(
   ctx: StepContext,
   bot: WsEchoPool,
+  botThreads: number,
   made: string[],
   inApp: ReadonlySet<string>,
 ): Promise<Record<string, unknown>> {
   const wsBase = ctx.target.base.replace(/^http/, 'ws');
   const t0 = absNow();
   let bridged = 0;
+  let calls = 0;
   await eachLimited([...ctx.channels], concurrency, async (caller) => {
-    const connection = clientMode ? `client&external_host=${encodeURIComponent(args['client-id'])}` : 'server';
+    const host = botConnectionId(calls++ % botThreads);
+    const connection = clientMode ? `client&external_host=${encodeURIComponent(host)}` : 'server';
     const query = `app=${encodeURIComponent(args.app + MEDIA_APP_SUFFIX)}&transport=websocket&encapsulation=none&connection_type=${connection}&format=ulaw`; // prettier-ignore
     const res = await ctx.http.request('POST', `/channels/externalMedia?${query}`, 10_000);
     let created: Created = {};
@@ -108,12 +129,13 @@ async function connectAll(
 }
 
 async function main(): Promise<void> {
+  const botThreads = Math.round(positive('bot-threads', args['bot-threads']));
   for (const calls of steps) {
-    const bot = new WsEchoPool(Math.round(positive('bot-threads', args['bot-threads'])));
+    const bot = new WsEchoPool(botThreads);
     let server;
     try {
-      const botPort = clientMode ? await bot.listen(Number(args['bot-port'])) : 0;
-      server = await openMediaTarget(args, clientMode ? { files: { 'websocket_client.conf': botConnectionConf(botPort) } } : {}); // prettier-ignore
+      const botPorts = clientMode ? await bot.listen(Number(args['bot-port'])) : [];
+      server = await openMediaTarget(args, clientMode ? { files: { 'websocket_client.conf': botConnectionConf(botPorts) } } : {}); // prettier-ignore
     } catch (err) {
       await bot.close();
       throw err;
@@ -131,7 +153,7 @@ async function main(): Promise<void> {
         args,
         { name: 'websocket-media', calls, send: true, controlWindow: true },
         {
-          prepare: (ctx) => connectAll(ctx, bot, made, inApp),
+          prepare: (ctx) => connectAll(ctx, bot, botThreads, made, inApp),
           finish: async (ctx) => {
             bot.record(false);
             const report = await bot.report();

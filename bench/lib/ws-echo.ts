@@ -43,13 +43,21 @@ export class WsEchoPool {
     return m.op === 'connected' ? m.error : undefined;
   }
 
-  /** Client mode: the first thread listens on loopback `port` (0: a free one); resolves with the port bound. */
-  async listen(port: number): Promise<number> {
-    const m = await this.#ask(this.#workers[0]!, (req) => ({ op: 'listen', port, req }));
-    if (m.op !== 'listening' || m.port === undefined) {
-      throw new Error(`bot cannot listen on ${port}: ${m.op === 'listening' ? m.error : m.op}`);
-    }
-    return m.port;
+  /**
+   * Client mode: every thread listens on a loopback port of its own (`base + i`, or free ones when `base` is 0),
+   * since threads cannot share a listening socket on Node 20; resolves with the ports bound, in thread order.
+   */
+  async listen(base: number): Promise<number[]> {
+    return Promise.all(
+      this.#workers.map(async (worker, i) => {
+        const port = base === 0 ? 0 : base + i;
+        const m = await this.#ask(worker, (req) => ({ op: 'listen', port, req }));
+        if (m.op !== 'listening' || m.port === undefined) {
+          throw new Error(`bot cannot listen on ${port}: ${m.op === 'listening' ? m.error : m.op}`);
+        }
+        return m.port;
+      }),
+    );
   }
 
   record(on: boolean): void {
