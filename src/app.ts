@@ -37,6 +37,7 @@ import { startOutboundWebSockets } from './ari/outbound/outbound-websockets.js';
 import { startInlinePlane } from './plane/inline-plane.js';
 import type { PlaneSettings } from './plane/plane-settings.js';
 import { startWorkerPlane } from './plane/worker-plane.js';
+import type { PlacementPolicy } from './core/media/worker-placement.js';
 import { teeLogger } from './app-modules/logger-tee.js';
 import { installModules } from './app-modules/switchyard-modules.js';
 import { LogChannels } from './core/modules/log-channels.js';
@@ -55,6 +56,8 @@ export interface AppOptions {
   readonly sipPort?: number;
   /** Media worker threads: one per core by default; 0 runs the media plane in the main thread. */
   readonly mediaWorkers?: number;
+  /** How new channels are spread over the media workers (core/media/worker-placement.ts); default `pack`. */
+  readonly mediaPlacement?: PlacementPolicy;
 }
 
 export interface RunningApp {
@@ -125,7 +128,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const core = new Core({ asteriskId: entityId(), channelvars: config.ari.channelvars, pretty: config.ari.pretty });
   const workers = options.mediaWorkers ?? os.availableParallelism();
   const planeSettings: PlaneSettings = config.media;
-  core.media = workers > 0 ? await startWorkerPlane(planeSettings, workers) : startInlinePlane(planeSettings);
+  core.media =
+    workers > 0
+      ? await startWorkerPlane(planeSettings, workers, options.mediaPlacement ?? 'pack')
+      : startInlinePlane(planeSettings);
   log.info({ workers }, 'media plane started');
   const wavs = await core.recordings.start(config.media); // repairs wav files a killed process left
   log.info({ dir: config.media.recordingsDir, repaired: wavs.repaired, failed: wavs.failed }, 'recordings checked');

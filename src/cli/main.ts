@@ -7,6 +7,7 @@ import { registerChannels } from './channels-command.js';
 import { registerHangup } from './hangup-command.js';
 import { registerReload } from './reload-command.js';
 import { registerStatus } from './status-command.js';
+import { PLACEMENT_POLICIES } from '../core/media/worker-placement.js';
 
 /** A graceful shutdown that has not finished by then is cut short (supervisors send SIGKILL soon after). */
 const SHUTDOWN_DEADLINE_MS = 4_500;
@@ -26,7 +27,8 @@ program
   .option('-c, --config-dir <dir>', 'folder with ari.conf, http.conf, extensions.conf (default: embedded config)')
   .option('-l, --log-level <level>', 'pino log level', 'info')
   .option('--media-workers <n>', 'media worker threads (default: one per core; 0 = media in the main thread)')
-  .action(async (opts: { configDir?: string; logLevel: string; mediaWorkers?: string }) => {
+  .option('--media-placement <policy>', 'new channels: pack (fill a worker up to 60 % busy, default) or spread')
+  .action(async (opts: { configDir?: string; logLevel: string; mediaWorkers?: string; mediaPlacement?: string }) => {
     if (opts.logLevel !== 'silent' && !(opts.logLevel in pino.levels.values)) {
       process.stderr.write(`switchyard: --log-level ${opts.logLevel}: expected one of ${Object.keys(pino.levels.values).join(', ')}, silent\n`); // prettier-ignore
       process.exit(1);
@@ -37,6 +39,11 @@ program
       logger.fatal(`--media-workers ${opts.mediaWorkers}: expected a whole number, 0 or more`);
       process.exit(1);
     }
+    const mediaPlacement = PLACEMENT_POLICIES.find((p) => p === (opts.mediaPlacement ?? 'pack'));
+    if (mediaPlacement === undefined) {
+      logger.fatal(`--media-placement ${opts.mediaPlacement}: expected ${PLACEMENT_POLICIES.join(' or ')}`);
+      process.exit(1);
+    }
     let app;
     try {
       // Loaded here, not at the top: the operator subcommands need only the ARI client.
@@ -45,6 +52,7 @@ program
         configDir: opts.configDir,
         logger,
         ...(mediaWorkers === undefined ? {} : { mediaWorkers }),
+        mediaPlacement,
       });
     } catch (err) {
       logger.fatal({ err }, 'cannot start');

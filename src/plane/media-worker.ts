@@ -13,12 +13,15 @@ import type { PlaneSettings } from './plane-settings.js';
 import { MessageBatch } from './message-batch.js';
 import { RemoteLinks } from './remote-links.js';
 import { StatsBlock } from './stats-block.js';
+import { startLoadSampler } from './load-sampler.js';
 
 export interface WorkerData {
   readonly index: number;
   readonly count: number;
   readonly settings: PlaneSettings;
   readonly stats: SharedArrayBuffer;
+  /** Where the worker writes how busy it is (load-sampler.ts). */
+  readonly load: SharedArrayBuffer;
 }
 
 /** A port to another worker, sent once at start. */
@@ -61,6 +64,7 @@ const engine: MediaEngine = new MediaEngine((message: FromPlane) => toMain.push(
   remote,
 });
 installFeatures(engine, data.settings);
+startLoadSampler(data.load, () => engine.channels.size);
 
 parent.on('message', (message: ToPlane[] | PeerPortMessage | ReconfigureMessage | 'shutdown') => {
   if (message === 'shutdown') {

@@ -10,6 +10,8 @@
 import { MessageChannel, Worker } from 'node:worker_threads';
 import { PlaneClient, type MediaPlane, type PlaneUpdate } from '../core/media/media-plane.js';
 import type { FromPlane, ToPlane } from '../core/media/media-protocol.js';
+import type { PlacementPolicy } from '../core/media/worker-placement.js';
+import { newLoadBuffer, readLoad } from './load-sampler.js';
 import { MessageBatch } from './message-batch.js';
 import type { PeerPortMessage, ReconfigureMessage, WorkerData } from './media-worker.js';
 import type { PlaneSettings } from './plane-settings.js';
@@ -40,6 +42,8 @@ function spawn(url: URL, workerData: WorkerData): Worker {
 interface Slot {
   worker: Worker;
   stats: StatsBlock;
+  /** The worker's own load samples (load-sampler.ts). */
+  load: SharedArrayBuffer;
   batch: MessageBatch<ToPlane>;
 }
 
@@ -53,21 +57,31 @@ export class WorkerPlane {
   private constructor(
     private settings: PlaneSettings,
     readonly count: number,
+    placement: PlacementPolicy,
   ) {
     this.client = new PlaneClient(
       {
         workerCount: count,
         post: (worker, message) => this.#slots[worker]?.batch.push(message),
         statsView: (worker) => this.#slots[worker]!.stats.view,
+        load: (worker) => {
+          const slot = this.#slots[worker];
+          return slot === undefined ? undefined : readLoad(slot.load);
+        },
       },
       () => this.#shutdown(),
       (index) => this.restartWorker(index),
       (update) => this.#reconfigure(update),
+      placement,
     );
   }
 
-  static async start(settings: PlaneSettings, count: number): Promise<WorkerPlane> {
-    const plane = new WorkerPlane(settings, count);
+  static async start(
+    settings: PlaneSettings,
+    count: number,
+    placement: PlacementPolicy = 'pack',
+  ): Promise<WorkerPlane> {
+    const plane = new WorkerPlane(settings, count, placement);
     await Promise.all(Array.from({ length: count }, (_, index) => plane.#startWorker(index)));
     for (let i = 0; i < count; i++) for (let j = i + 1; j < count; j++) plane.#connect(i, j);
     return plane;
@@ -88,8 +102,10 @@ export class WorkerPlane {
 
   async #startWorker(index: number): Promise<void> {
     const stats = new StatsBlock();
-    const worker = spawn(workerUrl(), { index, count: this.count, settings: this.settings, stats: stats.buffer });
-    const slot: Slot = { worker, stats, batch: new MessageBatch<ToPlane>((batch) => worker.postMessage(batch)) };
+    const load = newLoadBuffer();
+    const data: WorkerData = { index, count: this.count, settings: this.settings, stats: stats.buffer, load };
+    const worker = spawn(workerUrl(), data);
+    const slot: Slot = { worker, stats, load, batch: new MessageBatch<ToPlane>((batch) => worker.postMessage(batch)) };
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`media worker ${index} did not start`)), START_TIMEOUT_MS);
       worker.once('error', reject);
@@ -140,6 +156,10 @@ export class WorkerPlane {
   }
 }
 
-export async function startWorkerPlane(settings: PlaneSettings, count: number): Promise<MediaPlane> {
-  return (await WorkerPlane.start(settings, count)).client;
+export async function startWorkerPlane(
+  settings: PlaneSettings,
+  count: number,
+  placement?: PlacementPolicy,
+): Promise<MediaPlane> {
+  return (await WorkerPlane.start(settings, count, placement)).client;
 }

@@ -12,12 +12,16 @@ let server: TestServer;
 let events: EventSocket;
 
 before(async () => {
-  server = await startTestServer({
-    'ari.conf': ARI_CONF,
-    'extensions.conf': '[default]\nexten => app,1,Answer()\n same => n,Stasis(mix)\n same => n,Hangup()\n',
-    'pjsip.conf': EMBEDDED_PJSIP,
-    'rtp.conf': '[general]\nrtpstart=32000\nrtpend=33999\n',
-  });
+  server = await startTestServer(
+    {
+      'ari.conf': ARI_CONF,
+      'extensions.conf': '[default]\nexten => app,1,Answer()\n same => n,Stasis(mix)\n same => n,Hangup()\n',
+      'pjsip.conf': EMBEDDED_PJSIP,
+      'rtp.conf': '[general]\nrtpstart=32000\nrtpend=33999\n',
+    },
+    // Round robin over the workers, so that legs land in different workers (the default packs them into one).
+    { mediaPlacement: 'spread' },
+  );
   events = await EventSocket.open(server, 'mix');
 });
 

@@ -22,12 +22,16 @@ exten => app,1,Answer()
 let server: TestServer;
 
 before(async () => {
-  server = await startTestServer({
-    'ari.conf': ARI_CONF,
-    'extensions.conf': EXTENSIONS,
-    'pjsip.conf': EMBEDDED_PJSIP,
-    'rtp.conf': '[general]\nrtpstart=31000\nrtpend=31999\n',
-  });
+  server = await startTestServer(
+    {
+      'ari.conf': ARI_CONF,
+      'extensions.conf': EXTENSIONS,
+      'pjsip.conf': EMBEDDED_PJSIP,
+      'rtp.conf': '[general]\nrtpstart=31000\nrtpend=31999\n',
+    },
+    // Round robin over the workers, so that legs land in different workers (the default packs them into one).
+    { mediaPlacement: 'spread' },
+  );
   assert.ok(server.app.core.media.workerCount >= 1);
 });
 

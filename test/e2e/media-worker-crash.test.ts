@@ -10,12 +10,16 @@ import { ARI_CONF, EMBEDDED_PJSIP, startTestServer, type TestServer } from '../h
 let server: TestServer;
 
 before(async () => {
-  server = await startTestServer({
-    'ari.conf': ARI_CONF,
-    'extensions.conf': '[default]\nexten => echo,1,Answer()\n same => n,Stasis(crash)\n same => n,Echo()\n',
-    'pjsip.conf': EMBEDDED_PJSIP,
-    'rtp.conf': '[general]\nrtpstart=35000\nrtpend=35999\n',
-  });
+  server = await startTestServer(
+    {
+      'ari.conf': ARI_CONF,
+      'extensions.conf': '[default]\nexten => echo,1,Answer()\n same => n,Stasis(crash)\n same => n,Echo()\n',
+      'pjsip.conf': EMBEDDED_PJSIP,
+      'rtp.conf': '[general]\nrtpstart=35000\nrtpend=35999\n',
+    },
+    // Round robin over the workers, so that legs land in different workers (the default packs them into one).
+    { mediaPlacement: 'spread' },
+  );
 });
 
 after(async () => {

@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import { startApp, type RunningApp } from '../../src/app.js';
+import { startApp, type AppOptions, type RunningApp } from '../../src/app.js';
 
 /** ari.conf with the one user (asterisk / asterisk) the test helpers authenticate as. */
 export const ARI_CONF = '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n';
@@ -27,7 +27,10 @@ export interface TestServer {
  * Start Switchyard in this process on 127.0.0.1 and a free port. `files` (ari.conf, extensions.conf, ...)
  * are written to a fresh config folder; without `files` the embedded default config is used.
  */
-export async function startTestServer(files?: Readonly<Record<string, string>>): Promise<TestServer> {
+export async function startTestServer(
+  files?: Readonly<Record<string, string>>,
+  options: Pick<AppOptions, 'mediaPlacement'> = {},
+): Promise<TestServer> {
   let dir: string | undefined;
   if (files) {
     dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
@@ -39,6 +42,7 @@ export async function startTestServer(files?: Readonly<Record<string, string>>):
     port: 0,
     sipPort: 0,
     logger: pino({ level: process.env.SWITCHYARD_TEST_LOG ?? 'silent' }),
+    ...options,
   });
   const url = `http://127.0.0.1:${app.port}`;
   return {

@@ -4,6 +4,7 @@
  * RTP statistics are read from the worker's shared block without a round trip.
  */
 import { wireCodecOf } from './websocket-protocol.js';
+import { WorkerPlacement, type PlacementPolicy, type WorkerLoad } from './worker-placement.js';
 import type { MohClassConfig } from '../../config/media-config.js';
 import { AUDIO_CODECS } from '../../media/codecs/audio-codecs.js';
 import type { IndicationsData } from '../../media/tones/tone-zones.js';
@@ -50,6 +51,8 @@ export interface PlaneTransport {
   post(worker: number, message: ToPlane): void;
   /** The shared statistics block of a worker. */
   statsView(worker: number): Float64Array;
+  /** How busy worker `worker` said it was at its last sample (undefined: not measured yet). */
+  load?(worker: number): WorkerLoad | undefined;
 }
 
 /** One channel's media in the plane. */
@@ -163,14 +166,22 @@ export class PlaneClient implements MediaPlane {
   readonly #pending = new Map<number, { readonly worker: number; readonly resolve: (reply: MediaReply) => void }>();
   #nextId = 1;
   #nextReq = 1;
-  #nextWorker = 0;
+  readonly #placement: WorkerPlacement;
 
   constructor(
     private readonly transport: PlaneTransport,
     private readonly stop: () => Promise<void> = async () => {},
     private readonly restart?: (index: number) => Promise<void>,
     private readonly update?: (update: PlaneUpdate) => void,
-  ) {}
+    placement: PlacementPolicy = 'spread',
+  ) {
+    this.#placement = new WorkerPlacement(placement, transport.load?.bind(transport));
+  }
+
+  /** How new channels are spread over the workers (worker-placement.ts). */
+  get placement(): WorkerPlacement {
+    return this.#placement;
+  }
 
   reconfigure(update: PlaneUpdate): void {
     this.update?.(update);
@@ -195,6 +206,7 @@ export class PlaneClient implements MediaPlane {
       this.#legs.delete(leg.id);
       leg.lost();
     }
+    this.#placement.reset(index);
   }
 
   get workerCount(): number {
@@ -202,9 +214,10 @@ export class PlaneClient implements MediaPlane {
   }
 
   open(edge: EdgeSpec, near?: MediaLeg): MediaLeg {
-    const worker = near?.worker ?? this.#nextWorker++ % this.transport.workerCount;
+    const worker = near?.worker ?? this.#placement.pick(this.transport.workerCount);
     const leg = new MediaLeg(this.#nextId++, worker, this, edge);
     this.#legs.set(leg.id, leg);
+    this.#placement.opened(worker);
     return leg;
   }
 
@@ -225,7 +238,7 @@ export class PlaneClient implements MediaPlane {
   }
 
   forget(leg: MediaLeg): void {
-    this.#legs.delete(leg.id);
+    if (this.#legs.delete(leg.id)) this.#placement.closed(leg.worker);
   }
 
   receive(message: FromPlane): void {
