@@ -2,7 +2,7 @@
  * The server a media benchmark measures. With --target it is used as it is (the prompt must exist there, the
  * dialplan must send --exten to Stasis(--app)). Without, a fresh Switchyard gets: `[bench]` sending the
  * extension into the app, an asterisk.conf whose astdatadir holds the generated prompt (sounds/en/<name>.wav)
- * and whose astspooldir (recordings) is a temp folder, and --media-workers when asked for.
+ * and whose astspooldir (recordings) is a temp folder, and --media-workers / --media-placement when asked for.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -81,6 +81,7 @@ export async function openMediaTarget(
     note(`prompt sound:${PROMPT_NAME}: ${opts.promptSeconds} s from ${source}`);
   }
   const media = args['media-workers'];
+  const placement = args['media-placement'];
   try {
     const target = await openTarget(args, {
       dialplan: `exten => ${args.exten},1,Stasis(${args.app})\n same => n,Hangup()`,
@@ -88,7 +89,10 @@ export async function openMediaTarget(
         ...opts.files,
         'asterisk.conf': `[directories]\nastdatadir = ${dir}\nastspooldir = ${join(dir, 'spool')}\n`,
       },
-      serverArgs: media === undefined ? [] : ['--media-workers', media],
+      serverArgs: [
+        ...(media === undefined ? [] : ['--media-workers', media]),
+        ...(placement === undefined ? [] : ['--media-placement', placement]),
+      ],
     });
     return {
       target,

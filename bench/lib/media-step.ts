@@ -24,6 +24,7 @@ export const MEDIA_OPTIONS = {
   'control-endpoint': { type: 'string', default: 'Local/park@default' },
   'hangup-rate': { type: 'string', default: '400' },
   'media-workers': { type: 'string' },
+  'media-placement': { type: 'string' },
   'measure-max': { type: 'string', default: '1000' },
 } as const;
 
@@ -38,6 +39,7 @@ export const MEDIA_USAGE = `
   --control-endpoint E the originate cycles' endpoint (default Local/park@default)
   --hangup-rate R      BYEs per second at the end (default 400)
   --media-workers N    our own server's media worker threads (default: its own, one per core)
+  --media-placement P  our own server's placement of new channels: pack (its default) or spread
   --measure-max M      read and time at most about M calls (every n-th; default 1000): the others' packets
                        are dropped unread by the kernel, so receiving does not saturate this client
 `;
@@ -53,6 +55,7 @@ export interface MediaArgs {
   'control-endpoint': string;
   'hangup-rate': string;
   'media-workers'?: string | undefined;
+  'media-placement'?: string | undefined;
   'measure-max': string;
 }
 

@@ -1,9 +1,12 @@
 /**
  * A media worker's own measure of how busy it is, for the core's placement of new channels
- * (core/media/worker-placement.ts): every LOAD_SAMPLE_MS the worker writes the fraction of that time its event loop
- * was busy (callbacks and the syscalls they made; the time in epoll waiting for packets is idle) and how many
- * channels it had, into a shared block the core reads without a message.
+ * (core/media/worker-placement.ts): every LOAD_SAMPLE_MS the worker writes the share of that time its thread ran on
+ * a CPU and how many channels it had, into a shared block the core reads without a message. The thread's CPU time
+ * (Linux `/proc/thread-self/schedstat`, in nanoseconds) counts the kernel's work in its sendmsg and recvmsg calls,
+ * which is most of a media thread's cost on loopback; where it cannot be read, the event loop's utilisation
+ * (time outside the wait for I/O) stands in.
  */
+import { readFileSync } from 'node:fs';
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 import type { WorkerLoad } from '../core/media/worker-placement.js';
 
@@ -27,15 +30,33 @@ export function readLoad(buffer: SharedArrayBuffer): WorkerLoad | undefined {
   return view[SAMPLED] === 1 ? { busy: view[BUSY]!, channels: view[CHANNELS]! } : undefined;
 }
 
+/** Nanoseconds the calling thread has run on a CPU, or undefined where Linux's schedstat is not there. */
+export function threadCpuNs(): number | undefined {
+  try {
+    const ns = Number(readFileSync('/proc/thread-self/schedstat', 'latin1').split(' ', 1)[0]);
+    return Number.isFinite(ns) ? ns : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** In the worker: sample until the thread ends (the timer does not keep it alive). */
 export function startLoadSampler(buffer: SharedArrayBuffer, channels: () => number): void {
   const view = new Float64Array(buffer);
-  let last: EventLoopUtilization = performance.eventLoopUtilization();
+  let lastElu: EventLoopUtilization = performance.eventLoopUtilization();
+  let lastCpu = threadCpuNs();
+  let lastAt = performance.now();
   setInterval(() => {
-    const now = performance.eventLoopUtilization();
-    view[BUSY] = performance.eventLoopUtilization(now, last).utilization;
+    const elu = performance.eventLoopUtilization();
+    const cpu = threadCpuNs();
+    const at = performance.now();
+    const busy =
+      cpu !== undefined && lastCpu !== undefined
+        ? (cpu - lastCpu) / ((at - lastAt) * 1e6)
+        : performance.eventLoopUtilization(elu, lastElu).utilization;
+    view[BUSY] = Math.min(1, Math.max(0, busy));
     view[CHANNELS] = channels();
     view[SAMPLED] = 1;
-    last = now;
+    [lastElu, lastCpu, lastAt] = [elu, cpu, at];
   }, LOAD_SAMPLE_MS).unref();
 }

@@ -46,6 +46,20 @@ test('pack reads the cost per channel from the sample: costly channels spill ove
   assert.equal(placed[109], 1);
 });
 
+test('pack: channels whose media has not started yet still count at DEFAULT_CHANNEL_COST each', () => {
+  // A sample taken during a ramp: 500 channels answered but not bridged yet cost the worker nothing.
+  const samples: WorkerLoad[] = [
+    { busy: 0.01, channels: 500 },
+    { busy: 0.01, channels: 0 },
+  ];
+  const p = new WorkerPlacement('pack', (w) => samples[w]);
+  for (let i = 0; i < 500; i++) p.opened(0);
+  const room = Math.ceil((PACK_BUSY - 500 * DEFAULT_CHANNEL_COST) / DEFAULT_CHANNEL_COST);
+  const placed = place(p, 2, room + 5);
+  assert.equal(placed.filter((w) => w === 0).length, room);
+  assert.deepEqual(placed.slice(room), Array(5).fill(1));
+});
+
 test('pack: when every worker is past PACK_BUSY the least busy one takes the channel', () => {
   const samples: WorkerLoad[] = [
     { busy: 0.9, channels: 900 },

@@ -10,9 +10,10 @@
  *   and a 30 ms round-trip p99 on one worker against 101 % and 59 ms spread over two. Past PACK_BUSY the next
  *   worker takes the new channels, so a loaded server still uses every core.
  *
- * How busy a worker is comes from the worker itself (its event loop's utilisation over the last sample, and the
- * channels it had then); channels opened since the sample are added at the cost per channel that sample showed,
- * so a burst of calls does not all land in one worker before its next sample.
+ * How busy a worker is comes from the worker itself (its thread's CPU time over the last sample, and the channels
+ * it had then); channels opened since the sample are added at the cost per channel that sample showed, so a burst
+ * of calls does not all land in one worker before its next sample, and no channel counts for less than
+ * DEFAULT_CHANNEL_COST, so channels whose media has not started yet still fill a worker.
  */
 
 export type PlacementPolicy = 'pack' | 'spread';
@@ -21,7 +22,7 @@ export const PLACEMENT_POLICIES: readonly PlacementPolicy[] = ['pack', 'spread']
 
 /** A worker's own last measurement. */
 export interface WorkerLoad {
-  /** Fraction of the sample period its event loop was busy (0..1). */
+  /** Fraction of the sample period its thread ran on a CPU (0..1). */
   readonly busy: number;
   /** Channels it had when it took the sample. */
   readonly channels: number;
@@ -58,13 +59,18 @@ export class WorkerPlacement {
     return best;
   }
 
-  /** Worker `w`'s last sample plus what the channels opened since then will add. */
+  /**
+   * Worker `w`'s last sample plus what the channels opened since then will add, and never less than its channels
+   * at DEFAULT_CHANNEL_COST each: a call's media often starts after it was placed (answered, then bridged), so a
+   * sample taken during a ramp sees channels that cost nothing yet.
+   */
   estimate(w: number): number {
     const sample = this.load?.(w);
     const open = this.#open[w] ?? 0;
-    if (sample === undefined) return open * DEFAULT_CHANNEL_COST;
+    const floor = open * DEFAULT_CHANNEL_COST;
+    if (sample === undefined) return floor;
     const perChannel = sample.channels > 0 ? Math.max(DEFAULT_CHANNEL_COST, sample.busy / sample.channels) : DEFAULT_CHANNEL_COST; // prettier-ignore
-    return sample.busy + Math.max(0, open - sample.channels) * perChannel;
+    return Math.max(floor, sample.busy + Math.max(0, open - sample.channels) * perChannel);
   }
 
   opened(worker: number): void {
