@@ -6,8 +6,8 @@
  * - `pack` (the default): the first worker that is less than PACK_BUSY busy, else the least busy one. One busy
  *   thread carries a packet for less than two half-busy ones: each packet that wakes an idle thread pays for the
  *   wake-up and the trip through the scheduler, and a busy thread finds several packets at each wake. Measured with
- *   the WebSocket media benchmark at 450 bidirectional streams, the load generator on the same two cores: 66 % CPU
- *   and a 30 ms round-trip p99 on one worker against 101 % and 59 ms spread over two. Past PACK_BUSY the next
+ *   the bridge benchmark (250 and 500 two-party calls, the load generator on the same two cores, runs
+ *   interleaved): 40–44 % and 76–86 % CPU packed against 67–69 % and 114–121 % spread. Past PACK_BUSY the next
  *   worker takes the new channels, so a loaded server still uses every core.
  *
  * How busy a worker is comes from the worker itself (its thread's CPU time over the last sample, and the channels
