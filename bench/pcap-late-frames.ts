@@ -11,13 +11,14 @@
  * stream; --src-ports / --dst-ports keep the flows whose ports are in the range (the load generator's RTP
  * sockets use 50000–59999, so `--dst-ports 50000-59999` is what the server sent). A payload that still holds a
  * sender's frame marker (a relayed frame; capture at least 80 bytes) gives the delay from its due time to its
- * capture (`e2e_ms`). --from/--to are seconds after the first packet. Prints one JSON line with the same fields
+ * capture (`e2e_ms`), and, taking out the lag its sender wrote into the marker, its time in the server alone
+ * (`relay_ms`: capture of the server's send minus the caller's send). --from/--to are seconds after the first packet. Prints one JSON line with the same fields
  * as a benchmark window.
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { windowReport } from './lib/rtp-load.js';
-import { relayDelayMs } from './lib/rtp-load-packets.js';
+import { relayDelayMs, relayHeldMs } from './lib/rtp-load-packets.js';
 import { StreamRecorder, WindowTotals } from './lib/rtp-streams.js';
 import { printJson } from './lib/stats.js';
 
@@ -45,6 +46,7 @@ interface Packet {
   ts: number;
   ssrc: number;
   e2eMs: number;
+  heldMs: number;
 }
 
 function range(raw: string | undefined): [number, number] {
@@ -76,13 +78,15 @@ function readPcap(buf: Buffer): Packet[] {
     if (buf[rtp]! >> 6 !== 2) continue;
     const pt = buf[rtp + 1]! & 0x7f;
     if (pt !== 0 && pt !== 8) continue;
+    const e2eMs = relayDelayMs(buf.subarray(rtp, at), atMs);
     out.push({
       atMs,
       flow: src * 65536 + dst,
       seq: buf.readUInt16BE(rtp + 2),
       ts: buf.readUInt32BE(rtp + 4),
       ssrc: buf.readUInt32BE(rtp + 8),
-      e2eMs: relayDelayMs(buf.subarray(rtp, at), atMs),
+      e2eMs,
+      heldMs: relayHeldMs(buf.subarray(rtp, at), e2eMs),
     });
   }
   return out;
@@ -102,7 +106,7 @@ for (const p of packets) {
 }
 const recorder = new StreamRecorder(flows.size, Math.max(...perFlow));
 recorder.start(first);
-for (const p of packets) recorder.add(flows.get(p.flow)!, p.atMs, p.seq, p.ts, p.ssrc, p.e2eMs);
+for (const p of packets) recorder.add(flows.get(p.flow)!, p.atMs, p.seq, p.ts, p.ssrc, p.e2eMs, p.heldMs);
 const totals = new WindowTotals();
 for (let c = 0; c < flows.size; c++) recorder.analyze(c, fromMs, toMs, totals);
 const seconds = (toMs - fromMs) / 1000;

@@ -6,21 +6,45 @@
  * so the marker survives the server's decode to signed linear and its write to a wav file.
  *
  * Layout, in µ-law codes: MAGIC (±full scale, never produced by the −12 dBFS tone that fills the rest of the
- * frame), then the mark as 8 nibbles, each sent as the code 0x10 | nibble.
+ * frame), then the mark as 8 nibbles, each sent as the code 0x10 | nibble, then how late the sender sent the frame
+ * (tenths of a millisecond after its due time, 4 nibbles), so that a relayed frame's time through the server can be
+ * told from its sender's own lateness.
  */
 import { ulawDecodeSample, ulawEncodeSample } from '../../src/media/codecs/g711.js';
 
 const MAGIC = [0x80, 0x00, 0x80, 0x00] as const;
 const NIBBLES = 8;
+const LAG_NIBBLES = 4;
+/** The largest send lag a marker holds, in tenths of a millisecond. */
+const MAX_LAG_TENTHS = 0xffff;
 /** Consecutive frames of a call are this many milliseconds apart. */
 const FRAME_MS = 20;
 /** Samples the marker takes at the start of each frame. */
-export const MARKER_SAMPLES = MAGIC.length + NIBBLES;
+export const MARKER_SAMPLES = MAGIC.length + NIBBLES + LAG_NIBBLES;
 
-/** Writes mark `k` at `out[offset..offset + MARKER_SAMPLES)` (µ-law codes). */
-export function writeMarker(out: Buffer, offset: number, k: number): void {
+/**
+ * Writes mark `k` at `out[offset..offset + MARKER_SAMPLES)` (µ-law codes), with the sender's lag behind the frame's
+ * due time in milliseconds (clamped to 0..6553.5).
+ */
+export function writeMarker(out: Buffer, offset: number, k: number, lagMs = 0): void {
   for (let i = 0; i < MAGIC.length; i++) out[offset + i] = MAGIC[i]!;
   for (let i = 0; i < NIBBLES; i++) out[offset + MAGIC.length + i] = 0x10 | ((k >>> (4 * (NIBBLES - 1 - i))) & 0x0f);
+  const lag = Math.min(MAX_LAG_TENTHS, Math.max(0, Math.round(lagMs * 10)));
+  const at = offset + MAGIC.length + NIBBLES;
+  for (let i = 0; i < LAG_NIBBLES; i++) out[at + i] = 0x10 | ((lag >>> (4 * (LAG_NIBBLES - 1 - i))) & 0x0f);
+}
+
+/** The sender's lag (ms) in the marker at `buf[offset..]` (read after readMarker found one), or NaN. */
+export function readMarkerLagMs(buf: Uint8Array, offset: number): number {
+  const at = offset + MAGIC.length + NIBBLES;
+  if (buf.length < at + LAG_NIBBLES) return NaN;
+  let lag = 0;
+  for (let i = 0; i < LAG_NIBBLES; i++) {
+    const code = buf[at + i]!;
+    if ((code & 0xf0) !== 0x10) return NaN;
+    lag = lag * 16 + (code & 0x0f);
+  }
+  return lag / 10;
 }
 
 const MAGIC_LINEAR = MAGIC.map(ulawDecodeSample);

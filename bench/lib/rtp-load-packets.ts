@@ -6,7 +6,7 @@
  */
 import type { Socket } from 'node:dgram';
 import { encodeUlaw } from '../../src/media/codecs/g711.js';
-import { readMarker, writeMarker } from './frame-marker.js';
+import { readMarker, readMarkerLagMs, writeMarker } from './frame-marker.js';
 
 const FRAME_SAMPLES = 160;
 const RTP_HEADER = 12;
@@ -39,8 +39,11 @@ export class RtpOut {
     });
   }
 
-  /** Sends frame k of the send clock, marked with its due time `dueMark` (the socket is connected to the server). */
-  send(k: number, dueMark: number): void {
+  /**
+   * Sends frame k of the send clock, marked with its due time `dueMark` and how late it leaves (`nowAbsMs`, the
+   * epoch-based time now); the socket is connected to the server.
+   */
+  send(k: number, dueMark: number, nowAbsMs: number): void {
     const buf = this.#packets[this.#ring]!;
     this.#ring = (this.#ring + 1) % RING;
     buf.writeUInt16BE(this.#seq & 0xffff, 2);
@@ -49,7 +52,8 @@ export class RtpOut {
     this.#ts += FRAME_SAMPLES;
     const offset = (k % 50) * FRAME_SAMPLES;
     TONE.copy(buf, RTP_HEADER, offset, offset + FRAME_SAMPLES);
-    writeMarker(buf, RTP_HEADER, dueMark);
+    const whole = Math.floor(nowAbsMs);
+    writeMarker(buf, RTP_HEADER, dueMark, (((whole >>> 0) - dueMark) | 0) + (nowAbsMs - whole));
     this.socket.send(buf);
   }
 }
@@ -66,10 +70,24 @@ export function isG711(msg: Buffer): boolean {
  * the payload carries (epoch ms mod 2^32); NaN without a marker.
  */
 export function relayDelayMs(msg: Buffer, nowAbsMs: number): number {
-  let payload = RTP_HEADER + (msg[0]! & 0x0f) * 4;
-  if (msg[0]! & 0x10 && msg.length >= payload + 4) payload += 4 + msg.readUInt16BE(payload + 2) * 4;
+  const payload = payloadOffset(msg);
   const k = readMarker(msg, payload);
   if (k < 0) return NaN;
   const whole = Math.floor(nowAbsMs);
   return (((whole >>> 0) - k) | 0) + (nowAbsMs - whole);
+}
+
+/**
+ * The part of a relayed frame's delay that is not its sender's own lateness: `relayDelayMs` minus the lag the
+ * sender wrote into the marker — the time from the caller's sendmsg to the callee's read, through the server.
+ */
+export function relayHeldMs(msg: Buffer, delayMs: number): number {
+  return Number.isNaN(delayMs) ? NaN : delayMs - readMarkerLagMs(msg, payloadOffset(msg));
+}
+
+/** Where the payload starts: after the CSRCs and a header extension (RFC 3550 §5.1, §5.3.1). */
+function payloadOffset(msg: Buffer): number {
+  let payload = RTP_HEADER + (msg[0]! & 0x0f) * 4;
+  if (msg[0]! & 0x10 && msg.length >= payload + 4) payload += 4 + msg.readUInt16BE(payload + 2) * 4;
+  return payload;
 }

@@ -73,6 +73,11 @@ export interface WindowStats {
   readonly e2ePackets: number;
   readonly e2eMaxMs: number;
   readonly e2eHist: number[];
+  /** Of the e2e packets: arrival minus their sender's actual send time (its own lateness taken out). */
+  readonly heldMaxMs: number;
+  /** …more than LATE_THRESHOLD_MS of it. */
+  readonly heldLate: number;
+  readonly heldHist: number[];
   /** SSRC changes seen inside the window (each starts a new stream alignment). */
   readonly ssrcChanges: number;
   /** Our send timer: 20 ms ticks in the window, ticks that started more than LATE_THRESHOLD_MS late, and the worst. */

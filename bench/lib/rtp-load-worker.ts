@@ -28,7 +28,7 @@ import {
 import type { SipMessage } from './rtp-load-sip.js';
 import { StreamRecorder, WindowTotals } from './rtp-streams.js';
 import { SendClock, SLOTS } from './rtp-send-clock.js';
-import { isG711, relayDelayMs, RtpOut } from './rtp-load-packets.js';
+import { isG711, relayDelayMs, relayHeldMs, RtpOut } from './rtp-load-packets.js';
 
 const data = workerData as LoadWorkerData;
 process.noDeprecation = true; // DEP0112 (dgram _handle), see newCall
@@ -94,7 +94,7 @@ const clock = new SendClock((k, slot) => {
   for (let c = slot; c < calls.length; c += SLOTS) {
     const call = calls[c];
     if (call?.state === 'up' && (call.sending || sendAll)) {
-      call.out.send(k, clock.dueMark(k, slot));
+      call.out.send(k, clock.dueMark(k, slot), absNow());
       counts.sent++;
       sent++;
     }
@@ -192,7 +192,8 @@ function onRtp(call: Call, msg: Buffer): void {
   if (!recording) return;
   const now = absNow();
   const seq = msg.readUInt16BE(2);
-  recorder!.add(call.c, now, seq, msg.readUInt32BE(4), msg.readUInt32BE(8), relayDelayMs(msg, now));
+  const delay = relayDelayMs(msg, now);
+  recorder!.add(call.c, now, seq, msg.readUInt32BE(4), msg.readUInt32BE(8), delay, relayHeldMs(msg, delay));
 }
 
 function sendInvite(call: Call): void {

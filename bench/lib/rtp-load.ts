@@ -192,10 +192,12 @@ export function mergeCounts(list: readonly CallCounts[]): CallCounts {
 function mergeWindows(name: string, list: readonly WindowStats[]): WindowStats {
   const hist = new Array<number>(LATE_BINS).fill(0);
   const e2e = new Array<number>(LATE_BINS).fill(0);
+  const held = new Array<number>(LATE_BINS).fill(0);
   for (const w of list) {
     for (let i = 0; i < LATE_BINS; i++) {
       hist[i]! += w.lateHist[i] ?? 0;
       e2e[i]! += w.e2eHist[i] ?? 0;
+      held[i]! += w.heldHist[i] ?? 0;
     }
   }
   const sum = (k: keyof WindowStats): number => list.reduce((n, w) => n + (w[k] as number), 0);
@@ -217,6 +219,9 @@ function mergeWindows(name: string, list: readonly WindowStats[]): WindowStats {
     e2ePackets: sum('e2ePackets'),
     e2eMaxMs: max('e2eMaxMs'),
     e2eHist: e2e,
+    heldMaxMs: max('heldMaxMs'),
+    heldLate: sum('heldLate'),
+    heldHist: held,
     sendTicks: sum('sendTicks'),
     sendTicksLate: sum('sendTicksLate'),
     sendMaxLateMs: max('sendMaxLateMs'),
@@ -259,6 +264,16 @@ export function windowReport(w: WindowStats, seconds: number, receive = true): R
           p50: round(histPercentile(w.e2eHist, 50), 1),
           p99: round(histPercentile(w.e2eHist, 99), 1),
           max: round(w.e2eMaxMs, 1),
+        }
+      : null,
+    // The relayed frames' time from the caller's send to the callee's read: the server's part of e2e plus the
+    // client's read delay, without the caller's own send lateness; late when over the late threshold.
+    relay_ms: w.e2ePackets
+      ? {
+          p50: round(histPercentile(w.heldHist, 50), 1),
+          p99: round(histPercentile(w.heldHist, 99), 1),
+          max: round(w.heldMaxMs, 1),
+          late_pct: round((w.heldLate / w.e2ePackets) * 100, 4),
         }
       : null,
     client_send: sending,

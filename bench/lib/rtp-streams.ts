@@ -38,6 +38,10 @@ export class WindowTotals {
   e2ePackets = 0;
   e2eMaxMs = 0;
   readonly e2eHist = new Uint32Array(LATE_BINS);
+  /** The same packets' time from their sender's sendmsg to their arrival (the sender's own lateness taken out). */
+  heldMaxMs = 0;
+  heldLate = 0;
+  readonly heldHist = new Uint32Array(LATE_BINS);
 
   /** The received-side figures of a window (the send-timer ones are the caller's). */
   received(name: string): Omit<WindowStats, 'sendTicks' | 'sendTicksLate' | 'sendMaxLateMs' | 'sent'> {
@@ -58,6 +62,9 @@ export class WindowTotals {
       e2ePackets: this.e2ePackets,
       e2eMaxMs: this.e2eMaxMs,
       e2eHist: Array.from(this.e2eHist),
+      heldMaxMs: this.heldMaxMs,
+      heldLate: this.heldLate,
+      heldHist: Array.from(this.heldHist),
     };
   }
 }
@@ -71,6 +78,8 @@ export class StreamRecorder {
   readonly #ssrc: Uint32Array;
   /** Arrival minus the due time of the peer's frame found in the payload (NaN: no marker). */
   readonly #e2e: Float32Array;
+  /** Arrival minus the time the peer sent that frame (NaN: no marker). */
+  readonly #held: Float32Array;
   readonly #count: Int32Array;
   /** The sliding minimum's deque (indices), reused for every stream. */
   readonly #deque: Int32Array;
@@ -84,6 +93,7 @@ export class StreamRecorder {
     this.#ts = new Uint32Array(calls * capacity);
     this.#ssrc = new Uint32Array(calls * capacity);
     this.#e2e = new Float32Array(calls * capacity);
+    this.#held = new Float32Array(calls * capacity);
     this.#count = new Int32Array(calls);
     this.#deque = new Int32Array(capacity);
   }
@@ -94,7 +104,7 @@ export class StreamRecorder {
   }
 
   /** Hot path: one packet of call `c`. */
-  add(c: number, atAbsMs: number, seq: number, ts: number, ssrc: number, e2eMs = NaN): void {
+  add(c: number, atAbsMs: number, seq: number, ts: number, ssrc: number, e2eMs = NaN, heldMs = NaN): void {
     const n = this.#count[c]!;
     if (n >= this.#capacity || this.#base === undefined) {
       this.overflow++;
@@ -106,6 +116,7 @@ export class StreamRecorder {
     this.#ts[i] = ts;
     this.#ssrc[i] = ssrc;
     this.#e2e[i] = e2eMs;
+    this.#held[i] = heldMs;
     this.#count[c] = n + 1;
   }
 
@@ -147,6 +158,11 @@ export class StreamRecorder {
       out.e2ePackets++;
       if (e2e > out.e2eMaxMs) out.e2eMaxMs = e2e;
       out.e2eHist[Math.min(LATE_BINS - 1, Math.max(0, Math.floor(e2e / LATE_BIN_MS)))]!++;
+      const held = this.#held[i]!;
+      if (Number.isNaN(held)) continue;
+      if (held > out.heldMaxMs) out.heldMaxMs = held;
+      if (held > LATE_THRESHOLD_MS) out.heldLate++;
+      out.heldHist[Math.min(LATE_BINS - 1, Math.max(0, Math.floor(held / LATE_BIN_MS)))]!++;
     }
     const latePct = (late / (hi - lo)) * 100;
     if (latePct > 1) out.callsOver1PctLate++;
