@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { GSM_FRAME_BYTES, GSM_FRAME_SAMPLES } from '../../../src/media/codecs/gsm/index.js';
 import {
   MOH_DIR,
@@ -114,6 +115,14 @@ for (const [what, effect] of SYNTHS) {
     });
   });
 }
+
+// One run of `synth 2 square 250 vol 1.5` (with sox's dither of that run) where two lags of the periodic residual
+// are within rounding of each other in sub-frame 0 of frame 97: libgsm computes the LTP correlations in single
+// precision and keeps lag 64; exact sums would pick 96.
+test('a near-tie between two LTP lags is decided as libgsm’s single-precision sums decide it', { skip: noSox }, () => {
+  const wav = fileURLToPath(new URL('../../fixtures/gsm/clipped-square-ltp-near-tie.wav', import.meta.url));
+  assertSameGsm(encodeStream(soxToPcm(wav)), soxToGsm(wav), 'near-tie');
+});
 
 test('extreme samples (±full scale, −32768 runs, random) encode to sox’s bytes', { skip: noSox }, () => {
   const rand = prng(0x6510);

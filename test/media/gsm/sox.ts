@@ -25,8 +25,8 @@ const MAX_BUFFER = 1 << 28;
 
 /**
  * Runs sox in its repeatable mode (`-R`: the same dither and noise on every run), so that a test's signal is the
- * same on every run. With fresh randomness each run, about one clipped square wave in 400 made our encoder pick a
- * different LTP lag than libgsm in one sub-frame (a known difference still to be found; see the README).
+ * same on every run. Fresh randomness once found a difference (about one clipped square wave in 400: LTP lags
+ * within rounding of each other, which libgsm decides in single precision); that signal is kept as a fixture.
  */
 export function sox(args: string[]): Buffer {
   return execFileSync('sox', ['-R', ...args], { maxBuffer: MAX_BUFFER, stdio: ['ignore', 'pipe', 'pipe'] });

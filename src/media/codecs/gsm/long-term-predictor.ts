@@ -47,7 +47,11 @@ export function ltpParameters(
   for (let k = 0; k < n; k++) w[k] = d[dAt + k]! >> scal;
 
   // The first lag with the largest positive correlation wins; none positive leaves Nc = 40. Three lags per
-  // pass share each w[k] (81 lags = 27 passes); the sums are exact integers, so the order does not matter.
+  // pass share each w[k] (81 lags = 27 passes). libgsm as distributed (and as sox and Debian build it) computes
+  // these sums in single precision (USE_FLOAT_MUL): each product and each running sum is rounded to a float, in
+  // the order k = 0..39, and near-ties between lags (a periodic signal at two multiples of its period) are
+  // decided by that rounding; Math.fround reproduces it.
+  const f = Math.fround;
   let lMax = 0;
   let nc = LTP_MIN_LAG;
   for (let lambda = LTP_MIN_LAG; lambda <= maxLag; lambda += 3) {
@@ -58,9 +62,9 @@ export function ltpParameters(
     for (let k = 0; k < n; k++) {
       const wk = w[k]!;
       const at = from + k;
-      sum0 += Math.imul(wk, dp[at]!);
-      sum1 += Math.imul(wk, dp[at - 1]!);
-      sum2 += Math.imul(wk, dp[at - 2]!);
+      sum0 = f(sum0 + f(wk * dp[at]!));
+      sum1 = f(sum1 + f(wk * dp[at - 1]!));
+      sum2 = f(sum2 + f(wk * dp[at - 2]!));
     }
     if (sum0 > lMax) {
       nc = lambda;
@@ -75,6 +79,8 @@ export function ltpParameters(
       lMax = sum2;
     }
   }
+  // The float maximum becomes an integer again by truncation (a C conversion to long).
+  lMax = Math.trunc(lMax);
   params[base + NC] = nc;
   lMax = (lMax << 1) >> (6 - scal);
 
