@@ -20,6 +20,21 @@ export const LTP_HISTORY = LTP_MAX_LAG;
 const MAX_BC = 3;
 
 const wt = new Int16Array(SUBFRAME_SAMPLES);
+/** The 81 lags' exact correlations of the sub-frame being searched. */
+const exact = new Float64Array(LTP_MAX_LAG - LTP_MIN_LAG + 1);
+/**
+ * Bound on a single-precision sum's relative error against Σ|terms|: each of the 40 products and each of the 40
+ * running sums is rounded once, by at most 2^-24 of a value no larger than Σ|terms|.
+ */
+const FLOAT_SUM_ERROR = 41 * 2 ** -24;
+
+/** Σ w[k]·dp[from + k] as libgsm's single-precision loop computes it. */
+function floatCorrelation(w: Int16Array, dp: Int16Array, from: number): number {
+  const f = Math.fround;
+  let sum = 0;
+  for (let k = 0; k < SUBFRAME_SAMPLES; k++) sum = f(sum + f(w[k]! * dp[from + k]!));
+  return sum;
+}
 
 /**
  * §4.2.11: Nc and bc for the residual d[dAt..dAt+40) against history dp (current sub-frame at dpAt),
@@ -46,14 +61,12 @@ export function ltpParameters(
   const scal = headroom > 6 ? 0 : 6 - headroom;
   for (let k = 0; k < n; k++) w[k] = d[dAt + k]! >> scal;
 
-  // The first lag with the largest positive correlation wins; none positive leaves Nc = 40. Three lags per
-  // pass share each w[k] (81 lags = 27 passes). libgsm as distributed (and as sox and Debian build it) computes
-  // these sums in single precision (USE_FLOAT_MUL): each product and each running sum is rounded to a float, in
-  // the order k = 0..39, and near-ties between lags (a periodic signal at two multiples of its period) are
-  // decided by that rounding; Math.fround reproduces it.
-  const f = Math.fround;
-  let lMax = 0;
-  let nc = LTP_MIN_LAG;
+  // The first lag with the largest positive correlation wins; none positive leaves Nc = 40. libgsm as
+  // distributed (and as sox and Debian build it, USE_FLOAT_MUL) sums these correlations in single precision: each
+  // product and each running sum rounded to a float, k = 0..39, so lags within rounding of each other (a periodic
+  // signal at two multiples of its period) are decided by that rounding. The exact sums come first (three lags
+  // per pass share each w[k]); only the lags that rounding could put first are summed again as floats.
+  let best = 0;
   for (let lambda = LTP_MIN_LAG; lambda <= maxLag; lambda += 3) {
     const from = dpAt - lambda;
     let sum0 = 0;
@@ -62,25 +75,34 @@ export function ltpParameters(
     for (let k = 0; k < n; k++) {
       const wk = w[k]!;
       const at = from + k;
-      sum0 = f(sum0 + f(wk * dp[at]!));
-      sum1 = f(sum1 + f(wk * dp[at - 1]!));
-      sum2 = f(sum2 + f(wk * dp[at - 2]!));
+      sum0 += Math.imul(wk, dp[at]!);
+      sum1 += Math.imul(wk, dp[at - 1]!);
+      sum2 += Math.imul(wk, dp[at - 2]!);
     }
-    if (sum0 > lMax) {
+    const i = lambda - LTP_MIN_LAG;
+    exact[i] = sum0;
+    exact[i + 1] = sum1;
+    exact[i + 2] = sum2;
+    best = Math.max(best, sum0, sum1, sum2);
+  }
+  // A float sum is within FLOAT_SUM_ERROR × Σ|w_k·dp| of the exact one: a lag more than twice that below the best
+  // cannot come first, nor can one that is not positive after rounding.
+  let weight = 0;
+  for (let k = 0; k < n; k++) weight += abs(w[k]!);
+  let dpMax = 0;
+  for (let k = dpAt - maxLag; k < dpAt; k++) dpMax = Math.max(dpMax, abs(dp[k]!));
+  const margin = 2 * FLOAT_SUM_ERROR * weight * dpMax + 1;
+  let lMax = 0;
+  let nc = LTP_MIN_LAG;
+  for (let lambda = LTP_MIN_LAG; lambda <= maxLag; lambda++) {
+    const e = exact[lambda - LTP_MIN_LAG]!;
+    if (e <= 0 - margin || e < best - margin) continue;
+    const sum = floatCorrelation(w, dp, dpAt - lambda);
+    if (sum > lMax) {
       nc = lambda;
-      lMax = sum0;
-    }
-    if (sum1 > lMax) {
-      nc = lambda + 1;
-      lMax = sum1;
-    }
-    if (sum2 > lMax) {
-      nc = lambda + 2;
-      lMax = sum2;
+      lMax = sum;
     }
   }
-  // The float maximum becomes an integer again by truncation (a C conversion to long).
-  lMax = Math.trunc(lMax);
   params[base + NC] = nc;
   lMax = (lMax << 1) >> (6 - scal);
 
