@@ -69,8 +69,7 @@ export function isG711(msg: Buffer): boolean {
  * A relayed peer frame's delay: arrival (`nowAbsMs`, epoch-based) minus the due time of the frame whose marker
  * the payload carries (epoch ms mod 2^32); NaN without a marker.
  */
-export function relayDelayMs(msg: Buffer, nowAbsMs: number): number {
-  const payload = payloadOffset(msg);
+export function relayDelayMs(msg: Buffer, nowAbsMs: number, payload = payloadOffset(msg)): number {
   const k = readMarker(msg, payload);
   if (k < 0) return NaN;
   const whole = Math.floor(nowAbsMs);
@@ -81,12 +80,12 @@ export function relayDelayMs(msg: Buffer, nowAbsMs: number): number {
  * The part of a relayed frame's delay that is not its sender's own lateness: `relayDelayMs` minus the lag the
  * sender wrote into the marker — the time from the caller's sendmsg to the callee's read, through the server.
  */
-export function relayHeldMs(msg: Buffer, delayMs: number): number {
-  return Number.isNaN(delayMs) ? NaN : delayMs - readMarkerLagMs(msg, payloadOffset(msg));
+export function relayHeldMs(msg: Buffer, delayMs: number, payload = payloadOffset(msg)): number {
+  return Number.isNaN(delayMs) ? NaN : delayMs - readMarkerLagMs(msg, payload);
 }
 
 /** Where the payload starts: after the CSRCs and a header extension (RFC 3550 §5.1, §5.3.1). */
-function payloadOffset(msg: Buffer): number {
+export function payloadOffset(msg: Buffer): number {
   let payload = RTP_HEADER + (msg[0]! & 0x0f) * 4;
   if (msg[0]! & 0x10 && msg.length >= payload + 4) payload += 4 + msg.readUInt16BE(payload + 2) * 4;
   return payload;

@@ -28,7 +28,7 @@ import {
 import type { SipMessage } from './rtp-load-sip.js';
 import { StreamRecorder, WindowTotals } from './rtp-streams.js';
 import { SendClock, SLOTS } from './rtp-send-clock.js';
-import { isG711, relayDelayMs, relayHeldMs, RtpOut } from './rtp-load-packets.js';
+import { isG711, payloadOffset, relayDelayMs, relayHeldMs, RtpOut } from './rtp-load-packets.js';
 
 const data = workerData as LoadWorkerData;
 process.noDeprecation = true; // DEP0112 (dgram _handle), see newCall
@@ -192,8 +192,9 @@ function onRtp(call: Call, msg: Buffer): void {
   if (!recording) return;
   const now = absNow();
   const seq = msg.readUInt16BE(2);
-  const delay = relayDelayMs(msg, now);
-  recorder!.add(call.c, now, seq, msg.readUInt32BE(4), msg.readUInt32BE(8), delay, relayHeldMs(msg, delay));
+  const payload = payloadOffset(msg);
+  const delay = relayDelayMs(msg, now, payload);
+  recorder!.add(call.c, now, seq, msg.readUInt32BE(4), msg.readUInt32BE(8), delay, relayHeldMs(msg, delay, payload));
 }
 
 function sendInvite(call: Call): void {

@@ -24,9 +24,8 @@ export function newLoadBuffer(): SharedArrayBuffer {
   return new SharedArrayBuffer(FIELDS * Float64Array.BYTES_PER_ELEMENT);
 }
 
-/** The core's read of a worker's block. */
-export function readLoad(buffer: SharedArrayBuffer): WorkerLoad | undefined {
-  const view = new Float64Array(buffer);
+/** The core's read of a worker's block (`view`: a Float64Array over it, made once). */
+export function readLoad(view: Float64Array): WorkerLoad | undefined {
   return view[SAMPLED] === 1 ? { busy: view[BUSY]!, channels: view[CHANNELS]! } : undefined;
 }
 

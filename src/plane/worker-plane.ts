@@ -42,8 +42,8 @@ function spawn(url: URL, workerData: WorkerData): Worker {
 interface Slot {
   worker: Worker;
   stats: StatsBlock;
-  /** The worker's own load samples (load-sampler.ts). */
-  load: SharedArrayBuffer;
+  /** The worker's own load samples (load-sampler.ts), as the core reads them. */
+  load: Float64Array;
   batch: MessageBatch<ToPlane>;
 }
 
@@ -105,7 +105,12 @@ export class WorkerPlane {
     const load = newLoadBuffer();
     const data: WorkerData = { index, count: this.count, settings: this.settings, stats: stats.buffer, load };
     const worker = spawn(workerUrl(), data);
-    const slot: Slot = { worker, stats, load, batch: new MessageBatch<ToPlane>((batch) => worker.postMessage(batch)) };
+    const slot: Slot = {
+      worker,
+      stats,
+      load: new Float64Array(load),
+      batch: new MessageBatch<ToPlane>((batch) => worker.postMessage(batch)),
+    };
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`media worker ${index} did not start`)), START_TIMEOUT_MS);
       worker.once('error', reject);

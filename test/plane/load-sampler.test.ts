@@ -23,13 +23,14 @@ test('the thread CPU clock advances by about the time spent spinning', (t) => {
 
 test('a block reads undefined until the first sample, then busy in [0, 1] and the channel count', async () => {
   const buffer = newLoadBuffer();
-  assert.equal(readLoad(buffer), undefined);
+  const view = new Float64Array(buffer);
+  assert.equal(readLoad(view), undefined);
   startLoadSampler(buffer, () => 7);
   // Keep the thread busy for part of the period, so the sample is neither 0 nor 1.
   const end = performance.now() + LOAD_SAMPLE_MS * 1.5;
   while (performance.now() < end) await new Promise((r) => setTimeout(r, 5));
   await new Promise((r) => setTimeout(r, LOAD_SAMPLE_MS));
-  const load = readLoad(buffer);
+  const load = readLoad(view);
   assert.ok(load !== undefined, 'sampled');
   assert.equal(load.channels, 7);
   assert.ok(load.busy >= 0 && load.busy <= 1, `busy ${load.busy}`);
