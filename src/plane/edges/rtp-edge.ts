@@ -54,7 +54,7 @@ export class RtpEdge implements MediaEdge, ReadTap {
   #lastCodec: RtpCodec | undefined;
   #lastDecoder: FrameCoder | undefined;
   /** Encoded payloads in flight, reused in turn (write). */
-  readonly #payloads: Buffer[] = [];
+  readonly #payloads: (Buffer | undefined)[] = [];
   #payloadIndex = 0;
   /** Decoders of what we receive, one per codec the peer uses (a codec with state needs its own). */
   readonly #decoders = new Map<RtpCodec, FrameCoder>();
@@ -169,14 +169,16 @@ export class RtpEdge implements MediaEdge, ReadTap {
   write(samples: Int16Array): void {
     const sender = this.#sender;
     if (sender === undefined) return;
-    // The socket holds a payload until the next tick (dgram sends after its lookup): payloads rotate through a
-    // ring long enough for every frame one timer callback can deliver (a late clock catches up to 10 at once).
+    // Payloads rotate through a ring; one the socket had to queue (a full socket buffer) stays with the queued
+    // packet and its slot gets a new buffer next time.
     const need = sender.bytesFor(samples.length);
-    let out = this.#payloads[this.#payloadIndex];
-    if (out === undefined || out.length !== need) this.#payloads[this.#payloadIndex] = out = Buffer.allocUnsafe(need);
-    this.#payloadIndex = (this.#payloadIndex + 1) % PAYLOAD_RING;
+    const slot = this.#payloadIndex;
+    let out = this.#payloads[slot];
+    if (out === undefined || out.length !== need) this.#payloads[slot] = out = Buffer.allocUnsafe(need);
+    this.#payloadIndex = (slot + 1) % PAYLOAD_RING;
     const bytes = sender.encode(samples, out);
     this.session.sendAudio(bytes === need ? out : out.subarray(0, bytes), sender.ticksIn(bytes));
+    if (this.session.lastSendQueued) this.#payloads[slot] = undefined;
   }
 
   dtmfBegin(digit: string): void {

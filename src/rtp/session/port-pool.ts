@@ -6,6 +6,7 @@
  */
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
+import { literalLookup } from './literal-lookup.js';
 
 export type PortPoolError =
   { error: 'RANGE_EXHAUSTED'; message: string } | { error: 'BIND_FAILED'; message: string; code?: string };
@@ -111,7 +112,11 @@ async function bindPair(host: string, port: number): Promise<{ rtp: dgram.Socket
 
 function bindOne(host: string, port: number): Promise<dgram.Socket | BindFailure> {
   return new Promise((resolve) => {
-    const socket = dgram.createSocket({ type: isIPv6(host) ? 'udp6' : 'udp4', ipv6Only: isIPv6(host) });
+    const socket = dgram.createSocket({
+      type: isIPv6(host) ? 'udp6' : 'udp4',
+      ipv6Only: isIPv6(host),
+      lookup: literalLookup,
+    });
     const onError = (err: NodeJS.ErrnoException): void => {
       socket.close();
       resolve({ code: err.code, message: err.message });

@@ -4,8 +4,11 @@
  * than SILENCE_GAP_MS the timestamp jumps by the wall time that passed and the next packet has the marker bit
  * (RFC 3551 §4.1: first packet of a talkspurt), as it does for the first packet of the stream.
  *
- * Per packet nothing is allocated but the two-element list handed to the socket: headers come from a ring
- * reused once the socket reports them sent (Node reads the bytes after the send call returns).
+ * Per packet nothing is allocated but the two-element list handed to the socket: headers come from a ring.
+ * The socket's lookup answers IP literals at once (literal-lookup.ts), so a send is made inside `socket.send`
+ * and its header is free again when the call returns — unless the kernel's buffer was full and libuv queued
+ * the packet: then the socket has a send queue and the header stays with it, and the ring slot gets a new one.
+ * No completion callback is asked for (it would cost a pass of the nextTick queue per packet).
  */
 import type { Socket } from 'node:dgram';
 import { randomBytes } from 'node:crypto';
@@ -26,12 +29,13 @@ export class RtpSender {
   /** Packets and payload octets sent (SR sender info, ARI txcount/txoctetcount). */
   packetCount = 0;
   octetCount = 0;
-  sendErrors = 0;
   /** Whether a packet went out since the last RTCP report: SR rather than RR (RFC 3550 §6.4). */
   hasSentSinceReport = false;
   /** RTP timestamp and monotonic time (ms) of the last packet sent: the SR's RTP timestamp is derived from them. */
   lastTimestamp = 0;
   lastSendMs = -Infinity;
+  /** The last packet was queued by the socket, not sent: its buffers must not be reused yet. */
+  lastSendQueued = false;
   /** RTP timestamp units per second of the payload sent (changes with the negotiated format). */
   clockRate: number;
   #sequenceNumber: number;
@@ -40,7 +44,6 @@ export class RtpSender {
   #needsMarker = true;
   readonly #headers: Buffer[] = [];
   #ringIndex = 0;
-  #inFlight = 0;
 
   constructor(
     private readonly socket: Socket,
@@ -107,30 +110,23 @@ export class RtpSender {
   /** Sends one packet with the next sequence number. */
   send(payloadType: number, marker: boolean, timestamp: number, payload: Buffer): void {
     if (this.target.port === 0) return;
-    let header: Buffer;
-    if (this.#inFlight < RING) {
-      header = this.#headers[this.#ringIndex]!;
-      this.#ringIndex = (this.#ringIndex + 1) % RING;
-    } else {
-      header = Buffer.allocUnsafe(RTP_HEADER_SIZE); // more than RING sends queued in one tick
-    }
+    const slot = this.#ringIndex;
+    this.#ringIndex = (slot + 1) % RING;
+    const header = this.#headers[slot]!;
     header[0] = RTP_VERSION << 6;
     header[1] = (marker ? 0x80 : 0) | (payloadType & 0x7f);
     header.writeUInt16BE(this.#sequenceNumber, 2);
     header.writeUInt32BE(timestamp >>> 0, 4);
     header.writeUInt32BE(this.ssrc, 8);
     this.#sequenceNumber = (this.#sequenceNumber + 1) & 0xffff;
-    this.#inFlight++;
-    this.socket.send([header, payload], this.target.port, this.target.address, this.#onSent);
+    this.socket.send([header, payload], this.target.port, this.target.address);
+    // Queued rather than sent (a full socket buffer): the queued packet keeps this header (and its payload).
+    this.lastSendQueued = this.socket.getSendQueueCount() > 0;
+    if (this.lastSendQueued) this.#headers[slot] = Buffer.allocUnsafe(RTP_HEADER_SIZE);
     this.packetCount++;
     this.octetCount += payload.length;
     this.hasSentSinceReport = true;
     this.lastTimestamp = timestamp >>> 0;
     this.lastSendMs = performance.now();
   }
-
-  readonly #onSent = (err: Error | null): void => {
-    this.#inFlight--;
-    if (err) this.sendErrors++;
-  };
 }

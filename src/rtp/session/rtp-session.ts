@@ -162,6 +162,11 @@ export class RtpSession {
     return this.#sender.sendAudio(format.payloadType, payload, samples);
   }
 
+  /** The last packet was queued by the socket rather than sent at once: the payload handed over is still in use. */
+  get lastSendQueued(): boolean {
+    return this.#sender.lastSendQueued;
+  }
+
   /** RFC 4733 digit start; silently nothing without a negotiated telephone-event (Asterisk drops the digit). */
   beginDtmf(digit: string): boolean {
     const pt = this.#format?.telephoneEventPt;
