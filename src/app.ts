@@ -38,6 +38,7 @@ import { startInlinePlane } from './plane/inline-plane.js';
 import type { PlaneSettings } from './plane/plane-settings.js';
 import { startWorkerPlane } from './plane/worker-plane.js';
 import type { PlacementPolicy } from './core/media/worker-placement.js';
+import type { MediaScheduling } from './core/media/worker-scheduling.js';
 import { teeLogger } from './app-modules/logger-tee.js';
 import { installModules } from './app-modules/switchyard-modules.js';
 import { LogChannels } from './core/modules/log-channels.js';
@@ -58,6 +59,8 @@ export interface AppOptions {
   readonly mediaWorkers?: number;
   /** How new channels are spread over the media workers (core/media/worker-placement.ts); default `pack`. */
   readonly mediaPlacement?: PlacementPolicy;
+  /** How the kernel schedules the media workers (core/media/worker-scheduling.ts); default `batch`. */
+  readonly mediaScheduling?: MediaScheduling;
 }
 
 export interface RunningApp {
@@ -130,9 +133,14 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
   const planeSettings: PlaneSettings = config.media;
   core.media =
     workers > 0
-      ? await startWorkerPlane(planeSettings, workers, options.mediaPlacement ?? 'pack')
+      ? await startWorkerPlane(
+          planeSettings,
+          workers,
+          options.mediaPlacement ?? 'pack',
+          options.mediaScheduling ?? 'batch',
+        )
       : startInlinePlane(planeSettings);
-  log.info({ workers }, 'media plane started');
+  log.info({ workers, scheduling: options.mediaScheduling ?? 'batch' }, 'media plane started');
   const wavs = await core.recordings.start(config.media); // repairs wav files a killed process left
   log.info({ dir: config.media.recordingsDir, repaired: wavs.repaired, failed: wavs.failed }, 'recordings checked');
   core.playbacks.configure(config.media);

@@ -2,7 +2,7 @@
  * The server a media benchmark measures. With --target it is used as it is (the prompt must exist there, the
  * dialplan must send --exten to Stasis(--app)). Without, a fresh Switchyard gets: `[bench]` sending the
  * extension into the app, an asterisk.conf whose astdatadir holds the generated prompt (sounds/en/<name>.wav)
- * and whose astspooldir (recordings) is a temp folder, and --media-workers / --media-placement when asked for.
+ * and whose astspooldir (recordings) is a temp folder, and --media-workers / --media-placement / --media-scheduling when asked for.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -82,6 +82,7 @@ export async function openMediaTarget(
   }
   const media = args['media-workers'];
   const placement = args['media-placement'];
+  const scheduling = args['media-scheduling'];
   try {
     const target = await openTarget(args, {
       dialplan: `exten => ${args.exten},1,Stasis(${args.app})\n same => n,Hangup()`,
@@ -92,6 +93,7 @@ export async function openMediaTarget(
       serverArgs: [
         ...(media === undefined ? [] : ['--media-workers', media]),
         ...(placement === undefined ? [] : ['--media-placement', placement]),
+        ...(scheduling === undefined ? [] : ['--media-scheduling', scheduling]),
       ],
     });
     return {

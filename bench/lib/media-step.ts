@@ -25,6 +25,7 @@ export const MEDIA_OPTIONS = {
   'hangup-rate': { type: 'string', default: '400' },
   'media-workers': { type: 'string' },
   'media-placement': { type: 'string' },
+  'media-scheduling': { type: 'string' },
   'measure-max': { type: 'string', default: '1000' },
 } as const;
 
@@ -40,6 +41,7 @@ export const MEDIA_USAGE = `
   --hangup-rate R      BYEs per second at the end (default 400)
   --media-workers N    our own server's media worker threads (default: its own, one per core)
   --media-placement P  our own server's placement of new channels: pack (its default) or spread
+  --media-scheduling S our own server's media threads: batch (its default, SCHED_BATCH) or normal
   --measure-max M      read and time at most about M calls (every n-th; default 1000): the others' packets
                        are dropped unread by the kernel, so receiving does not saturate this client
 `;
@@ -56,6 +58,7 @@ export interface MediaArgs {
   'hangup-rate': string;
   'media-workers'?: string | undefined;
   'media-placement'?: string | undefined;
+  'media-scheduling'?: string | undefined;
   'measure-max': string;
 }
 

@@ -8,6 +8,7 @@ import { registerHangup } from './hangup-command.js';
 import { registerReload } from './reload-command.js';
 import { registerStatus } from './status-command.js';
 import { PLACEMENT_POLICIES } from '../core/media/worker-placement.js';
+import { MEDIA_SCHEDULING } from '../core/media/worker-scheduling.js';
 
 /** A graceful shutdown that has not finished by then is cut short (supervisors send SIGKILL soon after). */
 const SHUTDOWN_DEADLINE_MS = 4_500;
@@ -16,6 +17,14 @@ const SHUTDOWN_DEADLINE_MS = 4_500;
  * `switchyard [start] [--config-dir DIR]`: argv → config → app.start(). The other subcommands talk to a running
  * server over ARI (status, channels, apps, reload, hangup).
  */
+interface StartOptions {
+  configDir?: string;
+  logLevel: string;
+  mediaWorkers?: string;
+  mediaPlacement?: string;
+  mediaScheduling?: string;
+}
+
 const program = new Command()
   .name('switchyard')
   .description('A telephony server that speaks the Asterisk REST Interface')
@@ -28,7 +37,8 @@ program
   .option('-l, --log-level <level>', 'pino log level', 'info')
   .option('--media-workers <n>', 'media worker threads (default: one per core; 0 = media in the main thread)')
   .option('--media-placement <policy>', 'new channels: pack (fill a worker up to 60 % busy, default) or spread')
-  .action(async (opts: { configDir?: string; logLevel: string; mediaWorkers?: string; mediaPlacement?: string }) => {
+  .option('--media-scheduling <policy>', 'media threads: batch (SCHED_BATCH, default) or normal (woken at once)')
+  .action(async (opts: StartOptions) => {
     if (opts.logLevel !== 'silent' && !(opts.logLevel in pino.levels.values)) {
       process.stderr.write(`switchyard: --log-level ${opts.logLevel}: expected one of ${Object.keys(pino.levels.values).join(', ')}, silent\n`); // prettier-ignore
       process.exit(1);
@@ -44,6 +54,11 @@ program
       logger.fatal(`--media-placement ${opts.mediaPlacement}: expected ${PLACEMENT_POLICIES.join(' or ')}`);
       process.exit(1);
     }
+    const mediaScheduling = MEDIA_SCHEDULING.find((p) => p === (opts.mediaScheduling ?? 'batch'));
+    if (mediaScheduling === undefined) {
+      logger.fatal(`--media-scheduling ${opts.mediaScheduling}: expected ${MEDIA_SCHEDULING.join(' or ')}`);
+      process.exit(1);
+    }
     let app;
     try {
       // Loaded here, not at the top: the operator subcommands need only the ARI client.
@@ -53,6 +68,7 @@ program
         logger,
         ...(mediaWorkers === undefined ? {} : { mediaWorkers }),
         mediaPlacement,
+        mediaScheduling,
       });
     } catch (err) {
       logger.fatal({ err }, 'cannot start');

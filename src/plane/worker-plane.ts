@@ -11,6 +11,7 @@ import { MessageChannel, Worker } from 'node:worker_threads';
 import { PlaneClient, type MediaPlane, type PlaneUpdate } from '../core/media/media-plane.js';
 import type { FromPlane, ToPlane } from '../core/media/media-protocol.js';
 import type { PlacementPolicy } from '../core/media/worker-placement.js';
+import type { MediaScheduling } from '../core/media/worker-scheduling.js';
 import { newLoadBuffer, readLoad } from './load-sampler.js';
 import { MessageBatch } from './message-batch.js';
 import type { PeerPortMessage, ReconfigureMessage, WorkerData } from './media-worker.js';
@@ -58,6 +59,7 @@ export class WorkerPlane {
     private settings: PlaneSettings,
     readonly count: number,
     placement: PlacementPolicy,
+    private readonly scheduling: MediaScheduling,
   ) {
     this.client = new PlaneClient(
       {
@@ -80,8 +82,9 @@ export class WorkerPlane {
     settings: PlaneSettings,
     count: number,
     placement: PlacementPolicy = 'pack',
+    scheduling: MediaScheduling = 'batch',
   ): Promise<WorkerPlane> {
-    const plane = new WorkerPlane(settings, count, placement);
+    const plane = new WorkerPlane(settings, count, placement, scheduling);
     await Promise.all(Array.from({ length: count }, (_, index) => plane.#startWorker(index)));
     for (let i = 0; i < count; i++) for (let j = i + 1; j < count; j++) plane.#connect(i, j);
     return plane;
@@ -103,7 +106,14 @@ export class WorkerPlane {
   async #startWorker(index: number): Promise<void> {
     const stats = new StatsBlock();
     const load = newLoadBuffer();
-    const data: WorkerData = { index, count: this.count, settings: this.settings, stats: stats.buffer, load };
+    const data: WorkerData = {
+      index,
+      count: this.count,
+      settings: this.settings,
+      stats: stats.buffer,
+      load,
+      scheduling: this.scheduling,
+    };
     const worker = spawn(workerUrl(), data);
     const slot: Slot = {
       worker,
@@ -165,6 +175,7 @@ export async function startWorkerPlane(
   settings: PlaneSettings,
   count: number,
   placement?: PlacementPolicy,
+  scheduling?: MediaScheduling,
 ): Promise<MediaPlane> {
-  return (await WorkerPlane.start(settings, count, placement)).client;
+  return (await WorkerPlane.start(settings, count, placement, scheduling)).client;
 }
