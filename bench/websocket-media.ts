@@ -35,6 +35,8 @@ node --import tsx bench/websocket-media.ts [options]
   --mode M             server (the bot connects to /media/<id>, default) or client (the server dials the bot)
   --client-id ID       client mode: the websocket_client.conf connection naming the bot (default bench-ws-bot)
   --bot-port P         client mode: the bot's loopback port (default 0: a free one; fixed for another server)
+  --setup S            per-call (default): each call gets its media channel and bridge as soon as it is answered,
+                       as a voice-bot app does on StasisStart; after-calls: once every call is up, in call order
 ${MEDIA_USAGE}`;
 
 const args = parseBenchArgs(
@@ -46,6 +48,7 @@ const args = parseBenchArgs(
     mode: { type: 'string', default: 'server' },
     'client-id': { type: 'string', default: 'bench-ws-bot' },
     'bot-port': { type: 'string', default: '0' },
+    setup: { type: 'string', default: 'per-call' },
   },
   USAGE,
 );
@@ -54,6 +57,8 @@ const concurrency = Math.round(positive('concurrency', args.concurrency));
 const MEDIA_APP_SUFFIX = '-ws';
 if (args.mode !== 'server' && args.mode !== 'client') throw new Error(`--mode ${args.mode}: expected server or client`);
 const clientMode = args.mode === 'client';
+if (args.setup !== 'per-call' && args.setup !== 'after-calls') throw new Error(`--setup ${args.setup}: expected per-call or after-calls`); // prettier-ignore
+const perCall = args.setup === 'per-call';
 
 /** The websocket_client.conf connection of bot thread `i`: `--client-id`, then `<--client-id>-1`, `-2`… */
 function botConnectionId(i: number): string {
@@ -81,51 +86,74 @@ interface Created {
   channelvars?: Record<string, string>;
 }
 
+/** What the per-call setup made and how it went: media channels, bridged calls, when it started. */
+interface Setup {
+  readonly made: string[];
+  readonly inApp: Set<string>;
+  bridged: number;
+  calls: number;
+  startedMs: number | undefined;
+  readonly pending: Promise<void>[];
+}
+
+/** The app's work for one answered call: a WebSocket media channel for it, the bot on it, both in one bridge. */
+async function connectOne(
+  ctx: StepContext,
+  bot: WsEchoPool,
+  botThreads: number,
+  setup: Setup,
+  caller: string,
+): Promise<void> {
+  setup.startedMs ??= absNow();
+  const wsBase = ctx.target.base.replace(/^http/, 'ws');
+  const host = botConnectionId(setup.calls++ % botThreads);
+  const connection = clientMode ? `client&external_host=${encodeURIComponent(host)}` : 'server';
+  const query = `app=${encodeURIComponent(args.app + MEDIA_APP_SUFFIX)}&transport=websocket&encapsulation=none&connection_type=${connection}&format=ulaw`; // prettier-ignore
+  const res = await ctx.http.request('POST', `/channels/externalMedia?${query}`, 10_000);
+  let created: Created = {};
+  try {
+    created = JSON.parse(res.body) as Created;
+  } catch {
+    created = {};
+  }
+  const connectionId = created.channelvars?.['MEDIA_WEBSOCKET_CONNECTION_ID'];
+  if (res.status !== 200 || created.id === undefined || (connectionId === undefined && !clientMode)) {
+    return ctx.failures.add(`externalMedia:${reasonOf(res)}`);
+  }
+  setup.made.push(created.id);
+  if (!clientMode) {
+    const error = await bot.connect(`${wsBase}/media/${encodeURIComponent(connectionId!)}`);
+    if (error !== undefined) return ctx.failures.add(`media-websocket:${error}`);
+  } else if (!(await until(() => setup.inApp.has(created.id!), 10_000))) {
+    // Client mode: the channel enters the app once the server's connection to the bot is up.
+    return ctx.failures.add('media-websocket:no StasisStart');
+  }
+  const bridge = await ctx.http.request('POST', '/bridges?type=mixing', 10_000);
+  const bridgeId = (JSON.parse(bridge.status === 200 ? bridge.body : '{}') as { id?: string }).id;
+  if (bridgeId === undefined) return ctx.failures.add(`bridge:${reasonOf(bridge)}`);
+  const add = await ctx.http.request('POST', `/bridges/${bridgeId}/addChannel?channel=${encodeURIComponent(caller)},${encodeURIComponent(created.id)}`, 10_000); // prettier-ignore
+  if (add.status !== 204) return ctx.failures.add(`addChannel:${reasonOf(add)}`);
+  setup.bridged++;
+}
+
+/** Once every call is up: per-call setups still running are awaited, or (`--setup after-calls`) all made now. */
 async function connectAll(
   ctx: StepContext,
   bot: WsEchoPool,
   botThreads: number,
-  made: string[],
-  inApp: ReadonlySet<string>,
+  setup: Setup,
 ): Promise<Record<string, unknown>> {
-  const wsBase = ctx.target.base.replace(/^http/, 'ws');
-  const t0 = absNow();
-  let bridged = 0;
-  let calls = 0;
-  await eachLimited([...ctx.channels], concurrency, async (caller) => {
-    const host = botConnectionId(calls++ % botThreads);
-    const connection = clientMode ? `client&external_host=${encodeURIComponent(host)}` : 'server';
-    const query = `app=${encodeURIComponent(args.app + MEDIA_APP_SUFFIX)}&transport=websocket&encapsulation=none&connection_type=${connection}&format=ulaw`; // prettier-ignore
-    const res = await ctx.http.request('POST', `/channels/externalMedia?${query}`, 10_000);
-    let created: Created = {};
-    try {
-      created = JSON.parse(res.body) as Created;
-    } catch {
-      created = {};
-    }
-    const connectionId = created.channelvars?.['MEDIA_WEBSOCKET_CONNECTION_ID'];
-    if (res.status !== 200 || created.id === undefined || (connectionId === undefined && !clientMode)) {
-      return ctx.failures.add(`externalMedia:${reasonOf(res)}`);
-    }
-    made.push(created.id);
-    if (!clientMode) {
-      const error = await bot.connect(`${wsBase}/media/${encodeURIComponent(connectionId!)}`);
-      if (error !== undefined) return ctx.failures.add(`media-websocket:${error}`);
-    } else if (!(await until(() => inApp.has(created.id!), 10_000))) {
-      // Client mode: the channel enters the app once the server's connection to the bot is up.
-      return ctx.failures.add('media-websocket:no StasisStart');
-    }
-    const bridge = await ctx.http.request('POST', '/bridges?type=mixing', 10_000);
-    const bridgeId = (JSON.parse(bridge.status === 200 ? bridge.body : '{}') as { id?: string }).id;
-    if (bridgeId === undefined) return ctx.failures.add(`bridge:${reasonOf(bridge)}`);
-    const add = await ctx.http.request('POST', `/bridges/${bridgeId}/addChannel?channel=${encodeURIComponent(caller)},${encodeURIComponent(created.id)}`, 10_000); // prettier-ignore
-    if (add.status !== 204) return ctx.failures.add(`addChannel:${reasonOf(add)}`);
-    bridged++;
-  });
-  const setupS = (absNow() - t0) / 1000;
-  note(`websocket-media: ${made.length} media channels, ${bridged} calls bridged in ${round(setupS, 1)} s`);
+  if (perCall) await Promise.all(setup.pending);
+  else await eachLimited([...ctx.channels], concurrency, (caller) => connectOne(ctx, bot, botThreads, setup, caller));
+  const setupS = (absNow() - (setup.startedMs ?? absNow())) / 1000;
+  note(`websocket-media: ${setup.made.length} media channels, ${setup.bridged} calls bridged in ${round(setupS, 1)} s`);
   bot.record(true);
-  return { media_channels: made.length, calls_bridged: bridged, media_setup_s: round(setupS, 2) };
+  return {
+    media_channels: setup.made.length,
+    calls_bridged: setup.bridged,
+    media_setup_s: round(setupS, 2),
+    setup: args.setup,
+  };
 }
 
 async function main(): Promise<void> {
@@ -142,10 +170,10 @@ async function main(): Promise<void> {
     }
     // The media channels run Stasis(<app>-ws): the app must exist, or they hang up at once.
     const mediaApp = await AriApp.open(server.target, args.app + MEDIA_APP_SUFFIX);
-    const made: string[] = [];
-    const inApp = new Set<string>();
+    const setup: Setup = { made: [], inApp: new Set(), bridged: 0, calls: 0, startedMs: undefined, pending: [] };
+    const made = setup.made;
     mediaApp.on('StasisStart', (e) => {
-      if (e.channel?.id !== undefined) inApp.add(e.channel.id);
+      if (e.channel?.id !== undefined) setup.inApp.add(e.channel.id);
     });
     try {
       const result = await runMediaStep(
@@ -153,7 +181,10 @@ async function main(): Promise<void> {
         args,
         { name: 'websocket-media', calls, send: true, controlWindow: true },
         {
-          prepare: (ctx) => connectAll(ctx, bot, botThreads, made, inApp),
+          ...(perCall
+            ? { answered: (ctx, caller) => void setup.pending.push(connectOne(ctx, bot, botThreads, setup, caller)) }
+            : {}),
+          prepare: (ctx) => connectAll(ctx, bot, botThreads, setup),
           finish: async (ctx) => {
             bot.record(false);
             const report = await bot.report();

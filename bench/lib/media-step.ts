@@ -86,6 +86,8 @@ export interface StepContext {
 }
 
 export interface StepHooks {
+  /** A call entered the app and was answered (while calls are still being placed). */
+  answered?(ctx: StepContext, channelId: string): void;
   /** After every call is up: start the media work (play, record, bridge). Its result joins the output. */
   prepare(ctx: StepContext): Promise<Record<string, unknown>>;
   /** After the windows, before the calls are hung up (stop recordings, check files, count early ends). */
@@ -124,8 +126,9 @@ export async function runMediaStep(
   app.on('StasisStart', (e) => {
     const id = e.channel!.id;
     void http.request('POST', `/channels/${encodeURIComponent(id)}/answer`, 10_000).then((res) => {
-      if (isOk(res)) channels.push(id);
-      else failures.add(`answer:${reasonOf(res)}`);
+      if (!isOk(res)) return failures.add(`answer:${reasonOf(res)}`);
+      channels.push(id);
+      hooks.answered?.(ctx, id);
     });
   });
   app.on('StasisEnd', () => ended++);

@@ -5,6 +5,7 @@ import assert from 'node:assert/strict';
 import {
   DEFAULT_CHANNEL_COST,
   PACK_BUSY,
+  PACK_HYSTERESIS,
   WorkerPlacement,
   type WorkerLoad,
 } from '../../src/core/media/worker-placement.js';
@@ -67,7 +68,26 @@ test('pack: when every worker is past PACK_BUSY the least busy one takes the cha
   ];
   const p = new WorkerPlacement('pack', (w) => samples[w]);
   assert.equal(p.pick(2), 1);
+  // Within PACK_HYSTERESIS of the least busy, the last pick keeps the channels; past it, the least busy takes them.
   samples[1] = { busy: 0.95, channels: 950 };
+  assert.equal(p.pick(2), 1);
+  samples[1] = { busy: 0.9 + PACK_HYSTERESIS + 0.01, channels: 1060 };
+  assert.equal(p.pick(2), 0);
+});
+
+test('pack: a worker that went past PACK_BUSY takes channels again only below PACK_BUSY − PACK_HYSTERESIS', () => {
+  const samples: WorkerLoad[] = [
+    { busy: PACK_BUSY + 0.01, channels: 610 },
+    { busy: 0.1, channels: 100 },
+  ];
+  const p = new WorkerPlacement('pack', (w) => samples[w]);
+  assert.equal(p.pick(2), 1);
+  // Samples wander around the threshold: the next channels stay in worker 1 rather than flipping back.
+  for (const busy of [0.58, 0.52, PACK_BUSY - PACK_HYSTERESIS + 0.01]) {
+    samples[0] = { busy, channels: 610 };
+    assert.equal(p.pick(2), 1, `worker 0 at ${busy}`);
+  }
+  samples[0] = { busy: PACK_BUSY - PACK_HYSTERESIS - 0.01, channels: 430 };
   assert.equal(p.pick(2), 0);
 });
 

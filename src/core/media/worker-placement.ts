@@ -3,7 +3,8 @@
  * callee, a snoop follow their peer).
  *
  * - `spread`: round robin, every worker gets every other channel.
- * - `pack` (the default): the first worker that is less than PACK_BUSY busy, else the least busy one. One busy
+ * - `pack` (the default): the first worker that is less than PACK_BUSY busy, else the least busy one (with
+ *   hysteresis, PACK_HYSTERESIS). One busy
  *   thread carries a packet for less than two half-busy ones: each packet that wakes an idle thread pays for the
  *   wake-up and the trip through the scheduler, and a busy thread finds several packets at each wake. Measured with
  *   the bridge benchmark (250 and 500 two-party calls, the load generator on the same two cores, runs
@@ -35,10 +36,22 @@ export const PACK_BUSY = 0.6;
  * streamed both ways costs here (0.07–0.08 %), rounded up so that an unmeasured burst spills over early.
  */
 export const DEFAULT_CHANNEL_COST = 0.001;
+/**
+ * Hysteresis of `pack`: a worker found PACK_BUSY busy takes new channels again only once it is below
+ * PACK_BUSY − PACK_HYSTERESIS, and when every worker is that busy the last one picked keeps the new channels while
+ * it is within PACK_HYSTERESIS of the least busy. A worker's samples wander by several percent from one to the next;
+ * without this, new channels flipped between workers at every sample near the threshold, and a call and the channel
+ * an app made for it a few milliseconds later (external media, the other half of a bridge) landed in different
+ * workers: 40 % of the frames of 500 WebSocket media streams crossed between workers.
+ */
+export const PACK_HYSTERESIS = 0.15;
 
 export class WorkerPlacement {
   /** Channels opened in each worker and not yet closed, as the core counts them. */
   readonly #open: number[] = [];
+  /** Workers found PACK_BUSY busy and not yet back under PACK_BUSY − PACK_HYSTERESIS. */
+  readonly #full: boolean[] = [];
+  #last = 0;
   #next = 0;
 
   constructor(
@@ -53,10 +66,16 @@ export class WorkerPlacement {
     let bestBusy = Infinity;
     for (let w = 0; w < count; w++) {
       const busy = this.estimate(w);
-      if (busy < PACK_BUSY) return w;
+      if (this.#full[w] === true) {
+        if (busy < PACK_BUSY - PACK_HYSTERESIS) this.#full[w] = false;
+      } else if (busy >= PACK_BUSY) {
+        this.#full[w] = true;
+      }
+      if (this.#full[w] !== true) return (this.#last = w);
       if (busy < bestBusy) [best, bestBusy] = [w, busy];
     }
-    return best;
+    if (this.#last < count && this.estimate(this.#last) - bestBusy < PACK_HYSTERESIS) return this.#last;
+    return (this.#last = best);
   }
 
   /**
@@ -84,5 +103,6 @@ export class WorkerPlacement {
   /** A worker died: none of its channels are left. */
   reset(worker: number): void {
     this.#open[worker] = 0;
+    this.#full[worker] = false;
   }
 }
