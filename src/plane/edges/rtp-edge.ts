@@ -134,10 +134,28 @@ export class RtpEdge implements MediaEdge, ReadTap {
     return this.#codec;
   }
 
-  /** A payload relayed from a channel that received it in our codec: its RTP duration from its size. */
+  /**
+   * A payload relayed from a channel that has it in our codec: its RTP duration from its size. The payload is only
+   * lent for the call (a WebSocket edge's playout frame is reused at the next tick), so it is copied into the
+   * payload ring, which a packet the socket had to queue may keep.
+   */
   sendEncoded(payload: Buffer): void {
     const sender = this.#sender;
-    if (sender !== undefined) this.session.sendAudio(payload, sender.ticksIn(payload.length));
+    if (sender === undefined) return;
+    const slot = this.#payloadIndex;
+    const out = this.#payloadSlot(payload.length);
+    payload.copy(out);
+    this.session.sendAudio(out, sender.ticksIn(payload.length));
+    if (this.session.lastSendQueued) this.#payloads[slot] = undefined;
+  }
+
+  /** The next buffer of the payload ring, `bytes` long. */
+  #payloadSlot(bytes: number): Buffer {
+    const slot = this.#payloadIndex;
+    let out = this.#payloads[slot];
+    if (out === undefined || out.length !== bytes) this.#payloads[slot] = out = Buffer.allocUnsafe(bytes);
+    this.#payloadIndex = (slot + 1) % PAYLOAD_RING;
+    return out;
   }
 
   #receive(payload: Buffer, pt: number, timestamp: number): void {
@@ -173,9 +191,7 @@ export class RtpEdge implements MediaEdge, ReadTap {
     // packet and its slot gets a new buffer next time.
     const need = sender.bytesFor(samples.length);
     const slot = this.#payloadIndex;
-    let out = this.#payloads[slot];
-    if (out === undefined || out.length !== need) this.#payloads[slot] = out = Buffer.allocUnsafe(need);
-    this.#payloadIndex = (slot + 1) % PAYLOAD_RING;
+    const out = this.#payloadSlot(need);
     const bytes = sender.encode(samples, out);
     this.session.sendAudio(bytes === need ? out : out.subarray(0, bytes), sender.ticksIn(bytes));
     if (this.session.lastSendQueued) this.#payloads[slot] = undefined;

@@ -41,6 +41,12 @@ const MAX_EARLY_MESSAGES = 1024;
 /** Codecs whose RTP payload is the same bytes as on the socket: relayed frames go out unchanged. */
 const RELAYABLE = new Set(['ulaw', 'alaw', 'g722']);
 /**
+ * Codecs whose frames decode alone (no state carried from one to the next): a frame of the app's goes to the linked
+ * channel as it is when that channel sends the same codec, and is decoded only when something needs the audio —
+ * G.722's decoder would miss the frames that went past it.
+ */
+const STATELESS = new Set(['ulaw', 'alaw']);
+/**
  * Late frames of a live stream (not in Asterisk). chan_websocket plays one queued frame per tick and nothing on a
  * tick that finds the queue empty, so when a frame of the app's steady stream arrives just after its tick it waits
  * for the next one, and every frame after it waits one tick more: each such miss adds 20 ms of delay for the rest
@@ -80,6 +86,9 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
   readonly #tx: WireAudio;
   readonly #rx: WireAudio;
   #frame: Uint8Array;
+  /** #frame as a Buffer, for frames relayed without decoding; the codec they are in, when stateless. */
+  #frameBuffer: Buffer;
+  readonly #relayCodec: string | undefined;
   #pcm: Int16Array;
   /** Twilio mode: the stream that speaks Twilio's messages on the socket. */
   readonly #twilio: TwilioSession | undefined;
@@ -103,6 +112,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     this.#rx = wireAudio(wireCodec);
     this.rate = this.#tx.rate;
     this.codec = RELAYABLE.has(wireCodec) ? wireCodec : undefined;
+    this.#relayCodec = STATELESS.has(wireCodec) ? wireCodec : undefined;
     // Twilio's audio comes in any sizes and is always re-framed.
     this.passthrough = spec.passthrough && !isTwilio;
     this.format = spec.controlFormat;
@@ -120,6 +130,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
         }),
     });
     this.#frame = new Uint8Array(Math.max(frameBytes, this.#tx.bytesFor(frameSamples(this.rate))));
+    this.#frameBuffer = Buffer.from(this.#frame.buffer, 0, this.#frame.length);
     this.#pcm = new Int16Array(this.#rx.samplesIn(this.#frame.length));
     this.#twilio = isTwilio ? new TwilioSession(this.queue, spec.channelId, (t) => this.#socket?.send(t)) : undefined;
   }
@@ -249,16 +260,26 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     this.#restartWindow();
   }
 
-  /** The next queued frame (and the markers before it), decoded, to the channel; false when none was played. */
+  /**
+   * The next queued frame (and the markers before it) to the channel — as it is to a linked channel that sends the
+   * same G.711, else decoded; false when none was played.
+   */
   #playNext(): boolean {
     const queue = this.queue;
     const next = queue.nextLength;
     if (next > this.#frame.length) {
       this.#frame = new Uint8Array(next);
+      this.#frameBuffer = Buffer.from(this.#frame.buffer, 0, next);
       this.#pcm = new Int16Array(this.#rx.samplesIn(next));
     }
     const bytes = queue.tick(this.#frame);
     if (bytes <= 0 || this.#closed) return false;
+    const relay = this.#relayCodec;
+    if (relay !== undefined) {
+      const whole = this.#frameBuffer;
+      if (this.channel.relayEncoded(bytes === whole.length ? whole : whole.subarray(0, bytes), relay, bytes))
+        return true;
+    }
     const samples = this.#rx.decode(this.#frame.subarray(0, bytes), this.#pcm);
     this.channel.read(this.#pcm.subarray(0, samples));
     return true;
