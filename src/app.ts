@@ -59,7 +59,7 @@ export interface AppOptions {
   readonly mediaWorkers?: number;
   /** How new channels are spread over the media workers (core/media/worker-placement.ts); default `pack`. */
   readonly mediaPlacement?: PlacementPolicy;
-  /** How the kernel schedules the media workers (core/media/worker-scheduling.ts); default `batch`. */
+  /** How the kernel schedules the media workers (core/media/worker-scheduling.ts); default `normal`. */
   readonly mediaScheduling?: MediaScheduling;
 }
 
@@ -137,10 +137,10 @@ export async function startApp(options: AppOptions = {}): Promise<RunningApp> {
           planeSettings,
           workers,
           options.mediaPlacement ?? 'pack',
-          options.mediaScheduling ?? 'batch',
+          options.mediaScheduling ?? 'normal',
         )
       : startInlinePlane(planeSettings);
-  log.info({ workers, scheduling: options.mediaScheduling ?? 'batch' }, 'media plane started');
+  log.info({ workers, scheduling: options.mediaScheduling ?? 'normal' }, 'media plane started');
   const wavs = await core.recordings.start(config.media); // repairs wav files a killed process left
   log.info({ dir: config.media.recordingsDir, repaired: wavs.repaired, failed: wavs.failed }, 'recordings checked');
   core.playbacks.configure(config.media);

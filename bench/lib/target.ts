@@ -382,9 +382,13 @@ async function startOwnServer(args: TargetArgs, authorization: string, config: B
     args['server-log-level'],
     ...(config.serverArgs ?? []),
   ];
+  // A session of its own (setsid), as a server started by an operator or a service manager has, and as the
+  // Asterisk measured beside it runs: with the kernel's autogroup scheduling a session is one scheduling group, so
+  // the server's threads compete with the load generator as one process against another, not thread by thread.
   const child = spawn(process.execPath, serverArgs, {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
   });
   // Keep the last few KB of the server's output to explain a failed start; the rest goes nowhere.
   let tail = '';
@@ -397,7 +401,8 @@ async function startOwnServer(args: TargetArgs, authorization: string, config: B
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   process.on('exit', killOnExit);
-  // A benchmark stopped by a signal takes its server with it (a terminal's Ctrl-C reaches both anyway).
+  // A benchmark stopped by a signal takes its server with it (in its own session, a terminal's Ctrl-C reaches only
+  // the benchmark).
   const onSignal = (): void => process.exit(130);
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -37,7 +37,7 @@ program
   .option('-l, --log-level <level>', 'pino log level', 'info')
   .option('--media-workers <n>', 'media worker threads (default: one per core; 0 = media in the main thread)')
   .option('--media-placement <policy>', 'new channels: pack (fill a worker up to 60 % busy, default) or spread')
-  .option('--media-scheduling <policy>', 'media threads: batch (SCHED_BATCH, default) or normal (woken at once)')
+  .option('--media-scheduling <policy>', 'media threads: normal (woken at once, default) or batch (SCHED_BATCH)')
   .action(async (opts: StartOptions) => {
     if (opts.logLevel !== 'silent' && !(opts.logLevel in pino.levels.values)) {
       process.stderr.write(`switchyard: --log-level ${opts.logLevel}: expected one of ${Object.keys(pino.levels.values).join(', ')}, silent\n`); // prettier-ignore
@@ -54,7 +54,7 @@ program
       logger.fatal(`--media-placement ${opts.mediaPlacement}: expected ${PLACEMENT_POLICIES.join(' or ')}`);
       process.exit(1);
     }
-    const mediaScheduling = MEDIA_SCHEDULING.find((p) => p === (opts.mediaScheduling ?? 'batch'));
+    const mediaScheduling = MEDIA_SCHEDULING.find((p) => p === (opts.mediaScheduling ?? 'normal'));
     if (mediaScheduling === undefined) {
       logger.fatal(`--media-scheduling ${opts.mediaScheduling}: expected ${MEDIA_SCHEDULING.join(' or ')}`);
       process.exit(1);

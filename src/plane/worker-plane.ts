@@ -82,7 +82,7 @@ export class WorkerPlane {
     settings: PlaneSettings,
     count: number,
     placement: PlacementPolicy = 'pack',
-    scheduling: MediaScheduling = 'batch',
+    scheduling: MediaScheduling = 'normal',
   ): Promise<WorkerPlane> {
     const plane = new WorkerPlane(settings, count, placement, scheduling);
     await Promise.all(Array.from({ length: count }, (_, index) => plane.#startWorker(index)));

@@ -29,7 +29,7 @@ export interface TestServer {
  */
 export async function startTestServer(
   files?: Readonly<Record<string, string>>,
-  options: Pick<AppOptions, 'mediaPlacement'> = {},
+  options: Pick<AppOptions, 'mediaPlacement' | 'mediaScheduling'> = {},
 ): Promise<TestServer> {
   let dir: string | undefined;
   if (files) {

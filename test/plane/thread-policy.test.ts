@@ -55,17 +55,28 @@ test('normal: the thread keeps SCHED_OTHER', { skip: !hasProc }, async () => {
   assert.equal(policy, 0);
 });
 
-test('a server runs its media workers as batch threads by default', { skip: !hasProc }, async () => {
-  const batchThreads = (): number =>
-    readdirSync('/proc/self/task').filter((tid) => threadPolicy(Number(tid)) === SCHED_BATCH).length;
-  const before = batchThreads();
-  const server = await startTestServer();
-  try {
-    const deadline = Date.now() + 5_000;
-    while (batchThreads() - before < server.app.core.media.workerCount && Date.now() < deadline)
-      await new Promise((r) => setTimeout(r, 20));
-    assert.equal(batchThreads() - before, server.app.core.media.workerCount);
-  } finally {
-    await server.close();
-  }
-});
+test(
+  'a server runs its media workers as batch threads when asked, and as normal ones by default',
+  { skip: !hasProc },
+  async () => {
+    const batchThreads = (): number =>
+      readdirSync('/proc/self/task').filter((tid) => threadPolicy(Number(tid)) === SCHED_BATCH).length;
+    const before = batchThreads();
+    const plain = await startTestServer();
+    try {
+      await new Promise((r) => setTimeout(r, 200));
+      assert.equal(batchThreads(), before);
+    } finally {
+      await plain.close();
+    }
+    const server = await startTestServer(undefined, { mediaScheduling: 'batch' });
+    try {
+      const deadline = Date.now() + 5_000;
+      while (batchThreads() - before < server.app.core.media.workerCount && Date.now() < deadline)
+        await new Promise((r) => setTimeout(r, 20));
+      assert.equal(batchThreads() - before, server.app.core.media.workerCount);
+    } finally {
+      await server.close();
+    }
+  },
+);
