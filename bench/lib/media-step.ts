@@ -41,7 +41,7 @@ export const MEDIA_USAGE = `
   --hangup-rate R      BYEs per second at the end (default 400)
   --media-workers N    our own server's media worker threads (default: its own, one per core)
   --media-placement P  our own server's placement of new channels: pack (its default) or spread
-  --media-scheduling S our own server's media threads: batch (its default, SCHED_BATCH) or normal
+  --media-scheduling S our own server's media threads: normal (its default) or batch (SCHED_BATCH)
   --measure-max M      read and time at most about M calls (every n-th; default 1000): the others' packets
                        are dropped unread by the kernel, so receiving does not saturate this client
 `;
