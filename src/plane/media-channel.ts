@@ -99,8 +99,9 @@ export class MediaChannel implements LinkTarget {
    * A frame the edge received in `codec`, offered as is: when nothing here needs the audio (no taps, mixers or
    * mute) and the linked channel would send it unchanged in the same codec, it goes across without being decoded
    * and encoded again (byte for byte, as Asterisk's simple bridge and Echo() pass frames). False: decode it.
+   * `lent`: the caller writes the payload's bytes again after the call (see MediaEdge.sendEncoded).
    */
-  relayEncoded(payload: Buffer, codec: string, samples: number): boolean {
+  relayEncoded(payload: Buffer, codec: string, samples: number, lent = false): boolean {
     const target = this.link;
     if (!(target instanceof MediaChannel) || !this.#isTransparentRead() || !target.#isTransparentWrite(codec)) {
       return false;
@@ -108,7 +109,7 @@ export class MediaChannel implements LinkTarget {
     this.readTime += samples;
     if (this.audioWaiters.length > 0) for (const done of this.audioWaiters.splice(0)) done();
     target.writeTime += samples;
-    target.edge!.sendEncoded!(payload);
+    target.edge!.sendEncoded!(payload, lent);
     return true;
   }
 

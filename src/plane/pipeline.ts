@@ -17,7 +17,11 @@ export interface MediaEdge {
   dtmfEnd?(digit: string, durationMs: number): void;
   /** The codec the edge sends, and a way to send a frame already in it (relaying without transcoding). */
   readonly codec?: string | undefined;
-  sendEncoded?(payload: Buffer): void;
+  /**
+   * `lent`: the payload is the caller's buffer for this call only (a playout frame reused at the next tick); an edge
+   * that keeps it copies it. Otherwise it is the received datagram's own buffer, never written again.
+   */
+  sendEncoded?(payload: Buffer, lent?: boolean): void;
   /** The edge's RTP statistics were asked for: write them into its slot now. */
   flushStats?(): void;
   close(): void;

@@ -135,13 +135,16 @@ export class RtpEdge implements MediaEdge, ReadTap {
   }
 
   /**
-   * A payload relayed from a channel that has it in our codec: its RTP duration from its size. The payload is only
-   * lent for the call (a WebSocket edge's playout frame is reused at the next tick), so it is copied into the
-   * payload ring, which a packet the socket had to queue may keep.
+   * A payload relayed from a channel that has it in our codec: its RTP duration from its size. A lent payload is
+   * copied into the payload ring first: a packet the socket had to queue keeps its bytes until it is sent.
    */
-  sendEncoded(payload: Buffer): void {
+  sendEncoded(payload: Buffer, lent = false): void {
     const sender = this.#sender;
     if (sender === undefined) return;
+    if (!lent) {
+      this.session.sendAudio(payload, sender.ticksIn(payload.length));
+      return;
+    }
     const slot = this.#payloadIndex;
     const out = this.#payloadSlot(payload.length);
     payload.copy(out);

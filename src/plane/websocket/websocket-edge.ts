@@ -277,7 +277,7 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
     const relay = this.#relayCodec;
     if (relay !== undefined) {
       const whole = this.#frameBuffer;
-      if (this.channel.relayEncoded(bytes === whole.length ? whole : whole.subarray(0, bytes), relay, bytes))
+      if (this.channel.relayEncoded(bytes === whole.length ? whole : whole.subarray(0, bytes), relay, bytes, true))
         return true;
     }
     const samples = this.#rx.decode(this.#frame.subarray(0, bytes), this.#pcm);
@@ -296,12 +296,13 @@ export class WebSocketEdge implements MediaEdge, CommandTarget {
   }
 
   /** A payload relayed in our codec from a channel that received it (no decode and encode on the way). */
-  sendEncoded(payload: Buffer): void {
+  sendEncoded(payload: Buffer, lent = false): void {
     if (!this.#started || this.#closed || this.direction === 'out') return;
     if (this.#twilio !== undefined) return this.#twilio.sendUlaw(payload);
-    // Sent as it is: the payload is a view of its datagram's own buffer, never written again; the socket copies
-    // what it keeps (the relayed stream, ws's masked frame).
-    this.#socket!.send(payload);
+    // A datagram's own buffer is sent as it is (never written again). A lent one — another WebSocket channel's
+    // playout frame — is copied: the relay to the main thread holds it until the end of the turn, and a late tick
+    // can play two frames in one turn.
+    this.#socket!.send(lent ? Buffer.from(payload) : payload);
   }
 
   /** chan_websocket sends DTMF_END for every digit written to the channel (send_digit_end), whatever the direction. */
