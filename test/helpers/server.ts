@@ -1,8 +1,9 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { startApp, type AppOptions, type RunningApp } from '../../src/app.js';
+import { embeddedConfigDir } from '../../src/config/load-config.js';
 
 /** ari.conf with the one user (asterisk / asterisk) the test helpers authenticate as. */
 export const ARI_CONF = '[general]\nenabled=yes\n[asterisk]\ntype=user\npassword=asterisk\n';
@@ -24,18 +25,20 @@ export interface TestServer {
 }
 
 /**
- * Start Switchyard in this process on 127.0.0.1 and a free port. `files` (ari.conf, extensions.conf, ...)
- * are written to a fresh config folder; without `files` the embedded default config is used.
+ * Start Switchyard in this process on 127.0.0.1 and a free port, with a config folder of its own: `files`
+ * (ari.conf, extensions.conf, ...) written to it, or without `files` a copy of the embedded default config. Unless
+ * `files` brings an asterisk.conf, one points astspooldir into that folder, so that recordings made by a test stay
+ * in its own folder (removed on close) instead of the machine's /var/spool/asterisk.
  */
 export async function startTestServer(
   files?: Readonly<Record<string, string>>,
   options: Pick<AppOptions, 'mediaPlacement' | 'mediaScheduling'> = {},
 ): Promise<TestServer> {
-  let dir: string | undefined;
-  if (files) {
-    dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
-    for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
-  }
+  const dir = mkdtempSync(join(tmpdir(), 'switchyard-test-'));
+  if (files) for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
+  else cpSync(embeddedConfigDir(), dir, { recursive: true });
+  if (files?.['asterisk.conf'] === undefined)
+    writeFileSync(join(dir, 'asterisk.conf'), `[directories]\nastspooldir=${join(dir, 'spool')}\n`);
   const app = await startApp({
     configDir: dir,
     host: '127.0.0.1',
@@ -53,7 +56,7 @@ export async function startTestServer(
     auth: 'Basic ' + Buffer.from('asterisk:asterisk').toString('base64'),
     close: async () => {
       await app.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
+      rmSync(dir, { recursive: true, force: true });
     },
   };
 }
