@@ -15,6 +15,7 @@ import { createSocket, type Socket } from 'node:dgram';
 import { createConnection, createServer, type Socket as TcpSocket } from 'node:net';
 import { readFileSync } from 'node:fs';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
+import { SLOTS } from './lib/rtp-send-clock.js';
 import { printJson, round } from './lib/stats.js';
 import { parseBenchArgs } from './lib/target.js';
 
@@ -28,8 +29,6 @@ const FRAME_MS = 20;
 /** An RTP header and 20 ms of µ-law; a WebSocket binary frame header (server to client) and the same 160 bytes. */
 const MESSAGE_BYTES = { udp: 172, tcp: 166 } as const;
 type Transport = keyof typeof MESSAGE_BYTES;
-/** Sends spread over the 20 ms in this many slots, as bench/lib/rtp-send-clock.ts does. */
-const SLOTS = 4;
 const WARMUP_MS = 2_000;
 const TICKS_PER_S = 100; // USER_HZ
 
