@@ -8,6 +8,8 @@
  * and one telephone-event object.
  */
 import type { RemoteInfo } from 'node:dgram';
+import { lookup } from 'node:dns/promises';
+import { isIP } from 'node:net';
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { RtpConfig } from '../../config/pjsip-types.js';
@@ -83,6 +85,8 @@ export class RtpSession {
   #closed: Promise<void> | undefined;
   /** Errors the sockets reported (ICMP unreachable and the like); counted, never thrown. */
   socketErrors = 0;
+  /** Counts setRemote calls: a name's lookup applies only if no other remote was set meanwhile. */
+  #remoteGeneration = 0;
 
   static async open(opts: RtpSessionOptions): Promise<RtpSession | PortPoolError> {
     const pair = await opts.pool.allocate(opts.host);
@@ -130,14 +134,39 @@ export class RtpSession {
     return this.#sender.ssrc;
   }
 
-  /** The remote address from SDP (`c=`/`m=`, `a=rtcp`); RTCP defaults to port + 1. Strict RTP learns again. */
+  /**
+   * The remote address from SDP (`c=`/`m=`, `a=rtcp`); RTCP defaults to port + 1. Strict RTP learns again. A host
+   * name (RFC 4566 §5.7 allows one in `c=`) is looked up once, as Asterisk resolves it, and nothing is sent until it
+   * answers: the sockets then only ever see literals, so a packet leaves inside `socket.send` (literal-lookup.ts)
+   * and strict RTP compares sources with an address. A name that does not resolve leaves no remote (a socket error).
+   */
   setRemote(host: string, port: number, rtcpPort = port + 1): void {
+    const generation = ++this.#remoteGeneration;
+    if (isIP(host) === 0) {
+      this.#target.port = 0;
+      this.#rtcpTarget.port = 0;
+      void this.#resolveRemote(host, port, rtcpPort, generation);
+      return;
+    }
     this.#target.address = host;
     this.#target.port = port;
     this.#rtcpTarget.address = host;
     this.#rtcpTarget.port = rtcpPort;
     this.#latch.expect(host, port);
     if (this.#closed === undefined) this.#rtcp.start();
+  }
+
+  async #resolveRemote(host: string, port: number, rtcpPort: number, generation: number): Promise<void> {
+    const family = this.#pair.rtp.address().family === 'IPv6' ? 6 : 4;
+    let address: string;
+    try {
+      ({ address } = await lookup(host, { family }));
+    } catch {
+      this.socketErrors++;
+      return;
+    }
+    // A later setRemote (a re-INVITE) or a close wins over this answer.
+    if (generation === this.#remoteGeneration && this.#closed === undefined) this.setRemote(address, port, rtcpPort);
   }
 
   /** Where RTP goes now (the SDP address, or the learned source with symmetric RTP). */

@@ -57,3 +57,49 @@ test('forty packets sent in one synchronous burst each keep their own header (th
     await s.close();
   }
 });
+
+test('a host name from SDP is looked up once: nothing is sent before it answers, then the packets go to its address', async () => {
+  const config = rtpConfig();
+  const pool = new RtpPortPool(config.rtpStart, config.rtpEnd);
+  const s = await RtpSession.open({ host: '127.0.0.1', pool, config, symmetric: false });
+  if ('error' in s) throw new Error(s.message);
+  const peer = await Peer.open();
+  try {
+    s.setFormat({ payloadType: 0, sampleRate: 8000 });
+    s.setRemote('localhost', peer.port);
+    const payload = Buffer.alloc(160, 0xff);
+    assert.equal(s.sendAudio(payload, 160), false, 'no remote until the name answers');
+    await waitFor(() => s.remote.port === peer.port, 'the name resolved');
+    assert.match(s.remote.address, /^127\./);
+    for (let i = 0; i < 5; i++) assert.equal(s.sendAudio(payload, 160), true);
+    await waitFor(() => peer.rtp().length >= 5, '5 packets');
+    assert.equal(s.socketErrors, 0);
+  } finally {
+    peer.close();
+    await s.close();
+  }
+});
+
+test('a name that does not resolve leaves no remote and counts a socket error; a later literal wins', async () => {
+  const config = rtpConfig();
+  const pool = new RtpPortPool(config.rtpStart, config.rtpEnd);
+  const s = await RtpSession.open({ host: '127.0.0.1', pool, config, symmetric: false });
+  if ('error' in s) throw new Error(s.message);
+  const peer = await Peer.open();
+  try {
+    s.setFormat({ payloadType: 0, sampleRate: 8000 });
+    s.setRemote('no-such-host.invalid', 4000);
+    await waitFor(() => s.socketErrors === 1, 'the failed lookup counted');
+    assert.equal(s.sendAudio(Buffer.alloc(160), 160), false);
+    // A lookup overtaken by a re-INVITE's literal address does not replace it.
+    s.setRemote('localhost', 4002);
+    s.setRemote('127.0.0.1', peer.port);
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual([s.remote.address, s.remote.port], ['127.0.0.1', peer.port]);
+    assert.equal(s.sendAudio(Buffer.alloc(160), 160), true);
+    await waitFor(() => peer.rtp().length >= 1, 'a packet');
+  } finally {
+    peer.close();
+    await s.close();
+  }
+});
